@@ -1,0 +1,78 @@
+"""The rubric engine: run every registered rule on a design, for a scenario.
+
+Whether a rule applies, and how severe its failure is, comes from the scenario. A design
+checked without a scenario runs every rule with default options; rules that need numbers
+only a scenario gives (a latency budget, a slate size) say so with ``skip``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.catalog import Catalog, load_catalog
+from components.design import Design
+from design_framework.rubric.base import Analysed, Finding, Status
+from design_framework.rubric.registry import RULE_MODULES, all_rules, get_rule, parse_options
+
+__all__ = ["RULE_MODULES", "Finding", "Report", "Status", "check_design", "get_rule"]
+
+
+@dataclass
+class Report:
+    """All findings of one check, with the score derived from them."""
+
+    scenario: str | None
+    findings: list[Finding]
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.status == Status.failed for f in self.findings)
+
+    @property
+    def score(self) -> int:
+        """Share of applicable rules passed, a warning counting half; 0-100."""
+        applicable = [f for f in self.findings if f.status != Status.skipped]
+        if not applicable:
+            return 0
+        points = sum(1.0 if f.status == Status.passed else 0.5 if f.status == Status.warning
+                     else 0.0 for f in applicable)
+        return round(100 * points / len(applicable))
+
+    def failing_nodes(self) -> set[str]:
+        return {n for f in self.findings if f.status == Status.failed for n in f.nodes}
+
+    def warning_nodes(self) -> set[str]:
+        return {n for f in self.findings if f.status == Status.warning for n in f.nodes}
+
+    def by_rule(self) -> dict[str, Finding]:
+        return {f.rule: f for f in self.findings}
+
+    def to_json(self) -> dict:
+        return {
+            "scenario": self.scenario,
+            "passed": self.passed,
+            "score": self.score,
+            "findings": [f.model_dump(mode="json", exclude={"title"}) for f in self.findings],
+        }
+
+
+def check_design(design: Design, scenario=None, catalog: Catalog | None = None) -> Report:
+    """Run the rubric. ``scenario`` is a :class:`scenarios.model.Scenario` or None."""
+    from scenarios.model import rule_options
+
+    catalog = catalog or load_catalog()
+    catalog_size = scenario.requirements.catalog_size if scenario else None
+    analysed = Analysed(design, catalog, **({"catalog_size": catalog_size} if catalog_size else {}))
+    findings: list[Finding] = []
+    for rule in all_rules():
+        rule_id = rule.RULE.id
+        if scenario is not None and rule_id not in scenario.rules:
+            findings.append(rule.RULE.skipped(f"Not part of the {scenario.id} rubric."))
+            continue
+        config = scenario.rules[rule_id] if scenario is not None else {}
+        options = parse_options(rule_id, rule_options(config))
+        for result in rule.check(analysed, scenario, options):
+            if result.status == Status.failed and (config or {}).get("severity") == "warn":
+                result = result.model_copy(update={"status": Status.warning})
+            findings.append(result)
+    return Report(scenario.id if scenario else design.scenario, findings)

@@ -1,0 +1,113 @@
+"""What every rule shares: findings, the analysed design it reads, options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
+
+from components import analysis
+from components.catalog import Catalog, load_catalog
+from components.design import Design, design_graph
+
+
+class Status(str, Enum):
+    passed = "pass"
+    failed = "fail"
+    warning = "warn"
+    skipped = "skip"
+
+
+class Finding(BaseModel):
+    """One verdict of one rule, with the nodes and numbers behind it."""
+
+    model_config = ConfigDict(use_enum_values=True)
+
+    rule: str = Field(description="Rule id, e.g. latency.budget.")
+    status: Status = Field(description="pass, fail, warn or skip.")
+    step: str = Field(description="Framework step the rule belongs to.")
+    message: str = Field(description="What the candidate should know, in plain words.")
+    nodes: list[str] = Field(default_factory=list, description="Node ids at fault (or the path).")
+    figures: dict[str, Any] = Field(default_factory=dict, description="Numbers behind the verdict.")
+    hint: str | None = Field(None, description="What to change, when something is wrong.")
+    title: str = Field("", description="Rule title.")
+
+
+class Options(BaseModel):
+    """Base of every rule's options: unknown options are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+@dataclass
+class Analysed:
+    """A design plus the graph and figures rules read, computed once per check."""
+
+    design: Design
+    catalog: Catalog = field(default_factory=load_catalog)
+    catalog_size: int = analysis.DEFAULT_CATALOG_SIZE
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        return design_graph(self.design, self.catalog)
+
+    @cached_property
+    def request(self) -> nx.DiGraph:
+        """Entry + online nodes reachable from an entry."""
+        return analysis.reachable_request_graph(self.graph)
+
+    def of_type(self, *types: str) -> list[str]:
+        return analysis.nodes_of_type(self.graph, *types)
+
+    def with_role(self, *roles: str) -> list[str]:
+        return analysis.nodes_with_role(self.graph, *roles)
+
+    def role(self, node: str) -> str:
+        return self.graph.nodes[node]["role"]
+
+    def type(self, node: str) -> str:
+        return self.graph.nodes[node]["type"]
+
+    def neighbours(self, node: str) -> set[str]:
+        return set(self.graph.predecessors(node)) | set(self.graph.successors(node))
+
+    def on_request_path(self, node: str) -> bool:
+        return node in self.request
+
+    def request_readers(self, store: str) -> list[str]:
+        """Request-path nodes that read an online store."""
+        return sorted(n for n in self.neighbours(store) if n in self.request)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's identity; its module also holds ``Options`` and ``check``."""
+
+    id: str
+    title: str
+    step: str
+
+    def finding(self, status: Status, message: str, **extra) -> Finding:
+        return Finding(rule=self.id, title=self.title, step=self.step, status=status,
+                       message=message, **extra)
+
+    def passed(self, message: str, **extra) -> Finding:
+        return self.finding(Status.passed, message, **extra)
+
+    def failed(self, message: str, **extra) -> Finding:
+        return self.finding(Status.failed, message, **extra)
+
+    def skipped(self, message: str, **extra) -> Finding:
+        return self.finding(Status.skipped, message, **extra)
+
+
+def path_text(nodes) -> str:
+    return " -> ".join(nodes)
+
+
+def names(nodes) -> str:
+    return ", ".join(sorted(nodes))

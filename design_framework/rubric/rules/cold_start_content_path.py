@@ -1,0 +1,43 @@
+"""cold_start.content_path: content features reach retrieval or ranking, so a new item
+with no plays can still be recommended.
+
+Passing: content_features -> ann_index -> candidate_generation. Failing: no content
+features at all, or content embeddings computed but never connected to serving.
+"""
+
+import networkx as nx
+from pydantic import Field
+
+from design_framework.rubric.base import Options as BaseOptions
+from design_framework.rubric.base import Rule, names
+
+RULE = Rule("cold_start.content_path", "Cold-start content path", "model")
+
+
+class Options(BaseOptions):
+    target_types: list[str] = Field(
+        default_factory=lambda: ["candidate_generation", "pre_ranker", "ranker", "model_server",
+                                 "bandit_policy"],
+        description="Stages content features must reach (directly or through stores).")
+
+
+def check(design, scenario, options: Options):
+    extractors = design.of_type("content_features")
+    if not extractors:
+        if scenario is None:
+            return [RULE.skipped("No scenario asks for a cold-start path.")]
+        return [RULE.failed("There are no content features, so a new track with no plays "
+                            "has nothing to be recommended on.",
+                            hint="Add content_features (audio, text, artwork embeddings) "
+                                 "feeding retrieval or the ranker.")]
+    targets = [n for n in design.of_type(*options.target_types) if design.on_request_path(n)]
+    for extractor in extractors:
+        reached = [t for t in targets if nx.has_path(design.graph, extractor, t)]
+        if reached:
+            path = nx.shortest_path(design.graph, extractor, reached[0])
+            return [RULE.passed(f"Content features reach {names(reached)}: "
+                                f"{' -> '.join(path)}.", figures={"path": path})]
+    return [RULE.failed(f"{names(extractors)} never reaches a stage on the request path.",
+                        nodes=extractors, figures={"targets": targets},
+                        hint="Write content embeddings into the ANN index or feature store "
+                             "that retrieval and ranking read.")]

@@ -1,0 +1,55 @@
+"""deploy.registry: trained models reach serving through a model registry (versioned,
+gated, one step to roll back), never straight from the training job.
+
+Passing: training_pipeline -> model_registry -> ranker. Failing: training_pipeline ->
+ranker, or a registry that nothing deploys from.
+"""
+
+import networkx as nx
+
+from design_framework.rubric.base import Options as BaseOptions
+from design_framework.rubric.base import Rule, names
+
+RULE = Rule("deploy.registry", "Deployment through a registry", "serving")
+
+SERVING_ROLES = ("online", "online_store")
+
+
+class Options(BaseOptions):
+    pass
+
+
+def check(design, scenario, options: Options):
+    trainers = design.of_type("training_pipeline")
+    if not trainers:
+        return [RULE.skipped("No training pipeline, so there is nothing to deploy.")]
+    registries = design.of_type("model_registry")
+    if not registries:
+        return [RULE.failed("Models go from training to serving with no registry: no version "
+                            "history, no promotion gate, no rollback.", nodes=trainers,
+                            hint="Add training_pipeline -> model_registry -> the serving model.")]
+    direct = [(t, v) for t in trainers for v in design.graph.successors(t)
+              if design.role(v) == "online"]
+    consumers = sorted({n for r in registries for n in design.graph.successors(r)
+                        if design.role(n) in SERVING_ROLES or design.type(n) == "batch_scoring"})
+    registered = [t for t in trainers if any(nx.has_path(design.graph, t, r) for r in registries)]
+    figures = {"registries": registries, "deploys_to": consumers,
+               "bypasses": [list(e) for e in direct]}
+    problems, nodes = [], []
+    if direct:
+        problems.append("training deploys straight to " + names(v for _, v in direct))
+        nodes += [n for e in direct for n in e]
+    if len(registered) < len(trainers):
+        unregistered = sorted(set(trainers) - set(registered))
+        problems.append(f"{names(unregistered)} never registers its models")
+        nodes += unregistered
+    if not consumers:
+        problems.append(f"nothing deploys from {names(registries)}")
+        nodes += registries
+    if not problems:
+        return [RULE.passed(f"Models deploy through {names(registries)} to {names(consumers)}.",
+                            figures=figures)]
+    return [RULE.failed("Deployment skips the registry: " + "; ".join(problems) + ".",
+                        nodes=sorted(set(nodes)), figures=figures,
+                        hint="Route every model through model_registry, then to serving or "
+                             "batch scoring.")]

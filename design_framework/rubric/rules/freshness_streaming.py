@@ -1,0 +1,46 @@
+"""freshness.streaming: when features must be seconds or minutes fresh, a streaming path
+(event stream -> stream processor -> online store) feeds what serving reads.
+
+Passing: freshness 60 s; event_stream -> stream_processor -> feature_store -> ranker.
+Failing: the same freshness with only a nightly batch_etl writing the feature store.
+"""
+
+import networkx as nx
+from pydantic import Field
+
+from design_framework.rubric.base import Options as BaseOptions
+from design_framework.rubric.base import Rule
+
+RULE = Rule("freshness.streaming", "Fresh features by streaming", "data")
+
+
+class Options(BaseOptions):
+    max_seconds: int = Field(900, gt=0, description="Freshness at or under this needs streaming.")
+
+
+def check(design, scenario, options: Options):
+    freshness = scenario.requirements.feature_freshness_s if scenario else None
+    if freshness is None:
+        return [RULE.skipped("No feature freshness requirement applies.")]
+    figures = {"freshness_s": freshness, "streaming_threshold_s": options.max_seconds}
+    if freshness > options.max_seconds:
+        return [RULE.skipped(f"Features may be {freshness:,} s old; batch updates suffice.",
+                             figures=figures)]
+    stores = [s for s in design.with_role("online_store") if design.request_readers(s)]
+    for store in stores:
+        # only streaming hops count: a path through batch jobs or training is not fresh
+        streaming = design.graph.subgraph([*design.with_role("nearline"), store])
+        for stream in design.of_type("event_stream"):
+            for processor in design.of_type("stream_processor"):
+                if nx.has_path(streaming, stream, processor) and nx.has_path(
+                        streaming, processor, store):
+                    path = (nx.shortest_path(streaming, stream, processor)
+                            + nx.shortest_path(streaming, processor, store)[1:])
+                    return [RULE.passed(f"Fresh features stream in: {' -> '.join(path)}, read "
+                                        f"by {', '.join(design.request_readers(store))}.",
+                                        figures={**figures, "path": path})]
+    return [RULE.failed(f"Features must be under {freshness:,} s old, but no event stream -> "
+                        "stream processor path writes a store that serving reads.",
+                        nodes=stores, figures=figures,
+                        hint="Add event_stream -> stream_processor -> feature_store so session "
+                             "features (last skips, current context) arrive in seconds.")]

@@ -1,0 +1,58 @@
+"""path.request: a request from the client reaches a stage that produces the answer.
+
+The path follows online nodes only; an answer comes from a node of ``answer_types``, or
+from one of those stores read by a node on the path (a precomputed playlist).
+
+Passing: client -> gateway -> ranker. Failing: client -> gateway, and the ranker is fed
+only by the training pipeline, so no request ever reaches it.
+"""
+
+import networkx as nx
+from pydantic import Field
+
+from components.analysis import RequestPathCycle, request_order
+from design_framework.rubric.base import Options as BaseOptions
+from design_framework.rubric.base import Rule, names, path_text
+
+RULE = Rule("path.request", "Request path", "serving")
+
+
+class Options(BaseOptions):
+    answer_types: list[str] = Field(
+        default_factory=lambda: ["ranker", "re_ranker", "filter", "model_server",
+                                 "bandit_policy", "precomputed_store"],
+        description="Types that can produce the response.")
+
+
+def check(design, scenario, options: Options):
+    entries = design.with_role("entry")
+    if not entries:
+        return [RULE.failed("There is no client_app, so requests have nowhere to start.",
+                            hint="Add a client_app and connect it to the serving path.")]
+    try:
+        request_order(design.request)
+    except RequestPathCycle as cycle:
+        return [RULE.failed(f"The request path loops: {cycle}. A request would never return.",
+                            nodes=cycle.cycle, figures={"cycle": cycle.cycle},
+                            hint="Draw data flow one way (client to answer); leave responses out.")]
+    answers = [n for n in design.request if design.type(n) in options.answer_types]
+    for store in design.of_type(*options.answer_types):
+        if design.role(store) == "online_store":
+            answers += [store] if design.request_readers(store) else []
+    if not answers:
+        reached = sorted(set(design.request) - set(entries))
+        return [RULE.failed(
+            f"No request from {names(entries)} reaches a stage that answers it "
+            f"({', '.join(options.answer_types)}). Reached: {names(reached) or 'nothing'}.",
+            nodes=entries, figures={"reached": reached},
+            hint="Connect the client through the gateway or service to the model that "
+                 "produces the answer, using online components only.")]
+    graph = design.request.copy()
+    for store in answers:
+        if store not in graph:
+            graph.add_edges_from((reader, store) for reader in design.request_readers(store))
+    paths = [nx.shortest_path(graph, e, a) for e in entries for a in answers
+             if nx.has_path(graph, e, a)]
+    best = max(paths, key=len)  # to the last answering stage: the whole way a request goes
+    return [RULE.passed(f"Requests reach an answer: {path_text(best)}.", nodes=[],
+                        figures={"path": best})]

@@ -1,0 +1,86 @@
+"""The seven steps of an ML system-design interview, as data (steps.yaml) plus their model."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from components.loading import parse_yaml, read_text, validate
+
+STEPS_PATH = Path(__file__).with_name("steps.yaml")
+INTERVIEW_LENGTHS = (45, 60)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Point(Model):
+    """Something a candidate should say, detectable in notes by words and phrases."""
+
+    id: str = Field(description="Stable snake_case id.", pattern=r"^[a-z][a-z0-9_]*$")
+    text: str = Field(description="The point as a candidate would phrase it.")
+    phrases: list[str] = Field(
+        min_length=1,
+        description="Words or phrases that show the point was covered (case, plurals and "
+        "punctuation are ignored; any one is enough).",
+    )
+
+
+class Step(Model):
+    """One step of the framework."""
+
+    id: str = Field(description="Stable id: requirements, framing, data, model, evaluation, "
+                    "monitoring, serving or wrap_up.")
+    title: str = Field(description="Title shown in the app.")
+    purpose: str = Field(description="Why this step matters, one or two sentences.")
+    questions: list[str] = Field(default_factory=list,
+                                 description="Questions to ask oneself during the step.")
+    checklist: list[Point] = Field(default_factory=list, description="Points to cover.")
+    red_flags: list[str] = Field(default_factory=list, description="What interviewers mark down.")
+    minutes: dict[int, int] = Field(description="Minute budget per interview length (45, 60).")
+    optional: bool = Field(False, description="Whether the step may be skipped (wrap-up).")
+
+    @model_validator(mode="after")
+    def _budget_for_each_length(self):
+        missing = [length for length in INTERVIEW_LENGTHS if length not in self.minutes]
+        if missing:
+            raise ValueError(f"minutes: no budget for {missing} minute interviews")
+        return self
+
+
+class Framework(Model):
+    """All steps in interview order."""
+
+    steps: list[Step] = Field(description="Steps in the order they are walked.")
+
+    @model_validator(mode="after")
+    def _budgets_add_up(self):
+        for length in INTERVIEW_LENGTHS:
+            total = sum(step.minutes[length] for step in self.steps)
+            if total != length:
+                raise ValueError(f"steps: minute budgets for a {length}-minute interview add "
+                                 f"up to {total}")
+        return self
+
+    @property
+    def ids(self) -> list[str]:
+        return [step.id for step in self.steps]
+
+    def get(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(f"unknown step {step_id!r} (steps: {', '.join(self.ids)})")
+
+
+@lru_cache(maxsize=1)
+def load_framework(path: Path = STEPS_PATH) -> Framework:
+    return validate(Framework, parse_yaml(read_text(path), str(path)))
+
+
+STEP_IDS = ("requirements", "framing", "data", "model", "evaluation", "monitoring", "serving",
+            "wrap_up")
+"""Step ids are a contract (design.md); steps.yaml must list exactly these, in this order."""

@@ -1,0 +1,142 @@
+"""The scenario file: a prompt, its numbers, the rubric it applies and the guide behind it."""
+
+from __future__ import annotations
+
+import difflib
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveInt, model_validator
+
+from components.catalog import load_catalog
+from components.design import Design
+from design_framework.rubric.registry import RULE_MODULES, UnknownOption, parse_options
+from design_framework.steps import STEP_IDS, Point
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Mode(str, Enum):
+    realtime = "realtime"
+    nearline = "nearline"
+    batch = "batch"
+
+
+class Requirements(Model):
+    """The numbers the design is judged against."""
+
+    mode: Mode = Field(description="realtime (answer within a latency budget), nearline "
+                       "(seconds to minutes) or batch (precomputed on a schedule).")
+    users: PositiveInt = Field(description="Monthly active users the system serves.")
+    daily_active_users: PositiveInt | None = Field(None, description="Daily active users.")
+    peak_qps: PositiveInt | None = Field(None, description="Peak requests per second.")
+    catalog_size: PositiveInt = Field(description="Items the first funnel stage draws from.")
+    latency_budget_ms: PositiveInt | None = Field(
+        None, description="End-to-end budget of the request path (realtime and nearline).")
+    slate_size: PositiveInt = Field(description="Items shown to the user in one response.")
+    feature_freshness_s: PositiveInt | None = Field(
+        None, description="How fresh features must be, in seconds (60: the current session).")
+    batch_window_h: NonNegativeFloat | None = Field(
+        None, description="Hours a batch run may take (batch mode).")
+
+    @model_validator(mode="after")
+    def _mode_has_its_numbers(self):
+        if self.mode is Mode.realtime and self.latency_budget_ms is None:
+            raise ValueError("latency_budget_ms: a realtime scenario needs a latency budget")
+        if self.mode is Mode.batch and self.batch_window_h is None:
+            raise ValueError("batch_window_h: a batch scenario needs a batch window")
+        return self
+
+
+class Source(Model):
+    """Where a figure comes from."""
+
+    figure: str = Field(description="The figure as used, e.g. '100M+ tracks'.")
+    source: str = Field(description="Who published it, and when.")
+
+
+class StageBounds(Model):
+    """Allowed output size of one funnel stage type."""
+
+    min_out_k: PositiveInt | None = Field(None, description="Fewest items the stage may output.")
+    max_out_k: PositiveInt | None = Field(None, description="Most items the stage may output.")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min_out_k and self.max_out_k and self.min_out_k > self.max_out_k:
+            raise ValueError("min_out_k is larger than max_out_k")
+        return self
+
+
+class StepGuide(Model):
+    """What an interviewer expects in one step of this scenario."""
+
+    signals: list[Point] = Field(default_factory=list,
+                                 description="Points a strong answer covers, with detection phrases.")
+    follow_ups: list[str] = Field(default_factory=list,
+                                  description="Questions an interviewer would ask next.")
+
+
+class Scenario(Model):
+    """One practice problem."""
+
+    id: str = Field(description="Stable kebab-case id.", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = Field(description="Short title.")
+    prompt: str = Field(description="The question as an interviewer would say it.")
+    difficulty: Literal["easy", "medium", "hard"] = Field(description="easy, medium or hard.")
+    tags: list[str] = Field(default_factory=list, description="Topics, for filtering.")
+    requirements: Requirements = Field(description="Numbers the design is judged against.")
+    sources: list[Source] = Field(default_factory=list, description="Where the figures come from.")
+    assumptions: list[str] = Field(default_factory=list,
+                                   description="Numbers with no public figure, stated as assumptions.")
+    funnel: dict[str, StageBounds] = Field(default_factory=dict,
+                                           description="Output bounds per funnel stage type.")
+    rules: dict[str, dict[str, Any]] = Field(
+        description="Rubric rules this scenario applies, by id, with options. The reserved "
+        "option 'severity: warn' turns failures of that rule into warnings.")
+    steps: dict[str, StepGuide] = Field(default_factory=dict,
+                                        description="Interviewer guide per framework step.")
+    hints: list[str] = Field(default_factory=list, description="Nudges a candidate may ask for.")
+    pitfalls: list[str] = Field(default_factory=list, description="Common mistakes.")
+    reference_design: Design = Field(description="A design that passes every rule applied.")
+
+    @model_validator(mode="after")
+    def _cross_checks(self):
+        problems = []
+        catalog = load_catalog()
+        for type_id in self.funnel:
+            if type_id not in catalog or not catalog.get(type_id).funnel_stage:
+                funnel_types = ", ".join(sorted(catalog.funnel_types()))
+                problems.append(f"funnel.{type_id}: not a funnel stage type ({funnel_types})")
+        for rule_id, options in self.rules.items():
+            if rule_id not in RULE_MODULES:
+                close = difflib.get_close_matches(rule_id, list(RULE_MODULES), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"rules.{rule_id}: unknown rule{hint}")
+                continue
+            try:
+                parse_options(rule_id, rule_options(options))
+            except UnknownOption as error:
+                problems.append(f"rules.{rule_id}: {error}")
+            severity = (options or {}).get("severity", "fail")
+            if severity not in ("fail", "warn"):
+                problems.append(f"rules.{rule_id}.severity: must be fail or warn, not {severity!r}")
+        for step_id in self.steps:
+            if step_id not in STEP_IDS:
+                problems.append(f"steps.{step_id}: unknown step (steps: {', '.join(STEP_IDS)})")
+        if self.reference_design.scenario not in (None, self.id):
+            problems.append(f"reference_design.scenario: names {self.reference_design.scenario!r}"
+                            f", not this scenario {self.id!r}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def severity(self, rule_id: str) -> str:
+        return (self.rules.get(rule_id) or {}).get("severity", "fail")
+
+
+def rule_options(config: dict | None) -> dict:
+    """A scenario's rule entry without the reserved keys."""
+    return {k: v for k, v in (config or {}).items() if k != "severity"}
