@@ -1,0 +1,280 @@
+"""Turn a design (and optionally its findings) into DOT, Mermaid, PNG or SVG.
+
+``to_dot`` and ``to_mermaid`` are pure functions of their inputs. Images come from a
+Graphviz ``dot`` program: the system's if on PATH, else ``graphviz-pure`` from PyPI, which
+``requirements.txt`` installs so a fresh machine can export PNGs with no system package.
+Every piece of user text is escaped: quotes, backslashes, braces, angle brackets and
+newlines can neither break the output nor inject attributes or nodes.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from components import analysis
+from components.catalog import Catalog, load_catalog
+from components.design import Design, design_graph
+
+FAIL_COLOR = "#E22134"
+WARN_COLOR = "#F59B23"
+PATH_COLOR = "#1DB954"
+
+CLUSTERS = [
+    ("request", "Request path (online)", ("entry", "online")),
+    ("stores", "Online stores", ("online_store",)),
+    ("nearline", "Nearline (streaming)", ("nearline",)),
+    ("offline", "Offline (batch, training)", ("offline",)),
+    ("observability", "Observability", ("observability",)),
+]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class RenderError(RuntimeError):
+    """No dot program is available, or it rejected the input."""
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What to highlight: nodes failing or warned by a rule, and the critical path."""
+
+    failing: frozenset[str] = frozenset()
+    warning: frozenset[str] = frozenset()
+    critical_path: tuple[str, ...] = ()
+
+    @classmethod
+    def from_report(cls, report) -> Marks:
+        if report is None:
+            return cls()
+        latency = report.by_rule().get("latency.budget")
+        path = tuple(latency.figures.get("critical_path", ())) if latency else ()
+        return cls(frozenset(report.failing_nodes()), frozenset(report.warning_nodes()), path)
+
+
+# ---- figures shown on nodes ------------------------------------------------------------------
+
+
+def node_figures(graph, catalog_size: int) -> dict[str, list[str]]:
+    """Per node, the short lines of numbers shown under its name (funnel sizes, latency)."""
+    lines: dict[str, list[str]] = {n: [] for n in graph}
+    try:
+        flow = analysis.funnel_flow(graph, catalog_size)
+        costs = analysis.node_costs(graph, catalog_size)
+    except analysis.RequestPathCycle:
+        return lines
+    for node, (in_k, out_k) in flow.items():
+        attrs = graph.nodes[node]
+        if attrs["funnel"]:
+            lines[node].append(f"{_count(in_k)} → {_count(out_k)} items")
+        if attrs["role"] == "online":
+            lines[node].append(f"{costs[node].total_ms:,.1f} ms")
+    for node, attrs in graph.nodes(data=True):
+        if attrs["role"] == "online_store":
+            lines[node].append(f"{attrs['latency_ms']:g} ms read")
+    return lines
+
+
+def _count(value: int) -> str:
+    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if value >= size:
+            return f"{value / size:.3g}{suffix}"
+    return str(value)
+
+
+# ---- DOT -------------------------------------------------------------------------------------
+
+
+def dot_string(text: str) -> str:
+    """A DOT double-quoted string holding ``text`` literally."""
+    text = _CONTROL.sub(" ", str(text))
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def to_dot(design: Design, report=None, catalog: Catalog | None = None,
+           catalog_size: int = analysis.DEFAULT_CATALOG_SIZE, dark: bool = False) -> str:
+    """DOT text: nodes styled by category, grouped by role, failing nodes outlined in red,
+    funnel sizes and latency on the labels, the critical path drawn heavier."""
+    catalog = catalog or load_catalog()
+    graph = design_graph(design, catalog)
+    marks = Marks.from_report(report)
+    figures = node_figures(graph, catalog_size)
+    ink = "#E0E0E0" if dark else "#333333"
+    out = [
+        "digraph design {",
+        f'  graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.35, ranksep=0.55, '
+        f'bgcolor="transparent", fontcolor="{ink}", compound=true];',
+        '  node [fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
+        f'  edge [fontname="Helvetica", fontsize=9, color="{ink}", fontcolor="{ink}"];',
+    ]
+    if design.title:
+        out.append(f"  label={dot_string(design.title)}; labelloc=t;")
+    for key, title, roles in CLUSTERS:
+        members = [n for n in graph if graph.nodes[n]["role"] in roles]
+        if not members:
+            continue
+        out.append(f"  subgraph cluster_{key} {{")
+        out.append(f'    label={dot_string(title)}; style="rounded,dashed"; color="#9E9E9E";')
+        for node in members:
+            out.append("    " + _dot_node(node, graph, catalog, figures[node], marks))
+        out.append("  }")
+    path_edges = set(zip(marks.critical_path, marks.critical_path[1:], strict=False))
+    for u, v, label in graph.edges(data="label"):
+        attrs = []
+        if label:
+            attrs.append(f"label={dot_string(label)}")
+        if graph.nodes[v]["role"] == "entry":
+            attrs.append("style=dashed")
+        if (u, v) in path_edges:
+            attrs.append(f'penwidth=2.2, color="{FAIL_COLOR if u in marks.failing else PATH_COLOR}"')
+        suffix = f" [{', '.join(attrs)}]" if attrs else ""
+        out.append(f"  {dot_string(u)} -> {dot_string(v)}{suffix};")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _dot_node(node, graph, catalog, figure_lines, marks) -> str:
+    attrs = graph.nodes[node]
+    style = catalog.style_of(attrs["type"]).model_dump(exclude_none=True)
+    kind_label = catalog.get(attrs["type"]).label
+    lines = [attrs["label"]]
+    if attrs["label"] != kind_label:
+        lines.append(f"({kind_label})")
+    lines += figure_lines
+    parts = [f"label={dot_string(chr(10).join(lines))}",
+             f"tooltip={dot_string(f'{node}: {kind_label}')}"]
+    parts += [f"{key}={dot_string(value)}" for key, value in style.items()]
+    if node in marks.failing:
+        parts += [f'color="{FAIL_COLOR}"', "penwidth=3"]
+    elif node in marks.warning:
+        parts += [f'color="{WARN_COLOR}"', "penwidth=2.5"]
+    return f"{dot_string(node)} [{', '.join(parts)}];"
+
+
+# ---- Mermaid ---------------------------------------------------------------------------------
+
+_MERMAID_SHAPES = {
+    "entry": ('(["', '"])'),
+    "online": ('["', '"]'),
+    "online_store": ('[("', '")]'),
+    "nearline": ('[/"', '"/]'),
+    "offline": ('[["', '"]]'),
+    "observability": ('{{"', '"}}'),
+}
+
+
+def mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid label: anything beyond letters, digits and plain
+    punctuation becomes an entity code, newlines become <br/>."""
+    text = _CONTROL.sub(" ", str(text))
+    parts = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        parts.append("".join(ch if ch.isalnum() or ch in " .,:;!?()/+-_'%=*→" else f"#{ord(ch)};"
+                             for ch in line))
+    return "<br/>".join(parts)
+
+
+def mermaid_ids(design: Design) -> dict[str, str]:
+    """Mermaid-safe, unique ids (``end`` and ``-`` would break a flowchart)."""
+    ids: dict[str, str] = {}
+    for component in design.components:
+        base = "c_" + re.sub(r"[^a-z0-9_]", "_", component.id)
+        candidate, n = base, 2
+        while candidate in ids.values():
+            candidate, n = f"{base}_{n}", n + 1
+        ids[component.id] = candidate
+    return ids
+
+
+def to_mermaid(design: Design, report=None, catalog: Catalog | None = None,
+               catalog_size: int = analysis.DEFAULT_CATALOG_SIZE) -> str:
+    catalog = catalog or load_catalog()
+    graph = design_graph(design, catalog)
+    marks = Marks.from_report(report)
+    figures = node_figures(graph, catalog_size)
+    ids = mermaid_ids(design)
+    out = ["flowchart LR"]
+    for key, title, roles in CLUSTERS:
+        members = [n for n in graph if graph.nodes[n]["role"] in roles]
+        if not members:
+            continue
+        out.append(f'  subgraph {key}["{mermaid_text(title)}"]')
+        for node in members:
+            open_, close = _MERMAID_SHAPES[graph.nodes[node]["role"]]
+            label = mermaid_text("\n".join([graph.nodes[node]["label"], *figures[node]]))
+            out.append(f"    {ids[node]}{open_}{label}{close}")
+        out.append("  end")
+    for u, v, label in graph.edges(data="label"):
+        arrow = "-.->" if graph.nodes[v]["role"] == "entry" else "-->"
+        text = f'|"{mermaid_text(label)}"|' if label else ""
+        out.append(f"  {ids[u]} {arrow}{text} {ids[v]}")
+    for category in catalog.categories:
+        s = category.style
+        out.append(f"  classDef {category.id} fill:{s.fillcolor},stroke:{s.color},"
+                   f"color:{s.fontcolor}")
+    out.append(f"  classDef failing stroke:{FAIL_COLOR},stroke-width:3px")
+    out.append(f"  classDef warning stroke:{WARN_COLOR},stroke-width:3px")
+    for category in catalog.categories:
+        members = [ids[n] for n in graph if graph.nodes[n]["category"] == category.id]
+        if members:
+            out.append(f"  class {','.join(members)} {category.id}")
+    for mark, nodes in (("failing", marks.failing), ("warning", marks.warning - marks.failing)):
+        present = [ids[n] for n in sorted(nodes) if n in ids]
+        if present:
+            out.append(f"  class {','.join(present)} {mark}")
+    return "\n".join(out) + "\n"
+
+
+# ---- images ----------------------------------------------------------------------------------
+
+
+def dot_program() -> str:
+    """Path of a Graphviz dot program: the system's, else graphviz-pure beside this Python."""
+    found = shutil.which("dot")
+    if found:
+        return found
+    beside_python = Path(sys.executable).with_name("graphviz-pure")
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("graphviz-pure")
+    if found:
+        return found
+    raise RenderError("no Graphviz program found: install graphviz, or `pip install "
+                      "graphviz-pure` (requirements.txt does)")
+
+
+def render_dot(dot_text: str, fmt: str, program: str | None = None, timeout: float = 30) -> bytes:
+    """Render DOT text to ``png`` or ``svg`` bytes."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"unsupported image format {fmt!r} (png or svg)")
+    command = [program or dot_program(), f"-T{fmt}"]
+    if fmt == "png":
+        command.append("-Gdpi=144")
+    try:
+        done = subprocess.run(command, input=dot_text.encode("utf-8"), capture_output=True,
+                              timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RenderError(f"{command[0]} failed: {error}") from None
+    if done.returncode != 0 or not done.stdout:
+        raise RenderError(f"{command[0]} exited {done.returncode}: "
+                          f"{done.stderr.decode('utf-8', 'replace').strip()[:500]}")
+    return done.stdout
+
+
+def export(design: Design, fmt: str, report=None, catalog_size: int | None = None) -> bytes:
+    """The design as file bytes in ``fmt``: png, svg, dot, mmd or yaml."""
+    size = catalog_size or analysis.DEFAULT_CATALOG_SIZE
+    if fmt == "yaml":
+        return design.to_yaml().encode("utf-8")
+    if fmt == "mmd":
+        return to_mermaid(design, report, catalog_size=size).encode("utf-8")
+    dot_text = to_dot(design, report, catalog_size=size)
+    if fmt == "dot":
+        return dot_text.encode("utf-8")
+    return render_dot(dot_text, fmt)

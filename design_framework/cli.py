@@ -1,0 +1,114 @@
+"""``python -m design_framework check|render``: the rubric and the renderers from a shell.
+
+Exit codes of ``check``: 0 no rule failed, 1 at least one rule failed, 2 the input could
+not be read (the message on stderr names file, path and line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from components.design import Design
+from components.loading import InputError
+from components.render import RenderError, export
+from design_framework.rubric import Report, Status, check_design
+
+EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
+FORMATS = {".png": "png", ".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mmd",
+           ".yaml": "yaml", ".yml": "yaml"}
+
+
+def resolve_scenario(name: str | None):
+    """A scenario from the shipped pack by id, or from a YAML file path."""
+    if not name:
+        return None
+    from scenarios.loader import get_scenario, scenario_from_path
+
+    if name.endswith((".yaml", ".yml")) or Path(name).is_file():
+        return scenario_from_path(name)
+    return get_scenario(name)
+
+
+def format_text(report: Report, source: str) -> str:
+    verdict = "PASSED" if report.passed else "FAILED"
+    against = f" against {report.scenario}" if report.scenario else " (no scenario)"
+    lines = [f"{source}{against}: {verdict}, score {report.score}/100", ""]
+    order = {Status.failed: 0, Status.warning: 1, Status.passed: 2, Status.skipped: 3}
+    for f in sorted(report.findings, key=lambda f: order[Status(f.status)]):
+        lines.append(f"{f.status.upper():4} {f.rule} [{f.step}] {f.message}")
+        if f.status in (Status.failed, Status.warning):
+            if f.nodes:
+                lines.append(f"     nodes: {', '.join(f.nodes)}")
+            shown = {k: v for k, v in f.figures.items() if not isinstance(v, (list, dict))}
+            if shown:
+                lines.append("     figures: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
+            if f.hint:
+                lines.append(f"     hint: {f.hint}")
+    return "\n".join(lines)
+
+
+def cmd_check(args) -> int:
+    try:
+        design = Design.from_path(args.design)
+        scenario = resolve_scenario(args.scenario or design.scenario)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyError as error:
+        print(f"{args.design}: scenario: {error.args[0]}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    report = check_design(design, scenario)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(format_text(report, args.design))
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def cmd_render(args) -> int:
+    fmt = FORMATS.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        print(f"{args.output}: unknown output type (use one of {', '.join(FORMATS)})",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        design = Design.from_path(args.design)
+        scenario = resolve_scenario(args.scenario or design.scenario)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyError as error:
+        print(f"{args.design}: scenario: {error.args[0]}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    report = check_design(design, scenario)
+    size = scenario.requirements.catalog_size if scenario else None
+    try:
+        data = export(design, fmt, report, size)
+    except RenderError as error:
+        print(f"render: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    Path(args.output).write_bytes(data)
+    print(f"wrote {args.output} ({len(data):,} bytes)")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m design_framework",
+                                     description="Check or render an ML system design.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="run the rubric on a design file")
+    check.add_argument("design", help="design YAML file (version: 1)")
+    check.add_argument("--scenario", help="scenario id, or a scenario YAML file")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(run=cmd_check)
+    render = sub.add_parser("render", help="draw a design as PNG, SVG, DOT or Mermaid")
+    render.add_argument("design", help="design YAML file (version: 1)")
+    render.add_argument("-o", "--output", required=True,
+                        help="output file; its suffix picks the format (.png .svg .dot .mmd)")
+    render.add_argument("--scenario", help="scenario id or file, to mark failing nodes")
+    render.set_defaults(run=cmd_render)
+    args = parser.parse_args(argv)
+    return args.run(args)
