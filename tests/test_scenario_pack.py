@@ -1,0 +1,90 @@
+"""Integrity of everything shipped: scenarios load, reference designs pass, mistakes fail."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components.catalog import load_catalog
+from design_framework.rubric import Status, check_design
+from design_framework.rubric.registry import RULE_MODULES
+from scenarios.loader import PACK_DIR, shipped_scenarios
+from tests.variants import apply_patch
+
+MISTAKES_DIR = Path(__file__).parent / "fixtures" / "mistakes"
+PACK = shipped_scenarios()
+CONTRACT_IDS = [
+    "realtime-playlist-recs", "skip-prediction", "premium-churn", "new-track-cold-start",
+    "home-artwork-bandit", "discover-weekly", "podcast-recs", "mood-classification",
+    "music-search-ranking", "home-feed-multi-objective", "song-radio-ann",
+    "next-track-sequential",
+]
+
+
+def mistake_cases():
+    for file in sorted(MISTAKES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(file.read_text())
+        for mistake in data["mistakes"]:
+            yield pytest.param(data["scenario"], mistake, id=f"{data['scenario']}:{mistake['name']}")
+
+
+def test_file_names_match_scenario_ids():
+    for file in PACK_DIR.glob("*.yaml"):
+        assert file.stem in PACK, f"{file.name} does not hold scenario {file.stem!r}"
+
+
+@pytest.mark.parametrize("scenario_id", sorted(PACK))
+def test_reference_design_passes_every_applied_rule(scenario_id):
+    scenario = PACK[scenario_id]
+    report = check_design(scenario.reference_design, scenario)
+    failing = {f.rule: f.message for f in report.findings if f.status != Status.passed
+               and f.rule in scenario.rules}
+    assert failing == {}, failing
+    assert report.score == 100
+
+
+@pytest.mark.parametrize("scenario_id", sorted(PACK))
+def test_scenario_names_only_known_types_and_rules(scenario_id):
+    scenario = PACK[scenario_id]
+    catalog = load_catalog()
+    assert set(scenario.rules) <= set(RULE_MODULES)
+    assert {c.type for c in scenario.reference_design.components} <= set(catalog.ids)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(PACK))
+def test_realtime_scenarios_have_a_budget_and_batch_ones_are_judged_by_batch_rules(scenario_id):
+    scenario = PACK[scenario_id]
+    mode = scenario.requirements.mode.value
+    if mode == "batch":
+        assert "batch.pipeline" in scenario.rules
+        assert "latency.budget" not in scenario.rules
+    if mode == "realtime":
+        assert "latency.budget" in scenario.rules
+
+
+@pytest.mark.parametrize("scenario_id", sorted(PACK))
+def test_every_scenario_has_at_least_two_mistake_designs(scenario_id):
+    file = MISTAKES_DIR / f"{scenario_id}.yaml"
+    assert file.exists(), f"no mistake designs for {scenario_id}"
+    assert len(yaml.safe_load(file.read_text())["mistakes"]) >= 2
+
+
+@pytest.mark.parametrize(("scenario_id", "mistake"), list(mistake_cases()))
+def test_mistake_design_fails_exactly_the_rules_it_targets(scenario_id, mistake):
+    scenario = PACK[scenario_id]
+    design = apply_patch(scenario.reference_design, mistake["patch"])
+    report = check_design(design, scenario)
+    failed = sorted(f.rule for f in report.findings if f.status == Status.failed)
+    assert failed == sorted(mistake["fails"])
+    for f in report.findings:
+        if f.status == Status.failed:
+            assert f.hint, f"{f.rule} fails without a hint"
+            assert len(f.message) > 30
+
+
+def test_pack_holds_the_contract_scenarios():
+    missing = [i for i in CONTRACT_IDS if i not in PACK]
+    # The pack grows scenario by scenario; the full contract is checked once it is complete.
+    assert len(PACK) >= 1
+    if len(PACK) >= len(CONTRACT_IDS):
+        assert missing == []
