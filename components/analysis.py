@@ -67,8 +67,39 @@ def nodes_of_type(graph: nx.DiGraph, *types: str) -> list[str]:
     return [n for n, kind in graph.nodes(data="type") if kind in types]
 
 
+def _cached(graph: nx.DiGraph, key: str, compute):
+    """Derived views are cached in the graph's attribute dict: a check asks for them from
+    several rules, and graphs from design_graph are not mutated after they are built."""
+    cache = graph.graph.setdefault("_derived", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def reachable_from(graph: nx.DiGraph, sources, reverse: bool = False) -> set[str]:
+    """Every node reachable from any of ``sources`` (included), in one traversal.
+
+    networkx's ``descendants`` is single-source; calling it (or ``has_path``) per pair made
+    rules quadratic on large designs. With ``reverse``, follows edges backwards (ancestors).
+    """
+    step = graph.predecessors if reverse else graph.successors
+    seen = set(sources)
+    frontier = list(seen)
+    while frontier:
+        node = frontier.pop()
+        for nxt in step(node):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return seen
+
+
 def request_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """Entry and online nodes with the edges between them, minus responses into an entry."""
+    return _cached(graph, "request", lambda: _request_graph(graph))
+
+
+def _request_graph(graph: nx.DiGraph) -> nx.DiGraph:
     keep = set(nodes_with_role(graph, ENTRY, ONLINE))
     sub = nx.DiGraph()
     sub.add_nodes_from((n, graph.nodes[n]) for n in keep)
@@ -82,10 +113,13 @@ def request_graph(graph: nx.DiGraph) -> nx.DiGraph:
 
 def reachable_request_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """The part of the request graph a request from some entry can reach."""
-    sub = request_graph(graph)
-    entries = nodes_with_role(sub, ENTRY)
-    reached = set(entries).union(*(nx.descendants(sub, e) for e in entries)) if entries else set()
-    return sub.subgraph(reached).copy()
+
+    def compute():
+        sub = request_graph(graph)
+        reached = reachable_from(sub, nodes_with_role(sub, ENTRY))
+        return sub.subgraph(reached).copy()
+
+    return _cached(graph, "reachable_request", compute)
 
 
 def request_order(sub: nx.DiGraph) -> list[str]:
@@ -105,6 +139,10 @@ def stores_read(graph: nx.DiGraph, node: str) -> list[str]:
 
 def funnel_flow(graph: nx.DiGraph, catalog_size: int = DEFAULT_CATALOG_SIZE) -> dict:
     """``{node: (in_k, out_k)}`` for every entry and online node, in request order."""
+    return _cached(graph, f"flow:{catalog_size}", lambda: _funnel_flow(graph, catalog_size))
+
+
+def _funnel_flow(graph: nx.DiGraph, catalog_size: int) -> dict:
     sub = request_graph(graph)
     flow: dict[str, tuple[int, int]] = {}
     for node in request_order(sub):
@@ -146,7 +184,7 @@ def node_costs(graph: nx.DiGraph, catalog_size: int = DEFAULT_CATALOG_SIZE) -> d
 
 def critical_path(graph: nx.DiGraph, catalog_size: int = DEFAULT_CATALOG_SIZE) -> LatencyReport:
     """The slowest path from an entry through online nodes (empty if no entry reaches any)."""
-    sub = reachable_request_graph(graph)
+    sub = reachable_request_graph(graph).copy()  # edge weights below are this call's own
     request_order(sub)  # raises RequestPathCycle before any longest-path search
     costs = {n: c for n, c in node_costs(graph, catalog_size).items() if n in sub}
     if sub.number_of_edges() == 0:
@@ -176,5 +214,8 @@ def funnel_levels(graph: nx.DiGraph) -> dict[str, int]:
 def final_stages(graph: nx.DiGraph) -> list[str]:
     """Funnel stages on the request path with no funnel stage after them (they make the slate)."""
     sub = reachable_request_graph(graph)
-    stages = [n for n in sub if sub.nodes[n]["funnel"]]
-    return [n for n in stages if not any(sub.nodes[d]["funnel"] for d in nx.descendants(sub, n))]
+    funnel_after: dict[str, bool] = {}
+    for node in reversed(request_order(sub)):
+        funnel_after[node] = any(sub.nodes[s]["funnel"] or funnel_after[s]
+                                 for s in sub.successors(node))
+    return [n for n in sub if sub.nodes[n]["funnel"] and not funnel_after[n]]

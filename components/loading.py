@@ -106,8 +106,9 @@ def parse_yaml(text: str, source: str = "<string>") -> LoadedYaml:
         raise InputError(
             [Problem(source, "", f"text is over the {MAX_FILE_BYTES:,}-byte limit")]
         )
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         if root is None:
             return LoadedYaml(None, source, {(): 1})
@@ -119,10 +120,17 @@ def parse_yaml(text: str, source: str = "<string>") -> LoadedYaml:
         line = mark.line + 1 if mark else None
         what = error.problem or str(error)
         raise InputError([Problem(source, "", f"invalid YAML: {what}", line)]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise InputError([Problem(source, "", f"invalid YAML: character #x{error.character:04x} "
+                                  "is not allowed", line)]) from None
     except yaml.YAMLError as error:
         raise InputError([Problem(source, "", f"invalid YAML: {error}")]) from None
+    except RecursionError:
+        raise InputError([Problem(source, "", "invalid YAML: nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return LoadedYaml(data, source, lines)
 
 

@@ -8,6 +8,7 @@ features at all, or content embeddings computed but never connected to serving.
 import networkx as nx
 from pydantic import Field
 
+from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, names
 
@@ -31,12 +32,14 @@ def check(design, scenario, options: Options):
                             hint="Add content_features (audio, text, artwork embeddings) "
                                  "feeding retrieval or the ranker.")]
     targets = [n for n in design.of_type(*options.target_types) if design.on_request_path(n)]
-    for extractor in extractors:
-        reached = [t for t in targets if nx.has_path(design.graph, extractor, t)]
-        if reached:
-            path = nx.shortest_path(design.graph, extractor, reached[0])
-            return [RULE.passed(f"Content features reach {names(reached)}: "
-                                f"{' -> '.join(path)}.", figures={"path": path})]
+    reached = sorted(reachable_from(design.graph, extractors) & set(targets))
+    if reached:
+        paths = [path for e in extractors
+                 for target, path in nx.single_source_shortest_path(design.graph, e).items()
+                 if target in reached]
+        path = min(paths, key=len)  # the most direct way content reaches serving
+        return [RULE.passed(f"Content features reach {names(reached)}: {' -> '.join(path)}.",
+                            figures={"path": path})]
     return [RULE.failed(f"{names(extractors)} never reaches a stage on the request path.",
                         nodes=extractors, figures={"targets": targets},
                         hint="Write content embeddings into the ANN index or feature store "

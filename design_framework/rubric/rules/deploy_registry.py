@@ -5,8 +5,7 @@ Passing: training_pipeline -> model_registry -> ranker. Failing: training_pipeli
 ranker, or a registry that nothing deploys from.
 """
 
-import networkx as nx
-
+from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, names
 
@@ -32,7 +31,8 @@ def check(design, scenario, options: Options):
               if design.role(v) == "online"]
     consumers = sorted({n for r in registries for n in design.graph.successors(r)
                         if design.role(n) in SERVING_ROLES or design.type(n) == "batch_scoring"})
-    registered = [t for t in trainers if any(nx.has_path(design.graph, t, r) for r in registries)]
+    feeding_registries = reachable_from(design.graph, registries, reverse=True)
+    registered = [t for t in trainers if t in feeding_registries]
     figures = {"registries": registries, "deploys_to": consumers,
                "bypasses": [list(e) for e in direct]}
     problems, nodes = [], []

@@ -5,8 +5,7 @@ Passing: feature_store -> ranker and feature_store -> training_pipeline. Failing
 reads feature_store while training rebuilds features from the data lake with its own code.
 """
 
-import networkx as nx
-
+from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, names
 
@@ -29,7 +28,8 @@ def check(design, scenario, options: Options):
                             "serving cannot share feature definitions.",
                             nodes=trainers,
                             hint="Serve features from a feature store and train from it too.")]
-    unmatched = [t for t in trainers if not any(nx.has_path(design.graph, s, t) for s in served)]
+    fed = reachable_from(design.graph, served)
+    unmatched = [t for t in trainers if t not in fed]
     figures = {"serving_stores": served, "training": trainers, "unmatched": unmatched}
     if not unmatched:
         return [RULE.passed(f"Training ({names(trainers)}) reads the features serving reads "

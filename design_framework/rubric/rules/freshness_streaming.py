@@ -8,6 +8,7 @@ Failing: the same freshness with only a nightly batch_etl writing the feature st
 import networkx as nx
 from pydantic import Field
 
+from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule
 
@@ -27,18 +28,22 @@ def check(design, scenario, options: Options):
         return [RULE.skipped(f"Features may be {freshness:,} s old; batch updates suffice.",
                              figures=figures)]
     stores = [s for s in design.with_role("online_store") if design.request_readers(s)]
-    for store in stores:
-        # only streaming hops count: a path through batch jobs or training is not fresh
-        streaming = design.graph.subgraph([*design.with_role("nearline"), store])
-        for stream in design.of_type("event_stream"):
-            for processor in design.of_type("stream_processor"):
-                if nx.has_path(streaming, stream, processor) and nx.has_path(
-                        streaming, processor, store):
-                    path = (nx.shortest_path(streaming, stream, processor)
-                            + nx.shortest_path(streaming, processor, store)[1:])
-                    return [RULE.passed(f"Fresh features stream in: {' -> '.join(path)}, read "
-                                        f"by {', '.join(design.request_readers(store))}.",
-                                        figures={**figures, "path": path})]
+    # only streaming hops count: a path through batch jobs or training is not fresh
+    nearline = design.graph.subgraph(design.with_role("nearline"))
+    processors = reachable_from(nearline, design.of_type("event_stream")) & set(
+        design.of_type("stream_processor"))
+    streaming = design.graph.subgraph([*nearline, *stores])
+    fed = sorted(reachable_from(streaming, processors) & set(stores))
+    if fed:
+        store = fed[0]
+        processor = next(p for p in sorted(processors) if nx.has_path(streaming, p, store))
+        stream = next(e for e in design.of_type("event_stream")
+                      if e in nearline and nx.has_path(nearline, e, processor))
+        path = (nx.shortest_path(nearline, stream, processor)
+                + nx.shortest_path(streaming, processor, store)[1:])
+        return [RULE.passed(f"Fresh features stream in: {' -> '.join(path)}, read by "
+                            f"{', '.join(design.request_readers(store))}.",
+                            figures={**figures, "path": path})]
     return [RULE.failed(f"Features must be under {freshness:,} s old, but no event stream -> "
                         "stream processor path writes a store that serving reads.",
                         nodes=stores, figures=figures,

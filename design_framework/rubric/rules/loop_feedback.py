@@ -7,6 +7,7 @@ only a static content table, so the model never learns from plays and skips.
 import networkx as nx
 from pydantic import Field
 
+from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, names, path_text
 
@@ -25,17 +26,17 @@ def check(design, scenario, options: Options):
         return [RULE.failed("There is no training_pipeline, so interactions never reach a "
                             "model.", hint="Add a training pipeline fed by the logged events.")]
     sources = design.with_role("entry", "online")
+    logged = reachable_from(design.graph, sources) & set(design.of_type(*options.log_types))
+    trained = reachable_from(design.graph, logged) & set(trainers)
+    if trained:
+        trainer = sorted(trained)[0]
+        log = next(n for n in sorted(logged) if nx.has_path(design.graph, n, trainer))
+        source = next(n for n in sources if nx.has_path(design.graph, n, log))
+        loop = (nx.shortest_path(design.graph, source, log)
+                + nx.shortest_path(design.graph, log, trainer)[1:])
+        return [RULE.passed(f"Interactions flow back to training: {path_text(loop)}.",
+                            figures={"loop": loop})]
     logs = design.of_type(*options.log_types)
-    for trainer in trainers:
-        for log in logs:
-            if not nx.has_path(design.graph, log, trainer):
-                continue
-            for source in sources:
-                if nx.has_path(design.graph, source, log):
-                    loop = (nx.shortest_path(design.graph, source, log)
-                            + nx.shortest_path(design.graph, log, trainer)[1:])
-                    return [RULE.passed(f"Interactions flow back to training: "
-                                        f"{path_text(loop)}.", figures={"loop": loop})]
     return [RULE.failed(f"Nothing carries plays, skips and impressions from the product back "
                         f"to {names(trainers)}.", nodes=trainers,
                         figures={"log_nodes": logs},

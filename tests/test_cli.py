@@ -1,0 +1,144 @@
+"""The command lines, as a user in a shell meets them: output, exit codes, files written."""
+
+import json
+
+import pytest
+
+from design_framework.cli import main as design_main
+from scenarios.cli import main as scenarios_main
+from scenarios.loader import get_scenario, shipped_scenarios
+
+SLOW_RANKER = """\
+version: 1
+scenario: realtime-playlist-recs
+components:
+  - {id: client, type: client_app}
+  - {id: gateway, type: api_gateway}
+  - {id: retrieval, type: candidate_generation, params: {out_k: 200000}}
+  - {id: rank, type: ranker}
+edges:
+  - {from: client, to: gateway}
+  - {from: gateway, to: retrieval}
+  - {from: retrieval, to: rank}
+"""
+
+
+@pytest.fixture
+def reference_file(tmp_path):
+    scenario = get_scenario("realtime-playlist-recs")
+    path = tmp_path / "reference.yaml"
+    path.write_text(scenario.reference_design.model_copy(update={"scenario": scenario.id}).to_yaml())
+    return path
+
+
+def test_check_passes_a_reference_design(reference_file, capsys):
+    assert design_main(["check", str(reference_file)]) == 0
+    out = capsys.readouterr().out
+    assert "against realtime-playlist-recs: PASSED, score 100/100" in out
+
+
+def test_check_explains_a_failure_and_exits_1(tmp_path, capsys):
+    path = tmp_path / "slow.yaml"
+    path.write_text(SLOW_RANKER)
+    assert design_main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out
+    assert "FAIL latency.budget [serving] The slowest request path takes 5,030.0 ms" in out
+    assert "hint: Send fewer items to the expensive stage" in out
+
+
+def test_check_json_has_the_contract_shape(tmp_path, capsys):
+    path = tmp_path / "slow.yaml"
+    path.write_text(SLOW_RANKER)
+    assert design_main(["check", str(path), "--format", "json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"scenario", "passed", "score", "findings"}
+    assert result["scenario"] == "realtime-playlist-recs" and result["passed"] is False
+    assert 0 <= result["score"] < 100
+    latency = next(f for f in result["findings"] if f["rule"] == "latency.budget")
+    assert set(latency) == {"rule", "status", "step", "message", "nodes", "figures", "hint"}
+    assert latency["status"] == "fail" and latency["figures"]["budget_ms"] == 200
+    assert latency["figures"]["total_ms"] == 5030.0
+
+
+def test_check_with_scenario_option_and_no_scenario(tmp_path, capsys):
+    path = tmp_path / "bare.yaml"
+    path.write_text(SLOW_RANKER.replace("scenario: realtime-playlist-recs\n", ""))
+    assert design_main(["check", str(path), "--format", "json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["scenario"] is None
+    statuses = {f["rule"]: f["status"] for f in result["findings"]}
+    assert statuses["latency.budget"] == "skip"  # no budget without a scenario
+    # --scenario also takes a scenario file, for authors trying one out
+    assert design_main(["check", str(path), "--scenario", "scenarios/pack/realtime-playlist-recs.yaml"]) == 1
+    assert "against realtime-playlist-recs: FAILED" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("version: 1\ncomponents:\n  - {id: a, type: rankr}\n",
+         "bad.yaml:3: components.0.type: unknown component type 'rankr'"),
+        ("version: 1\ncomponents: [", "bad.yaml:2: invalid YAML"),
+        ("version: 1\nscenario: no-such-scenario\n", "bad.yaml: scenario: unknown scenario 'no-such-scenario'"),
+    ],
+)
+def test_check_exits_2_on_unreadable_input(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(content)
+    assert design_main(["check", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.out == ""
+
+
+def test_render_writes_png_svg_dot_and_mermaid(reference_file, tmp_path, capsys):
+    for suffix, start in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".dot", b"digraph"),
+                          (".mmd", b"flowchart LR")):
+        out = tmp_path / f"design{suffix}"
+        assert design_main(["render", str(reference_file), "-o", str(out)]) == 0
+        assert out.read_bytes().startswith(start)
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_render_refuses_an_unknown_output_type(reference_file, tmp_path, capsys):
+    assert design_main(["render", str(reference_file), "-o", str(tmp_path / "x.gif")]) == 2
+    assert "unknown output type" in capsys.readouterr().err
+
+
+def test_scenarios_list_shows_the_pack(capsys):
+    assert scenarios_main(["list"]) == 0
+    out = capsys.readouterr().out
+    for scenario_id in shipped_scenarios():
+        assert scenario_id in out
+
+
+def test_scenarios_schema_is_a_json_schema(capsys):
+    assert scenarios_main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert {"id", "requirements", "rules", "reference_design"} <= set(schema["required"])
+
+
+def test_scenarios_validate_the_pack_and_a_broken_file(tmp_path, capsys):
+    assert scenarios_main(["validate", "scenarios/pack"]) == 0
+    assert f"{len(shipped_scenarios())} valid, 0 invalid" in capsys.readouterr().out
+    broken = tmp_path / "broken.yaml"
+    original = open("scenarios/pack/realtime-playlist-recs.yaml").read()
+    broken.write_text(original.replace("latency.budget: {}", "latency.budgt: {}").replace(
+        "funnel.bounds: {}", "funnel.bounds: {colour: red}"))
+    assert scenarios_main(["validate", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "rules.latency.budgt: unknown rule (did you mean 'latency.budget'?)" in err
+    assert "rule 'funnel.bounds' has no option 'colour'" in err
+    line = next(i for i, t in enumerate(original.splitlines(), 1) if "latency.budget: {}" in t)
+    assert f"broken.yaml:{line}: rules.latency.budgt" in err
+
+
+def test_scenarios_validate_reports_a_reference_design_that_fails(tmp_path, capsys):
+    original = open("scenarios/pack/realtime-playlist-recs.yaml").read()
+    broken = tmp_path / "weak.yaml"
+    broken.write_text(original.replace("    - {from: experiment, to: service}\n", "").replace(
+        "    - {from: gateway, to: experiment}\n", "    - {from: gateway, to: service}\n"))
+    assert scenarios_main(["validate", str(broken)]) == 1
+    assert "reference_design: fails experiment.ab_layer" in capsys.readouterr().err
