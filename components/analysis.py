@@ -216,6 +216,7 @@ def final_stages(graph: nx.DiGraph) -> list[str]:
     sub = reachable_request_graph(graph)
     funnel_after: dict[str, bool] = {}
     for node in reversed(request_order(sub)):
-        funnel_after[node] = any(sub.nodes[s]["funnel"] or funnel_after[s]
-                                 for s in sub.successors(node))
+        funnel_after[node] = any(
+            sub.nodes[s]["funnel"] or funnel_after[s] for s in sub.successors(node)
+        )
     return [n for n in sub if sub.nodes[n]["funnel"] and not funnel_after[n]]

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveInt, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveInt,
+    PrivateAttr,
+    model_validator,
+)
 
 from components.loading import parse_yaml, read_text, validate
 
 CATALOG_PATH = Path(__file__).with_name("catalog.yaml")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """What the checks may assume about a component."""
 
     entry = "entry"
@@ -57,7 +65,9 @@ class ComponentType(Strict):
     id: str = Field(description="Stable snake_case id (a contract).", pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(description="Human name.")
     category: str = Field(description="Category id; decides the default style.")
-    role: Role = Field(description="entry, online, online_store, nearline, offline or observability.")
+    role: Role = Field(
+        description="entry, online, online_store, nearline, offline or observability."
+    )
     description: str = Field(description="One sentence shown as help in the palette.")
     technologies: list[str] = Field(default_factory=list, description="Typical technologies.")
     latency_ms: NonNegativeFloat | None = Field(

@@ -60,11 +60,15 @@ class Params(Model):
 class Component(Model):
     """One box in the diagram."""
 
-    id: str = Field(description="Unique within the design: lowercase letters, digits, _ and -.",
-                    pattern=ID_PATTERN, max_length=64)
+    id: str = Field(
+        description="Unique within the design: lowercase letters, digits, _ and -.",
+        pattern=ID_PATTERN,
+        max_length=64,
+    )
     type: str = Field(description="A catalog type id, e.g. ranker or feature_store.")
-    label: str | None = Field(None, description="Display label; defaults to the type's label.",
-                              max_length=200)
+    label: str | None = Field(
+        None, description="Display label; defaults to the type's label.", max_length=200
+    )
     params: Params = Field(default_factory=Params, description="Overrides of catalog defaults.")
 
     @field_validator("type")
@@ -83,8 +87,9 @@ class Edge(Model):
 
     source: str = Field(alias="from", description="Id of the component data comes from.")
     target: str = Field(alias="to", description="Id of the component data goes to.")
-    label: str | None = Field(None, description="What flows, e.g. 'online features'.",
-                              max_length=200)
+    label: str | None = Field(
+        None, description="What flows, e.g. 'online features'.", max_length=200
+    )
 
 
 class Design(Model):
@@ -93,10 +98,12 @@ class Design(Model):
     version: Literal[1] = Field(1, description="File format version; always 1.")
     scenario: str | None = Field(None, description="Id of the scenario this design answers.")
     title: str | None = Field(None, description="Free title.", max_length=200)
-    components: list[Component] = Field(default_factory=list, max_length=MAX_COMPONENTS,
-                                        description="The boxes.")
-    edges: list[Edge] = Field(default_factory=list, max_length=MAX_EDGES,
-                              description="The arrows (data flow).")
+    components: list[Component] = Field(
+        default_factory=list, max_length=MAX_COMPONENTS, description="The boxes."
+    )
+    edges: list[Edge] = Field(
+        default_factory=list, max_length=MAX_EDGES, description="The arrows (data flow)."
+    )
 
     @model_validator(mode="after")
     def _ids_unique_and_edges_known(self):
@@ -105,8 +112,10 @@ class Design(Model):
         first_seen: dict[str, int] = {}
         for index, component in enumerate(self.components):
             if component.id in first_seen:
-                problems.append(f"components.{index}.id: duplicate id {component.id!r} "
-                                f"(also components.{first_seen[component.id]}.id)")
+                problems.append(
+                    f"components.{index}.id: duplicate id {component.id!r} "
+                    f"(also components.{first_seen[component.id]}.id)"
+                )
             first_seen.setdefault(component.id, index)
         for index, edge in enumerate(self.edges):
             for end, key in ((edge.source, "from"), (edge.target, "to")):
@@ -125,8 +134,16 @@ class Design(Model):
         if not isinstance(loaded.data, dict):
             from components.loading import Problem
 
-            raise InputError([Problem(loaded.source, "", "a design must be a YAML mapping "
-                                      "with version, components and edges", 1)])
+            raise InputError(
+                [
+                    Problem(
+                        loaded.source,
+                        "",
+                        "a design must be a YAML mapping with version, components and edges",
+                        1,
+                    )
+                ]
+            )
         return validate(cls, loaded, context={"catalog": catalog or load_catalog()})
 
     @classmethod
@@ -168,15 +185,16 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_representer(
-    _FlowMap, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data,
-                                                            flow_style=True)
+    _FlowMap,
+    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
 )
 
 
 def dump_yaml(data: dict) -> str:
     """Write a design dict (or a document embedding one) as readable block YAML."""
-    return yaml.dump(_flow_small_maps(data), Dumper=_Dumper, sort_keys=False,
-                     allow_unicode=True, width=100)
+    return yaml.dump(
+        _flow_small_maps(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
 
 
 def _flow_small_maps(value, key=None):
@@ -211,8 +229,11 @@ def design_graph(design: Design, catalog: Catalog | None = None) -> nx.DiGraph:
             label=component.label or kind.label,
             funnel=kind.funnel_stage,
             latency_ms=params.latency_ms if params.latency_ms is not None else kind.latency_ms or 0,
-            ms_per_1k_items=(params.ms_per_1k_items if params.ms_per_1k_items is not None
-                             else kind.ms_per_1k_items),
+            ms_per_1k_items=(
+                params.ms_per_1k_items
+                if params.ms_per_1k_items is not None
+                else kind.ms_per_1k_items
+            ),
             out_k=params.out_k if params.out_k is not None else kind.out_k,
             in_k=params.in_k,
         )

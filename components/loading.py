@@ -103,9 +103,7 @@ def read_text(path: str | Path) -> str:
 def parse_yaml(text: str, source: str = "<string>") -> LoadedYaml:
     """Parse one YAML document safely, with a line map; raise InputError if it is unsafe or broken."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
-        raise InputError(
-            [Problem(source, "", f"text is over the {MAX_FILE_BYTES:,}-byte limit")]
-        )
+        raise InputError([Problem(source, "", f"text is over the {MAX_FILE_BYTES:,}-byte limit")])
     loader = None
     try:
         loader = yaml.SafeLoader(text)
@@ -122,8 +120,16 @@ def parse_yaml(text: str, source: str = "<string>") -> LoadedYaml:
         raise InputError([Problem(source, "", f"invalid YAML: {what}", line)]) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
-        raise InputError([Problem(source, "", f"invalid YAML: character #x{error.character:04x} "
-                                  "is not allowed", line)]) from None
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "",
+                    f"invalid YAML: character #x{error.character:04x} is not allowed",
+                    line,
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise InputError([Problem(source, "", f"invalid YAML: {error}")]) from None
     except RecursionError:
@@ -195,7 +201,9 @@ def validate(model: type[BaseModel], loaded: LoadedYaml, context: dict | None = 
         raise InputError(problems_from_validation(error, loaded, model)) from None
 
 
-def problems_from_validation(error: ValidationError, loaded: LoadedYaml, model=None) -> list[Problem]:
+def problems_from_validation(
+    error: ValidationError, loaded: LoadedYaml, model=None
+) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         location = tuple(part for part in item["loc"] if not _is_union_tag(part))

@@ -28,8 +28,13 @@ _NUMBER_PARAMS = {"latency_ms", "ms_per_1k_items"}
 _COUNT_PARAMS = {"out_k", "in_k"}
 
 
-def parse_quick(text: str, source: str = "<quick text>", catalog: Catalog | None = None,
-                title: str | None = None, scenario: str | None = None) -> Design:
+def parse_quick(
+    text: str,
+    source: str = "<quick text>",
+    catalog: Catalog | None = None,
+    title: str | None = None,
+    scenario: str | None = None,
+) -> Design:
     """Parse the quick syntax into a validated Design; InputError names each bad line."""
     catalog = catalog or load_catalog()
     components: dict[str, dict] = {}
@@ -39,18 +44,31 @@ def parse_quick(text: str, source: str = "<quick text>", catalog: Catalog | None
 
     def declare(component_id, type_id, line_no, params=None, label=None):
         if not re.match(ID_PATTERN, component_id):
-            problems.append(Problem(source, "", f"bad id {component_id!r}: use "
-                                    "lowercase letters, digits, _ and -", line_no))
+            problems.append(
+                Problem(
+                    source,
+                    "",
+                    f"bad id {component_id!r}: use lowercase letters, digits, _ and -",
+                    line_no,
+                )
+            )
             return
         if type_id not in catalog:
-            problems.append(Problem(source, f"line {line_no}",
-                                    f"unknown component type {type_id!r}", line_no))
+            problems.append(
+                Problem(source, f"line {line_no}", f"unknown component type {type_id!r}", line_no)
+            )
             return
         existing = components.get(component_id)
         if existing and existing["type"] != type_id:
-            problems.append(Problem(source, "", f"{component_id!r} is already a "
-                                    f"{existing['type']} (line {declared_on[component_id]})",
-                                    line_no))
+            problems.append(
+                Problem(
+                    source,
+                    "",
+                    f"{component_id!r} is already a "
+                    f"{existing['type']} (line {declared_on[component_id]})",
+                    line_no,
+                )
+            )
             return
         entry = existing or {"id": component_id, "type": type_id}
         if params:
@@ -70,8 +88,7 @@ def parse_quick(text: str, source: str = "<quick text>", catalog: Catalog | None
             continue
         match = _DECLARATION.match(line)
         if not match:
-            problems.append(Problem(source, "", "expected `id: type ...` or "
-                                    "`a -> b`", line_no))
+            problems.append(Problem(source, "", "expected `id: type ...` or `a -> b`", line_no))
             continue
         try:
             words = shlex.split(match.group("rest"))
@@ -97,15 +114,17 @@ def parse_quick(text: str, source: str = "<quick text>", catalog: Catalog | None
         body, _, label = line.partition(" : ")
         hops = [hop.strip() for hop in body.split("->")]
         if len(hops) < 2 or any(not hop for hop in hops):
-            problems.append(Problem(source, "", "an edge needs a component on "
-                                    "each side of ->", line_no))
+            problems.append(
+                Problem(source, "", "an edge needs a component on each side of ->", line_no)
+            )
             continue
         ids = []
         for hop in hops:
             match = _INLINE.match(hop)
             if not match:
-                problems.append(Problem(source, "", f"cannot read {hop!r}: use "
-                                        "id or id(type)", line_no))
+                problems.append(
+                    Problem(source, "", f"cannot read {hop!r}: use id or id(type)", line_no)
+                )
                 break
             hop_id, hop_type = match.group("id"), match.group("type")
             if hop_type:
@@ -114,9 +133,16 @@ def parse_quick(text: str, source: str = "<quick text>", catalog: Catalog | None
                 if hop_id in catalog:
                     declare(hop_id, hop_id, line_no)
                 else:
-                    problems.append(Problem(source, "", f"{hop_id!r} is not "
-                                            "declared; write `" + hop_id + ": TYPE` or "
-                                            f"{hop_id}(TYPE)", line_no))
+                    problems.append(
+                        Problem(
+                            source,
+                            "",
+                            f"{hop_id!r} is not "
+                            "declared; write `" + hop_id + ": TYPE` or "
+                            f"{hop_id}(TYPE)",
+                            line_no,
+                        )
+                    )
                     break
             ids.append(hop_id)
         else:
@@ -139,7 +165,9 @@ def parse_quick(text: str, source: str = "<quick text>", catalog: Catalog | None
     try:
         return Design.model_validate(data, context={"catalog": catalog})
     except ValidationError as error:
-        raise InputError(problems_from_validation(error, LoadedYaml(data, source), Design)) from None
+        raise InputError(
+            problems_from_validation(error, LoadedYaml(data, source), Design)
+        ) from None
 
 
 def _param(key: str, value: str):

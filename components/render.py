@@ -99,8 +99,13 @@ def dot_string(text: str) -> str:
     return f'"{text}"'
 
 
-def to_dot(design: Design, report=None, catalog: Catalog | None = None,
-           catalog_size: int = analysis.DEFAULT_CATALOG_SIZE, dark: bool = False) -> str:
+def to_dot(
+    design: Design,
+    report=None,
+    catalog: Catalog | None = None,
+    catalog_size: int = analysis.DEFAULT_CATALOG_SIZE,
+    dark: bool = False,
+) -> str:
     """DOT text: nodes styled by category, grouped by role, failing nodes outlined in red,
     funnel sizes and latency on the labels, the critical path drawn heavier."""
     catalog = catalog or load_catalog()
@@ -134,7 +139,9 @@ def to_dot(design: Design, report=None, catalog: Catalog | None = None,
         if graph.nodes[v]["role"] == "entry":
             attrs.append("style=dashed")
         if (u, v) in path_edges:
-            attrs.append(f'penwidth=2.2, color="{FAIL_COLOR if u in marks.failing else PATH_COLOR}"')
+            attrs.append(
+                f'penwidth=2.2, color="{FAIL_COLOR if u in marks.failing else PATH_COLOR}"'
+            )
         suffix = f" [{', '.join(attrs)}]" if attrs else ""
         out.append(f"  {dot_string(u)} -> {dot_string(v)}{suffix};")
     out.append("}")
@@ -149,8 +156,10 @@ def _dot_node(node, graph, catalog, figure_lines, marks) -> str:
     if attrs["label"] != kind_label:
         lines.append(f"({kind_label})")
     lines += figure_lines
-    parts = [f"label={dot_string(chr(10).join(lines))}",
-             f"tooltip={dot_string(f'{node}: {kind_label}')}"]
+    parts = [
+        f"label={dot_string(chr(10).join(lines))}",
+        f"tooltip={dot_string(f'{node}: {kind_label}')}",
+    ]
     parts += [f"{key}={dot_string(value)}" for key, value in style.items()]
     if node in marks.failing:
         parts += [f'color="{FAIL_COLOR}"', "penwidth=3"]
@@ -177,8 +186,11 @@ def mermaid_text(text: str) -> str:
     text = _CONTROL.sub(" ", str(text))
     parts = []
     for line in text.replace("\r\n", "\n").split("\n"):
-        parts.append("".join(ch if ch.isalnum() or ch in " .,:;!?()/+-_'%=*→" else f"#{ord(ch)};"
-                             for ch in line))
+        parts.append(
+            "".join(
+                ch if ch.isalnum() or ch in " .,:;!?()/+-_'%=*→" else f"#{ord(ch)};" for ch in line
+            )
+        )
     return "<br/>".join(parts)
 
 
@@ -194,8 +206,12 @@ def mermaid_ids(design: Design) -> dict[str, str]:
     return ids
 
 
-def to_mermaid(design: Design, report=None, catalog: Catalog | None = None,
-               catalog_size: int = analysis.DEFAULT_CATALOG_SIZE) -> str:
+def to_mermaid(
+    design: Design,
+    report=None,
+    catalog: Catalog | None = None,
+    catalog_size: int = analysis.DEFAULT_CATALOG_SIZE,
+) -> str:
     catalog = catalog or load_catalog()
     graph = design_graph(design, catalog)
     marks = Marks.from_report(report)
@@ -218,8 +234,9 @@ def to_mermaid(design: Design, report=None, catalog: Catalog | None = None,
         out.append(f"  {ids[u]} {arrow}{text} {ids[v]}")
     for category in catalog.categories:
         s = category.style
-        out.append(f"  classDef {category.id} fill:{s.fillcolor},stroke:{s.color},"
-                   f"color:{s.fontcolor}")
+        out.append(
+            f"  classDef {category.id} fill:{s.fillcolor},stroke:{s.color},color:{s.fontcolor}"
+        )
     out.append(f"  classDef failing stroke:{FAIL_COLOR},stroke-width:3px")
     out.append(f"  classDef warning stroke:{WARN_COLOR},stroke-width:3px")
     for category in catalog.categories:
@@ -247,8 +264,10 @@ def dot_program() -> str:
     found = shutil.which("graphviz-pure")
     if found:
         return found
-    raise RenderError("no Graphviz program found: install graphviz, or `pip install "
-                      "graphviz-pure` (requirements.txt does)")
+    raise RenderError(
+        "no Graphviz program found: install graphviz, or `pip install "
+        "graphviz-pure` (requirements.txt does)"
+    )
 
 
 def render_dot(dot_text: str, fmt: str, program: str | None = None, timeout: float = 30) -> bytes:
@@ -259,13 +278,20 @@ def render_dot(dot_text: str, fmt: str, program: str | None = None, timeout: flo
     if fmt == "png":
         command.append(f"-Gdpi={PNG_DPI}")
     try:
-        done = subprocess.run(command, input=dot_text.encode("utf-8"), capture_output=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            command,
+            input=dot_text.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise RenderError(f"{command[0]} failed: {error}") from None
     if done.returncode != 0 or not done.stdout:
-        raise RenderError(f"{command[0]} exited {done.returncode}: "
-                          f"{done.stderr.decode('utf-8', 'replace').strip()[:500]}")
+        raise RenderError(
+            f"{command[0]} exited {done.returncode}: "
+            f"{done.stderr.decode('utf-8', 'replace').strip()[:500]}"
+        )
     return done.stdout
 
 

@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     print("Rubric on each reference design (median ms; target < 5 ms)")
     for scenario_id, scenario in shipped_scenarios().items():
         ms = median_ms(lambda s=scenario: check_design(s.reference_design, s), repeat)
-        print(f"  {scenario_id:28} {len(scenario.reference_design.components):3} nodes  "
-              f"{ms:7.2f} ms")
+        print(
+            f"  {scenario_id:28} {len(scenario.reference_design.components):3} nodes  {ms:7.2f} ms"
+        )
 
     print("\nRubric on synthetic designs (median ms; target < 200 ms at 2,000 nodes)")
     scenario = get_scenario("realtime-playlist-recs")

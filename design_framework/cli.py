@@ -17,8 +17,15 @@ from components.render import RenderError, export
 from design_framework.rubric import Report, Status, check_design
 
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
-FORMATS = {".png": "png", ".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mmd",
-           ".yaml": "yaml", ".yml": "yaml"}
+FORMATS = {
+    ".png": "png",
+    ".svg": "svg",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mmd",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
 
 
 def resolve_scenario(name: str | None):
@@ -71,8 +78,9 @@ def cmd_check(args) -> int:
 def cmd_render(args) -> int:
     fmt = FORMATS.get(Path(args.output).suffix.lower())
     if fmt is None:
-        print(f"{args.output}: unknown output type (use one of {', '.join(FORMATS)})",
-              file=sys.stderr)
+        print(
+            f"{args.output}: unknown output type (use one of {', '.join(FORMATS)})", file=sys.stderr
+        )
         return EXIT_UNREADABLE
     try:
         design = Design.from_path(args.design)
@@ -96,8 +104,9 @@ def cmd_render(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m design_framework",
-                                     description="Check or render an ML system design.")
+    parser = argparse.ArgumentParser(
+        prog="python -m design_framework", description="Check or render an ML system design."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="run the rubric on a design file")
     check.add_argument("design", help="design YAML file (version: 1)")
@@ -106,8 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(run=cmd_check)
     render = sub.add_parser("render", help="draw a design as PNG, SVG, DOT or Mermaid")
     render.add_argument("design", help="design YAML file (version: 1)")
-    render.add_argument("-o", "--output", required=True,
-                        help="output file; its suffix picks the format (.png .svg .dot .mmd)")
+    render.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output file; its suffix picks the format (.png .svg .dot .mmd)",
+    )
     render.add_argument("--scenario", help="scenario id or file, to mark failing nodes")
     render.set_defaults(run=cmd_render)
     args = parser.parse_args(argv)

@@ -20,8 +20,11 @@ def reference_problems(scenario: Scenario, source: str) -> list[str]:
     from design_framework.rubric import Status, check_design
 
     report = check_design(scenario.reference_design, scenario)
-    return [f"{source}: reference_design: fails {f.rule}: {f.message}"
-            for f in report.findings if f.status == Status.failed]
+    return [
+        f"{source}: reference_design: fails {f.rule}: {f.message}"
+        for f in report.findings
+        if f.status == Status.failed
+    ]
 
 
 def cmd_validate(args) -> int:
@@ -40,8 +43,9 @@ def cmd_validate(args) -> int:
             continue
         problems = reference_problems(scenario, str(file))
         if scenario.id in seen:
-            problems.append(f"{file}:1: id: duplicate scenario id {scenario.id!r} "
-                            f"(also in {seen[scenario.id]})")
+            problems.append(
+                f"{file}:1: id: duplicate scenario id {scenario.id!r} (also in {seen[scenario.id]})"
+            )
         seen.setdefault(scenario.id, str(file))
         if problems:
             print("\n".join(problems), file=sys.stderr)
@@ -61,8 +65,10 @@ def cmd_list(args) -> int:
     for scenario in pack.values():
         r = scenario.requirements
         budget = f"{r.latency_budget_ms} ms" if r.latency_budget_ms else "-"
-        print(f"{scenario.id:28} {scenario.difficulty:7} {r.mode.value:9} {budget:>7}  "
-              f"{scenario.title}")
+        print(
+            f"{scenario.id:28} {scenario.difficulty:7} {r.mode.value:9} {budget:>7}  "
+            f"{scenario.title}"
+        )
     return 0
 
 
@@ -75,14 +81,16 @@ def cmd_schema(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scenarios",
-                                     description="Validate, list and describe scenarios.")
+    parser = argparse.ArgumentParser(
+        prog="python -m scenarios", description="Validate, list and describe scenarios."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="validate scenario files or folders")
     validate.add_argument("paths", nargs="+")
     validate.set_defaults(run=cmd_validate)
     sub.add_parser("list", help="list the shipped scenarios").set_defaults(run=cmd_list)
     sub.add_parser("schema", help="print the JSON Schema of a scenario file").set_defaults(
-        run=cmd_schema)
+        run=cmd_schema
+    )
     args = parser.parse_args(argv)
     return args.run(args)

@@ -45,8 +45,14 @@ def load_scenarios(*paths: str | Path) -> dict[str, Scenario]:
             problems += error.problems
             continue
         if scenario.id in scenarios:
-            problems.append(Problem(str(file), "id", f"duplicate scenario id {scenario.id!r} "
-                                    f"(also in {origin[scenario.id]})", 1))
+            problems.append(
+                Problem(
+                    str(file),
+                    "id",
+                    f"duplicate scenario id {scenario.id!r} (also in {origin[scenario.id]})",
+                    1,
+                )
+            )
             continue
         scenarios[scenario.id] = scenario
         origin[scenario.id] = file
@@ -66,5 +72,6 @@ def get_scenario(scenario_id: str) -> Scenario:
     try:
         return pack[scenario_id]
     except KeyError:
-        raise KeyError(f"unknown scenario {scenario_id!r} (known: {', '.join(sorted(pack))})")\
-            from None
+        raise KeyError(
+            f"unknown scenario {scenario_id!r} (known: {', '.join(sorted(pack))})"
+        ) from None

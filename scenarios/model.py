@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveInt, model_validator
@@ -18,7 +18,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     realtime = "realtime"
     nearline = "nearline"
     batch = "batch"
@@ -27,19 +27,24 @@ class Mode(str, Enum):
 class Requirements(Model):
     """The numbers the design is judged against."""
 
-    mode: Mode = Field(description="realtime (answer within a latency budget), nearline "
-                       "(seconds to minutes) or batch (precomputed on a schedule).")
+    mode: Mode = Field(
+        description="realtime (answer within a latency budget), nearline "
+        "(seconds to minutes) or batch (precomputed on a schedule)."
+    )
     users: PositiveInt = Field(description="Monthly active users the system serves.")
     daily_active_users: PositiveInt | None = Field(None, description="Daily active users.")
     peak_qps: PositiveInt | None = Field(None, description="Peak requests per second.")
     catalog_size: PositiveInt = Field(description="Items the first funnel stage draws from.")
     latency_budget_ms: PositiveInt | None = Field(
-        None, description="End-to-end budget of the request path (realtime and nearline).")
+        None, description="End-to-end budget of the request path (realtime and nearline)."
+    )
     slate_size: PositiveInt = Field(description="Items shown to the user in one response.")
     feature_freshness_s: PositiveInt | None = Field(
-        None, description="How fresh features must be, in seconds (60: the current session).")
+        None, description="How fresh features must be, in seconds (60: the current session)."
+    )
     batch_window_h: NonNegativeFloat | None = Field(
-        None, description="Hours a batch run may take (batch mode).")
+        None, description="Hours a batch run may take (batch mode)."
+    )
 
     @model_validator(mode="after")
     def _mode_has_its_numbers(self):
@@ -73,10 +78,12 @@ class StageBounds(Model):
 class StepGuide(Model):
     """What an interviewer expects in one step of this scenario."""
 
-    signals: list[Point] = Field(default_factory=list,
-                                 description="Points a strong answer covers, with detection phrases.")
-    follow_ups: list[str] = Field(default_factory=list,
-                                  description="Questions an interviewer would ask next.")
+    signals: list[Point] = Field(
+        default_factory=list, description="Points a strong answer covers, with detection phrases."
+    )
+    follow_ups: list[str] = Field(
+        default_factory=list, description="Questions an interviewer would ask next."
+    )
 
 
 class Scenario(Model):
@@ -89,15 +96,19 @@ class Scenario(Model):
     tags: list[str] = Field(default_factory=list, description="Topics, for filtering.")
     requirements: Requirements = Field(description="Numbers the design is judged against.")
     sources: list[Source] = Field(default_factory=list, description="Where the figures come from.")
-    assumptions: list[str] = Field(default_factory=list,
-                                   description="Numbers with no public figure, stated as assumptions.")
-    funnel: dict[str, StageBounds] = Field(default_factory=dict,
-                                           description="Output bounds per funnel stage type.")
+    assumptions: list[str] = Field(
+        default_factory=list, description="Numbers with no public figure, stated as assumptions."
+    )
+    funnel: dict[str, StageBounds] = Field(
+        default_factory=dict, description="Output bounds per funnel stage type."
+    )
     rules: dict[str, dict[str, Any]] = Field(
         description="Rubric rules this scenario applies, by id, with options. The reserved "
-        "option 'severity: warn' turns failures of that rule into warnings.")
-    steps: dict[str, StepGuide] = Field(default_factory=dict,
-                                        description="Interviewer guide per framework step.")
+        "option 'severity: warn' turns failures of that rule into warnings."
+    )
+    steps: dict[str, StepGuide] = Field(
+        default_factory=dict, description="Interviewer guide per framework step."
+    )
     hints: list[str] = Field(default_factory=list, description="Nudges a candidate may ask for.")
     pitfalls: list[str] = Field(default_factory=list, description="Common mistakes.")
     reference_design: Design = Field(description="A design that passes every rule applied.")
@@ -127,8 +138,10 @@ class Scenario(Model):
             if step_id not in STEP_IDS:
                 problems.append(f"steps.{step_id}: unknown step (steps: {', '.join(STEP_IDS)})")
         if self.reference_design.scenario not in (None, self.id):
-            problems.append(f"reference_design.scenario: names {self.reference_design.scenario!r}"
-                            f", not this scenario {self.id!r}")
+            problems.append(
+                f"reference_design.scenario: names {self.reference_design.scenario!r}"
+                f", not this scenario {self.id!r}"
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self

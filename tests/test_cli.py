@@ -1,6 +1,7 @@
 """The command lines, as a user in a shell meets them: output, exit codes, files written."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,9 @@ edges:
 def reference_file(tmp_path):
     scenario = get_scenario("realtime-playlist-recs")
     path = tmp_path / "reference.yaml"
-    path.write_text(scenario.reference_design.model_copy(update={"scenario": scenario.id}).to_yaml())
+    path.write_text(
+        scenario.reference_design.model_copy(update={"scenario": scenario.id}).to_yaml()
+    )
     return path
 
 
@@ -70,17 +73,27 @@ def test_check_with_scenario_option_and_no_scenario(tmp_path, capsys):
     statuses = {f["rule"]: f["status"] for f in result["findings"]}
     assert statuses["latency.budget"] == "skip"  # no budget without a scenario
     # --scenario also takes a scenario file, for authors trying one out
-    assert design_main(["check", str(path), "--scenario", "scenarios/pack/realtime-playlist-recs.yaml"]) == 1
+    assert (
+        design_main(
+            ["check", str(path), "--scenario", "scenarios/pack/realtime-playlist-recs.yaml"]
+        )
+        == 1
+    )
     assert "against realtime-playlist-recs: FAILED" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("version: 1\ncomponents:\n  - {id: a, type: rankr}\n",
-         "bad.yaml:3: components.0.type: unknown component type 'rankr'"),
+        (
+            "version: 1\ncomponents:\n  - {id: a, type: rankr}\n",
+            "bad.yaml:3: components.0.type: unknown component type 'rankr'",
+        ),
         ("version: 1\ncomponents: [", "bad.yaml:2: invalid YAML"),
-        ("version: 1\nscenario: no-such-scenario\n", "bad.yaml: scenario: unknown scenario 'no-such-scenario'"),
+        (
+            "version: 1\nscenario: no-such-scenario\n",
+            "bad.yaml: scenario: unknown scenario 'no-such-scenario'",
+        ),
     ],
 )
 def test_check_exits_2_on_unreadable_input(tmp_path, capsys, content, message):
@@ -93,8 +106,12 @@ def test_check_exits_2_on_unreadable_input(tmp_path, capsys, content, message):
 
 
 def test_render_writes_png_svg_dot_and_mermaid(reference_file, tmp_path, capsys):
-    for suffix, start in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".dot", b"digraph"),
-                          (".mmd", b"flowchart LR")):
+    for suffix, start in (
+        (".png", b"\x89PNG"),
+        (".svg", b"<?xml"),
+        (".dot", b"digraph"),
+        (".mmd", b"flowchart LR"),
+    ):
         out = tmp_path / f"design{suffix}"
         assert design_main(["render", str(reference_file), "-o", str(out)]) == 0
         assert out.read_bytes().startswith(start)
@@ -124,9 +141,12 @@ def test_scenarios_validate_the_pack_and_a_broken_file(tmp_path, capsys):
     assert scenarios_main(["validate", "scenarios/pack"]) == 0
     assert f"{len(shipped_scenarios())} valid, 0 invalid" in capsys.readouterr().out
     broken = tmp_path / "broken.yaml"
-    original = open("scenarios/pack/realtime-playlist-recs.yaml").read()
-    broken.write_text(original.replace("latency.budget: {}", "latency.budgt: {}").replace(
-        "funnel.bounds: {}", "funnel.bounds: {colour: red}"))
+    original = Path("scenarios/pack/realtime-playlist-recs.yaml").read_text()
+    broken.write_text(
+        original.replace("latency.budget: {}", "latency.budgt: {}").replace(
+            "funnel.bounds: {}", "funnel.bounds: {colour: red}"
+        )
+    )
     assert scenarios_main(["validate", str(broken)]) == 1
     err = capsys.readouterr().err
     assert "rules.latency.budgt: unknown rule (did you mean 'latency.budget'?)" in err
@@ -136,9 +156,12 @@ def test_scenarios_validate_the_pack_and_a_broken_file(tmp_path, capsys):
 
 
 def test_scenarios_validate_reports_a_reference_design_that_fails(tmp_path, capsys):
-    original = open("scenarios/pack/realtime-playlist-recs.yaml").read()
+    original = Path("scenarios/pack/realtime-playlist-recs.yaml").read_text()
     broken = tmp_path / "weak.yaml"
-    broken.write_text(original.replace("    - {from: experiment, to: service}\n", "").replace(
-        "    - {from: gateway, to: experiment}\n", "    - {from: gateway, to: service}\n"))
+    broken.write_text(
+        original.replace("    - {from: experiment, to: service}\n", "").replace(
+            "    - {from: gateway, to: experiment}\n", "    - {from: gateway, to: service}\n"
+        )
+    )
     assert scenarios_main(["validate", str(broken)]) == 1
     assert "reference_design: fails experiment.ab_layer" in capsys.readouterr().err

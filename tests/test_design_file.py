@@ -52,42 +52,80 @@ def test_every_reference_design_round_trips(scenario_id):
     ("text", "expected"),
     [
         pytest.param("version: 1\ncomponents: [\n", "design.yaml:3: invalid YAML", id="malformed"),
-        pytest.param("- just\n- a list\n", "design.yaml:1: a design must be a YAML mapping",
-                     id="not-a-mapping"),
+        pytest.param(
+            "- just\n- a list\n",
+            "design.yaml:1: a design must be a YAML mapping",
+            id="not-a-mapping",
+        ),
         pytest.param("version: 2\n", "design.yaml:1: version:", id="wrong-version"),
-        pytest.param("version: 1\ncolour: red\n", "design.yaml:2: colour: unknown key (allowed: "
-                     "version, scenario, title, components, edges)", id="unknown-top-key"),
-        pytest.param("version: 1\ncomponents:\n  - id: r\n    type: rankr\n",
-                     "design.yaml:4: components.0.type: unknown component type 'rankr' "
-                     "(did you mean 'ranker'?)", id="unknown-type"),
-        pytest.param("version: 1\ncomponents:\n  - {id: a, type: ranker}\n  - {id: a, type: filter}\n",
-                     "design.yaml:4: components.1.id: duplicate id 'a' (also components.0.id)",
-                     id="duplicate-id"),
-        pytest.param("version: 1\ncomponents:\n  - {id: a, type: ranker}\nedges:\n  - {from: a, to: b}\n",
-                     "design.yaml:5: edges.0.to: no component has id 'b'", id="dangling-edge"),
-        pytest.param("version: 1\ncomponents:\n  - {id: a, type: ranker, params: {out_k: -5}}\n",
-                     "design.yaml:3: components.0.params.out_k: Input should be greater than 0",
-                     id="negative-count"),
-        pytest.param("version: 1\ncomponents:\n  - id: a\n    type: ranker\n    params:\n      latency_ms: .nan\n",
-                     "design.yaml:6: components.0.params.latency_ms: Input should be a finite number",
-                     id="nan"),
-        pytest.param("version: 1\ncomponents:\n  - id: a\n    type: ranker\n    params:\n      latency_ms: .inf\n",
-                     "design.yaml:6: components.0.params.latency_ms: Input should be a finite number",
-                     id="inf"),
-        pytest.param("version: 1\ncomponents:\n  - {id: a, type: ranker, params: {out_k: lots}}\n",
-                     "components.0.params.out_k: Input should be a valid integer", id="non-numeric"),
-        pytest.param("version: 1\ncomponents:\n  - {id: a, type: ranker, params: {out_k: true}}\n",
-                     "design.yaml:3: components.0.params.out_k: must be a number, not true/false",
-                     id="boolean-count"),
-        pytest.param("version: 1\ncomponents:\n  - {id: a, type: ranker, params: {speed: 3}}\n",
-                     "components.0.params.speed: unknown key (allowed: latency_ms, ms_per_1k_items, "
-                     "out_k, in_k)", id="unknown-param"),
-        pytest.param("version: 1\ncomponents:\n  - {id: Bad Id, type: ranker}\n",
-                     "design.yaml:3: components.0.id: String should match pattern", id="bad-id"),
-        pytest.param("version: 1\nversion: 1\n", "design.yaml:2: version: duplicate key (first on line 1)",
-                     id="duplicate-yaml-key"),
-        pytest.param("version: 1\ncomponents:\n  - {id: a, type: ranker}\nedges:\n  - {from: a, to: a}\n",
-                     "design.yaml:5: edges.0: an edge from 'a' to itself", id="self-loop"),
+        pytest.param(
+            "version: 1\ncolour: red\n",
+            "design.yaml:2: colour: unknown key (allowed: "
+            "version, scenario, title, components, edges)",
+            id="unknown-top-key",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - id: r\n    type: rankr\n",
+            "design.yaml:4: components.0.type: unknown component type 'rankr' "
+            "(did you mean 'ranker'?)",
+            id="unknown-type",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: a, type: ranker}\n  - {id: a, type: filter}\n",
+            "design.yaml:4: components.1.id: duplicate id 'a' (also components.0.id)",
+            id="duplicate-id",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: a, type: ranker}\nedges:\n  - {from: a, to: b}\n",
+            "design.yaml:5: edges.0.to: no component has id 'b'",
+            id="dangling-edge",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: a, type: ranker, params: {out_k: -5}}\n",
+            "design.yaml:3: components.0.params.out_k: Input should be greater than 0",
+            id="negative-count",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - id: a\n    type: ranker\n    params:\n      latency_ms: .nan\n",
+            "design.yaml:6: components.0.params.latency_ms: Input should be a finite number",
+            id="nan",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - id: a\n    type: ranker\n    params:\n      latency_ms: .inf\n",
+            "design.yaml:6: components.0.params.latency_ms: Input should be a finite number",
+            id="inf",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: a, type: ranker, params: {out_k: lots}}\n",
+            "components.0.params.out_k: Input should be a valid integer",
+            id="non-numeric",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: a, type: ranker, params: {out_k: true}}\n",
+            "design.yaml:3: components.0.params.out_k: must be a number, not true/false",
+            id="boolean-count",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: a, type: ranker, params: {speed: 3}}\n",
+            "components.0.params.speed: unknown key (allowed: latency_ms, ms_per_1k_items, "
+            "out_k, in_k)",
+            id="unknown-param",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: Bad Id, type: ranker}\n",
+            "design.yaml:3: components.0.id: String should match pattern",
+            id="bad-id",
+        ),
+        pytest.param(
+            "version: 1\nversion: 1\n",
+            "design.yaml:2: version: duplicate key (first on line 1)",
+            id="duplicate-yaml-key",
+        ),
+        pytest.param(
+            "version: 1\ncomponents:\n  - {id: a, type: ranker}\nedges:\n  - {from: a, to: a}\n",
+            "design.yaml:5: edges.0: an edge from 'a' to itself",
+            id="self-loop",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_file_path_and_line(text, expected):
@@ -109,7 +147,10 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(tmp_path):
     big.write_text("version: 1\n# " + "x" * MAX_FILE_BYTES + "\n")
     with pytest.raises(InputError) as caught:
         Design.from_path(big)
-    assert f"big.yaml: file is {big.stat().st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}" in str(caught.value)
+    assert (
+        f"big.yaml: file is {big.stat().st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        in str(caught.value)
+    )
 
 
 def test_a_missing_file_is_an_input_error(tmp_path):

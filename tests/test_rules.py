@@ -24,8 +24,14 @@ BASE_SCENARIO = {
     "title": "Rule fixture",
     "prompt": "A tiny scenario that applies every rule.",
     "difficulty": "medium",
-    "requirements": {"mode": "realtime", "users": 1_000_000, "catalog_size": 100_000_000,
-                     "latency_budget_ms": 200, "slate_size": 20, "feature_freshness_s": 60},
+    "requirements": {
+        "mode": "realtime",
+        "users": 1_000_000,
+        "catalog_size": 100_000_000,
+        "latency_budget_ms": 200,
+        "slate_size": 20,
+        "feature_freshness_s": 60,
+    },
     "reference_design": {"version": 1},
 }
 
@@ -58,7 +64,9 @@ def test_every_rule_has_a_fixture_file_with_pass_fail_and_skip_cases():
         data = yaml.safe_load(file.read_text())
         assert data["rule"] == rule_id
         statuses = {case["expect"] for case in data["cases"]}
-        assert {"pass", "fail", "skip"} <= statuses, f"{rule_id} lacks {({'pass', 'fail', 'skip'} - statuses)}"
+        assert {"pass", "fail", "skip"} <= statuses, (
+            f"{rule_id} lacks { ({'pass', 'fail', 'skip'} - statuses) }"
+        )
 
 
 @pytest.mark.parametrize(("rule_id", "case"), list(cases()))

@@ -14,9 +14,17 @@ from tests.variants import apply_patch
 MISTAKES_DIR = Path(__file__).parent / "fixtures" / "mistakes"
 PACK = shipped_scenarios()
 CONTRACT_IDS = [
-    "realtime-playlist-recs", "skip-prediction", "premium-churn", "new-track-cold-start",
-    "home-artwork-bandit", "discover-weekly", "podcast-recs", "mood-classification",
-    "music-search-ranking", "home-feed-multi-objective", "song-radio-ann",
+    "realtime-playlist-recs",
+    "skip-prediction",
+    "premium-churn",
+    "new-track-cold-start",
+    "home-artwork-bandit",
+    "discover-weekly",
+    "podcast-recs",
+    "mood-classification",
+    "music-search-ranking",
+    "home-feed-multi-objective",
+    "song-radio-ann",
     "next-track-sequential",
 ]
 
@@ -25,7 +33,9 @@ def mistake_cases():
     for file in sorted(MISTAKES_DIR.glob("*.yaml")):
         data = yaml.safe_load(file.read_text())
         for mistake in data["mistakes"]:
-            yield pytest.param(data["scenario"], mistake, id=f"{data['scenario']}:{mistake['name']}")
+            yield pytest.param(
+                data["scenario"], mistake, id=f"{data['scenario']}:{mistake['name']}"
+            )
 
 
 def test_file_names_match_scenario_ids():
@@ -37,8 +47,11 @@ def test_file_names_match_scenario_ids():
 def test_reference_design_passes_every_applied_rule(scenario_id):
     scenario = PACK[scenario_id]
     report = check_design(scenario.reference_design, scenario)
-    failing = {f.rule: f.message for f in report.findings if f.status != Status.passed
-               and f.rule in scenario.rules}
+    failing = {
+        f.rule: f.message
+        for f in report.findings
+        if f.status != Status.passed and f.rule in scenario.rules
+    }
     assert failing == {}, failing
     assert report.score == 100
 

@@ -20,7 +20,8 @@ def apply_patch(design: Design, patch: dict) -> Design:
     existing = {(e["from"], e["to"]) for e in data["edges"]}
     assert drop <= existing, f"patch removes edges that do not exist: {sorted(drop - existing)}"
     data["edges"] = [
-        e for e in data["edges"]
+        e
+        for e in data["edges"]
         if e["from"] not in removed and e["to"] not in removed and (e["from"], e["to"]) not in drop
     ]
     data["components"] += patch.get("add_components", [])

@@ -34,8 +34,10 @@ class Report:
         applicable = [f for f in self.findings if f.status != Status.skipped]
         if not applicable:
             return 0
-        points = sum(1.0 if f.status == Status.passed else 0.5 if f.status == Status.warning
-                     else 0.0 for f in applicable)
+        points = sum(
+            1.0 if f.status == Status.passed else 0.5 if f.status == Status.warning else 0.0
+            for f in applicable
+        )
         return round(100 * points / len(applicable))
 
     def failing_nodes(self) -> set[str]:

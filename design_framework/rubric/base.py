@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -15,7 +15,7 @@ from components.catalog import Catalog, load_catalog
 from components.design import Design, design_graph
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     passed = "pass"
     failed = "fail"
     warning = "warn"
@@ -92,8 +92,9 @@ class Rule:
     step: str
 
     def finding(self, status: Status, message: str, **extra) -> Finding:
-        return Finding(rule=self.id, title=self.title, step=self.step, status=status,
-                       message=message, **extra)
+        return Finding(
+            rule=self.id, title=self.title, step=self.step, status=status, message=message, **extra
+        )
 
     def passed(self, message: str, **extra) -> Finding:
         return self.finding(Status.passed, message, **extra)

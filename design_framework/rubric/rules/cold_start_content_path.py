@@ -17,9 +17,15 @@ RULE = Rule("cold_start.content_path", "Cold-start content path", "model")
 
 class Options(BaseOptions):
     target_types: list[str] = Field(
-        default_factory=lambda: ["candidate_generation", "pre_ranker", "ranker", "model_server",
-                                 "bandit_policy"],
-        description="Stages content features must reach (directly or through stores).")
+        default_factory=lambda: [
+            "candidate_generation",
+            "pre_ranker",
+            "ranker",
+            "model_server",
+            "bandit_policy",
+        ],
+        description="Stages content features must reach (directly or through stores).",
+    )
 
 
 def check(design, scenario, options: Options):
@@ -27,20 +33,36 @@ def check(design, scenario, options: Options):
     if not extractors:
         if scenario is None:
             return [RULE.skipped("No scenario asks for a cold-start path.")]
-        return [RULE.failed("There are no content features, so a new track with no plays "
-                            "has nothing to be recommended on.",
-                            hint="Add content_features (audio, text, artwork embeddings) "
-                                 "feeding retrieval or the ranker.")]
+        return [
+            RULE.failed(
+                "There are no content features, so a new track with no plays "
+                "has nothing to be recommended on.",
+                hint="Add content_features (audio, text, artwork embeddings) "
+                "feeding retrieval or the ranker.",
+            )
+        ]
     targets = [n for n in design.of_type(*options.target_types) if design.on_request_path(n)]
     reached = sorted(reachable_from(design.graph, extractors) & set(targets))
     if reached:
-        paths = [path for e in extractors
-                 for target, path in nx.single_source_shortest_path(design.graph, e).items()
-                 if target in reached]
+        paths = [
+            path
+            for e in extractors
+            for target, path in nx.single_source_shortest_path(design.graph, e).items()
+            if target in reached
+        ]
         path = min(paths, key=len)  # the most direct way content reaches serving
-        return [RULE.passed(f"Content features reach {names(reached)}: {' -> '.join(path)}.",
-                            figures={"path": path})]
-    return [RULE.failed(f"{names(extractors)} never reaches a stage on the request path.",
-                        nodes=extractors, figures={"targets": targets},
-                        hint="Write content embeddings into the ANN index or feature store "
-                             "that retrieval and ranking read.")]
+        return [
+            RULE.passed(
+                f"Content features reach {names(reached)}: {' -> '.join(path)}.",
+                figures={"path": path},
+            )
+        ]
+    return [
+        RULE.failed(
+            f"{names(extractors)} never reaches a stage on the request path.",
+            nodes=extractors,
+            figures={"targets": targets},
+            hint="Write content embeddings into the ANN index or feature store "
+            "that retrieval and ranking read.",
+        )
+    ]

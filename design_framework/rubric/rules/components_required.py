@@ -22,8 +22,9 @@ class TypeEdge(BaseOptions):
 
 
 class Options(BaseOptions):
-    types: list[str | list[str]] = Field(default_factory=list,
-                                         description="Required type ids; a list is any-of.")
+    types: list[str | list[str]] = Field(
+        default_factory=list, description="Required type ids; a list is any-of."
+    )
     edges: list[TypeEdge] = Field(default_factory=list, description="Required type-level links.")
 
     @field_validator("types")
@@ -45,19 +46,32 @@ def check(design, scenario, options: Options):
     if not options.types and not options.edges:
         return [RULE.skipped("No required components are configured.")]
     present = {kind for _, kind in design.graph.nodes(data="type")}
-    missing = [_group_text(g) for g in options.types
-               if not ({g} if isinstance(g, str) else set(g)) & present]
-    missing_links = [
-        f"{e.source} -> {e.target}" for e in options.edges
-        if not any(design.type(u) == e.source and design.type(v) == e.target
-                   for u, v in design.graph.edges)
+    missing = [
+        _group_text(g)
+        for g in options.types
+        if not ({g} if isinstance(g, str) else set(g)) & present
     ]
-    figures = {"required": [_group_text(g) for g in options.types],
-               "missing": missing, "missing_links": missing_links}
+    missing_links = [
+        f"{e.source} -> {e.target}"
+        for e in options.edges
+        if not any(
+            design.type(u) == e.source and design.type(v) == e.target for u, v in design.graph.edges
+        )
+    ]
+    figures = {
+        "required": [_group_text(g) for g in options.types],
+        "missing": missing,
+        "missing_links": missing_links,
+    }
     if not missing and not missing_links:
         return [RULE.passed("Every required component and link is present.", figures=figures)]
     parts = (["missing " + "; ".join(missing)] if missing else []) + (
-        ["missing links " + "; ".join(missing_links)] if missing_links else [])
-    return [RULE.failed("The design is " + ", and ".join(parts) + ".", figures=figures,
-                        hint="Add them from the palette: this scenario cannot be answered "
-                             "without them.")]
+        ["missing links " + "; ".join(missing_links)] if missing_links else []
+    )
+    return [
+        RULE.failed(
+            "The design is " + ", and ".join(parts) + ".",
+            figures=figures,
+            hint="Add them from the palette: this scenario cannot be answered without them.",
+        )
+    ]

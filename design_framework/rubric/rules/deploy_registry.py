@@ -24,17 +24,32 @@ def check(design, scenario, options: Options):
         return [RULE.skipped("No training pipeline, so there is nothing to deploy.")]
     registries = design.of_type("model_registry")
     if not registries:
-        return [RULE.failed("Models go from training to serving with no registry: no version "
-                            "history, no promotion gate, no rollback.", nodes=trainers,
-                            hint="Add training_pipeline -> model_registry -> the serving model.")]
-    direct = [(t, v) for t in trainers for v in design.graph.successors(t)
-              if design.role(v) == "online"]
-    consumers = sorted({n for r in registries for n in design.graph.successors(r)
-                        if design.role(n) in SERVING_ROLES or design.type(n) == "batch_scoring"})
+        return [
+            RULE.failed(
+                "Models go from training to serving with no registry: no version "
+                "history, no promotion gate, no rollback.",
+                nodes=trainers,
+                hint="Add training_pipeline -> model_registry -> the serving model.",
+            )
+        ]
+    direct = [
+        (t, v) for t in trainers for v in design.graph.successors(t) if design.role(v) == "online"
+    ]
+    consumers = sorted(
+        {
+            n
+            for r in registries
+            for n in design.graph.successors(r)
+            if design.role(n) in SERVING_ROLES or design.type(n) == "batch_scoring"
+        }
+    )
     feeding_registries = reachable_from(design.graph, registries, reverse=True)
     registered = [t for t in trainers if t in feeding_registries]
-    figures = {"registries": registries, "deploys_to": consumers,
-               "bypasses": [list(e) for e in direct]}
+    figures = {
+        "registries": registries,
+        "deploys_to": consumers,
+        "bypasses": [list(e) for e in direct],
+    }
     problems, nodes = [], []
     if direct:
         problems.append("training deploys straight to " + names(v for _, v in direct))
@@ -47,9 +62,16 @@ def check(design, scenario, options: Options):
         problems.append(f"nothing deploys from {names(registries)}")
         nodes += registries
     if not problems:
-        return [RULE.passed(f"Models deploy through {names(registries)} to {names(consumers)}.",
-                            figures=figures)]
-    return [RULE.failed("Deployment skips the registry: " + "; ".join(problems) + ".",
-                        nodes=sorted(set(nodes)), figures=figures,
-                        hint="Route every model through model_registry, then to serving or "
-                             "batch scoring.")]
+        return [
+            RULE.passed(
+                f"Models deploy through {names(registries)} to {names(consumers)}.", figures=figures
+            )
+        ]
+    return [
+        RULE.failed(
+            "Deployment skips the registry: " + "; ".join(problems) + ".",
+            nodes=sorted(set(nodes)),
+            figures=figures,
+            hint="Route every model through model_registry, then to serving or batch scoring.",
+        )
+    ]

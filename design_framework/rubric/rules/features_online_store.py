@@ -16,9 +16,12 @@ RULE = Rule("features.online_store", "Online features", "data")
 class Options(BaseOptions):
     model_types: list[str] = Field(
         default_factory=lambda: ["pre_ranker", "ranker", "model_server", "bandit_policy"],
-        description="Online model types that need features.")
-    store_types: list[str] = Field(default_factory=lambda: ["feature_store"],
-                                   description="Stores that count as an online feature source.")
+        description="Online model types that need features.",
+    )
+    store_types: list[str] = Field(
+        default_factory=lambda: ["feature_store"],
+        description="Stores that count as an online feature source.",
+    )
 
 
 def check(design, scenario, options: Options):
@@ -30,21 +33,29 @@ def check(design, scenario, options: Options):
         sources = design.neighbours(model)
         if not any(design.type(s) in options.store_types for s in sources):
             without_store.append(model)
-        offline = [p for p in design.graph.predecessors(model)
-                   if design.role(p) == "offline" and design.type(p) != "model_registry"]
+        offline = [
+            p
+            for p in design.graph.predecessors(model)
+            if design.role(p) == "offline" and design.type(p) != "model_registry"
+        ]
         if offline:
             offline_fed[model] = offline
-    figures = {"models": models, "without_store": without_store,
-               "offline_sources": offline_fed}
+    figures = {"models": models, "without_store": without_store, "offline_sources": offline_fed}
     if not without_store and not offline_fed:
-        return [RULE.passed(f"{names(models)} read features from an online store.",
-                            figures=figures)]
+        return [
+            RULE.passed(f"{names(models)} read features from an online store.", figures=figures)
+        ]
     parts = []
     if without_store:
         parts.append(f"{names(without_store)} read no {' or '.join(options.store_types)}")
     for model, sources in offline_fed.items():
         parts.append(f"{model} reads offline {names(sources)} directly")
-    return [RULE.failed("Online features are missing: " + "; ".join(parts) + ".",
-                        nodes=sorted(set(without_store) | set(offline_fed)), figures=figures,
-                        hint="Materialise features into a feature store (batch and streaming "
-                             "writers) and have the models read it in milliseconds.")]
+    return [
+        RULE.failed(
+            "Online features are missing: " + "; ".join(parts) + ".",
+            nodes=sorted(set(without_store) | set(offline_fed)),
+            figures=figures,
+            hint="Materialise features into a feature store (batch and streaming "
+            "writers) and have the models read it in milliseconds.",
+        )
+    ]

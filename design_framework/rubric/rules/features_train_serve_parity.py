@@ -20,22 +20,40 @@ def check(design, scenario, options: Options):
     trainers = design.of_type("training_pipeline")
     served = [s for s in design.of_type("feature_store") if design.request_readers(s)]
     if not trainers:
-        return [RULE.failed("There is no training_pipeline, so nothing shows which features "
-                            "the model is trained on.",
-                            hint="Add a training pipeline that reads the feature store.")]
+        return [
+            RULE.failed(
+                "There is no training_pipeline, so nothing shows which features "
+                "the model is trained on.",
+                hint="Add a training pipeline that reads the feature store.",
+            )
+        ]
     if not served:
-        return [RULE.failed("No feature store is read on the request path, so training and "
-                            "serving cannot share feature definitions.",
-                            nodes=trainers,
-                            hint="Serve features from a feature store and train from it too.")]
+        return [
+            RULE.failed(
+                "No feature store is read on the request path, so training and "
+                "serving cannot share feature definitions.",
+                nodes=trainers,
+                hint="Serve features from a feature store and train from it too.",
+            )
+        ]
     fed = reachable_from(design.graph, served)
     unmatched = [t for t in trainers if t not in fed]
     figures = {"serving_stores": served, "training": trainers, "unmatched": unmatched}
     if not unmatched:
-        return [RULE.passed(f"Training ({names(trainers)}) reads the features serving reads "
-                            f"({names(served)}).", figures=figures)]
-    return [RULE.failed(f"{names(unmatched)} does not read {names(served)}, which serving "
-                        "reads: two definitions of each feature drift apart (training/serving "
-                        "skew).", nodes=unmatched + served, figures=figures,
-                        hint="Connect the feature store to training (point-in-time training "
-                             "sets from the same definitions).")]
+        return [
+            RULE.passed(
+                f"Training ({names(trainers)}) reads the features serving reads ({names(served)}).",
+                figures=figures,
+            )
+        ]
+    return [
+        RULE.failed(
+            f"{names(unmatched)} does not read {names(served)}, which serving "
+            "reads: two definitions of each feature drift apart (training/serving "
+            "skew).",
+            nodes=unmatched + served,
+            figures=figures,
+            hint="Connect the feature store to training (point-in-time training "
+            "sets from the same definitions).",
+        )
+    ]

@@ -25,27 +25,45 @@ def check(design, scenario, options: Options):
         return [RULE.skipped("No feature freshness requirement applies.")]
     figures = {"freshness_s": freshness, "streaming_threshold_s": options.max_seconds}
     if freshness > options.max_seconds:
-        return [RULE.skipped(f"Features may be {freshness:,} s old; batch updates suffice.",
-                             figures=figures)]
+        return [
+            RULE.skipped(
+                f"Features may be {freshness:,} s old; batch updates suffice.", figures=figures
+            )
+        ]
     stores = [s for s in design.with_role("online_store") if design.request_readers(s)]
     # only streaming hops count: a path through batch jobs or training is not fresh
     nearline = design.graph.subgraph(design.with_role("nearline"))
     processors = reachable_from(nearline, design.of_type("event_stream")) & set(
-        design.of_type("stream_processor"))
+        design.of_type("stream_processor")
+    )
     streaming = design.graph.subgraph([*nearline, *stores])
     fed = sorted(reachable_from(streaming, processors) & set(stores))
     if fed:
         store = fed[0]
         processor = next(p for p in sorted(processors) if nx.has_path(streaming, p, store))
-        stream = next(e for e in design.of_type("event_stream")
-                      if e in nearline and nx.has_path(nearline, e, processor))
-        path = (nx.shortest_path(nearline, stream, processor)
-                + nx.shortest_path(streaming, processor, store)[1:])
-        return [RULE.passed(f"Fresh features stream in: {' -> '.join(path)}, read by "
-                            f"{', '.join(design.request_readers(store))}.",
-                            figures={**figures, "path": path})]
-    return [RULE.failed(f"Features must be under {freshness:,} s old, but no event stream -> "
-                        "stream processor path writes a store that serving reads.",
-                        nodes=stores, figures=figures,
-                        hint="Add event_stream -> stream_processor -> feature_store so session "
-                             "features (last skips, current context) arrive in seconds.")]
+        stream = next(
+            e
+            for e in design.of_type("event_stream")
+            if e in nearline and nx.has_path(nearline, e, processor)
+        )
+        path = (
+            nx.shortest_path(nearline, stream, processor)
+            + nx.shortest_path(streaming, processor, store)[1:]
+        )
+        return [
+            RULE.passed(
+                f"Fresh features stream in: {' -> '.join(path)}, read by "
+                f"{', '.join(design.request_readers(store))}.",
+                figures={**figures, "path": path},
+            )
+        ]
+    return [
+        RULE.failed(
+            f"Features must be under {freshness:,} s old, but no event stream -> "
+            "stream processor path writes a store that serving reads.",
+            nodes=stores,
+            figures=figures,
+            hint="Add event_stream -> stream_processor -> feature_store so session "
+            "features (last skips, current context) arrive in seconds.",
+        )
+    ]

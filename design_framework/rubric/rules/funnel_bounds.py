@@ -34,23 +34,35 @@ def check(design, scenario, options: Options):
         if bounds is None:
             continue
         if bounds.min_out_k and stage["out_k"] < bounds.min_out_k:
-            problems.append(f"{stage['node']} outputs {stage['out_k']:,}, fewer than "
-                            f"{bounds.min_out_k:,}")
+            problems.append(
+                f"{stage['node']} outputs {stage['out_k']:,}, fewer than {bounds.min_out_k:,}"
+            )
             nodes.append(stage["node"])
         if bounds.max_out_k and stage["out_k"] > bounds.max_out_k:
-            problems.append(f"{stage['node']} outputs {stage['out_k']:,}, more than "
-                            f"{bounds.max_out_k:,}")
+            problems.append(
+                f"{stage['node']} outputs {stage['out_k']:,}, more than {bounds.max_out_k:,}"
+            )
             nodes.append(stage["node"])
     for last in final_stages(design.graph):
         if flow[last][1] < slate:
-            problems.append(f"{last} makes the slate with {flow[last][1]:,} items but the "
-                            f"app shows {slate:,}")
+            problems.append(
+                f"{last} makes the slate with {flow[last][1]:,} items but the app shows {slate:,}"
+            )
             nodes.append(last)
     bounds_figure = {t: b.model_dump(exclude_none=True) for t, b in scenario.funnel.items()}
     figures = {"funnel": stages, "bounds": bounds_figure, "slate_size": slate}
     if not problems:
-        return [RULE.passed(f"Every stage is within bounds and the slate gets at least "
-                            f"{slate:,} items.", figures=figures)]
-    return [RULE.failed("Funnel sizes are off: " + "; ".join(problems) + ".",
-                        nodes=sorted(set(nodes)), figures=figures,
-                        hint="Set out_k on those stages within the bounds shown.")]
+        return [
+            RULE.passed(
+                f"Every stage is within bounds and the slate gets at least {slate:,} items.",
+                figures=figures,
+            )
+        ]
+    return [
+        RULE.failed(
+            "Funnel sizes are off: " + "; ".join(problems) + ".",
+            nodes=sorted(set(nodes)),
+            figures=figures,
+            hint="Set out_k on those stages within the bounds shown.",
+        )
+    ]

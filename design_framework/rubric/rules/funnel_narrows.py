@@ -23,8 +23,17 @@ class Options(BaseOptions):
 def funnel_figures(design, flow) -> list[dict]:
     """The funnel in request order, for the report: node, type, level, in_k, out_k."""
     levels = funnel_levels(design.graph)
-    stages = [{"node": n, "type": design.type(n), "level": levels[n], "in_k": flow[n][0],
-               "out_k": flow[n][1]} for n in flow if n in levels]
+    stages = [
+        {
+            "node": n,
+            "type": design.type(n),
+            "level": levels[n],
+            "in_k": flow[n][0],
+            "out_k": flow[n][1],
+        }
+        for n in flow
+        if n in levels
+    ]
     return sorted(stages, key=lambda s: s["level"])
 
 
@@ -48,11 +57,20 @@ def check(design, scenario, options: Options):
     widening = [s for s in judged if s["out_k"] >= s["in_k"]]
     figures = {"catalog_size": design.catalog_size, "funnel": stages}
     if not widening:
-        return [RULE.passed("The funnel narrows: "
-                            f"{funnel_text(design.catalog_size, stages)}.", figures=figures)]
-    detail = "; ".join(f"{s['node']} takes in {s['in_k']:,} and outputs {s['out_k']:,}"
-                       for s in widening)
-    return [RULE.failed(f"The funnel does not narrow: {detail}.",
-                        nodes=[s["node"] for s in widening], figures=figures,
-                        hint="Each stage should keep fewer items than it receives: "
-                             "lower its out_k, or raise the out_k of the stages feeding it.")]
+        return [
+            RULE.passed(
+                f"The funnel narrows: {funnel_text(design.catalog_size, stages)}.", figures=figures
+            )
+        ]
+    detail = "; ".join(
+        f"{s['node']} takes in {s['in_k']:,} and outputs {s['out_k']:,}" for s in widening
+    )
+    return [
+        RULE.failed(
+            f"The funnel does not narrow: {detail}.",
+            nodes=[s["node"] for s in widening],
+            figures=figures,
+            hint="Each stage should keep fewer items than it receives: "
+            "lower its out_k, or raise the out_k of the stages feeding it.",
+        )
+    ]

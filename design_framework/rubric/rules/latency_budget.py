@@ -18,8 +18,9 @@ RULE = Rule("latency.budget", "Latency budget", "serving")
 
 
 class Options(BaseOptions):
-    budget_ms: float | None = Field(None, gt=0,
-                                    description="Overrides the scenario's latency_budget_ms.")
+    budget_ms: float | None = Field(
+        None, gt=0, description="Overrides the scenario's latency_budget_ms."
+    )
 
 
 def _cost_text(cost) -> str:
@@ -38,23 +39,47 @@ def check(design, scenario, options: Options):
     try:
         report = critical_path(design.graph, design.catalog_size)
     except RequestPathCycle as cycle:
-        return [RULE.failed(f"No worst case exists: {cycle}.", nodes=cycle.cycle,
-                            figures={"cycle": cycle.cycle, "budget_ms": budget},
-                            hint="Draw data flow one way (client to answer); leave responses out.")]
+        return [
+            RULE.failed(
+                f"No worst case exists: {cycle}.",
+                nodes=cycle.cycle,
+                figures={"cycle": cycle.cycle, "budget_ms": budget},
+                hint="Draw data flow one way (client to answer); leave responses out.",
+            )
+        ]
     if not report.path:
-        return [RULE.skipped("There is no request path to time yet (see path.request).",
-                             figures={"budget_ms": budget})]
+        return [
+            RULE.skipped(
+                "There is no request path to time yet (see path.request).",
+                figures={"budget_ms": budget},
+            )
+        ]
     per_node = {n: round(report.costs[n].total_ms, 2) for n in report.path}
     slowest = max(report.path, key=lambda n: report.costs[n].total_ms)
-    figures = {"total_ms": round(report.total_ms, 1), "budget_ms": budget,
-               "critical_path": report.path, "per_node_ms": per_node, "slowest": slowest}
-    summary = (f"The slowest request path takes {report.total_ms:,.1f} ms against a "
-               f"{budget:g} ms budget: {path_text(report.path)}.")
+    figures = {
+        "total_ms": round(report.total_ms, 1),
+        "budget_ms": budget,
+        "critical_path": report.path,
+        "per_node_ms": per_node,
+        "slowest": slowest,
+    }
+    summary = (
+        f"The slowest request path takes {report.total_ms:,.1f} ms against a "
+        f"{budget:g} ms budget: {path_text(report.path)}."
+    )
     if report.total_ms <= budget:
         return [RULE.passed(summary, figures=figures)]
     cost = report.costs[slowest]
-    hint = ("Send fewer items to the expensive stage (a pre-ranker, or a lower out_k upstream)."
-            if cost.items_ms > cost.base_ms else
-            "Run stages in parallel, cache, or pick faster stores for the slowest node.")
-    return [RULE.failed(f"{summary} The slowest node, {slowest}, costs {_cost_text(cost)}.",
-                        nodes=report.path, figures=figures, hint=hint)]
+    hint = (
+        "Send fewer items to the expensive stage (a pre-ranker, or a lower out_k upstream)."
+        if cost.items_ms > cost.base_ms
+        else "Run stages in parallel, cache, or pick faster stores for the slowest node."
+    )
+    return [
+        RULE.failed(
+            f"{summary} The slowest node, {slowest}, costs {_cost_text(cost)}.",
+            nodes=report.path,
+            figures=figures,
+            hint=hint,
+        )
+    ]

@@ -17,14 +17,19 @@ RULE = Rule("loop.feedback", "Feedback loop", "data")
 class Options(BaseOptions):
     log_types: list[str] = Field(
         default_factory=lambda: ["event_stream", "data_lake", "data_warehouse"],
-        description="Types that carry logged interactions.")
+        description="Types that carry logged interactions.",
+    )
 
 
 def check(design, scenario, options: Options):
     trainers = design.of_type("training_pipeline")
     if not trainers:
-        return [RULE.failed("There is no training_pipeline, so interactions never reach a "
-                            "model.", hint="Add a training pipeline fed by the logged events.")]
+        return [
+            RULE.failed(
+                "There is no training_pipeline, so interactions never reach a model.",
+                hint="Add a training pipeline fed by the logged events.",
+            )
+        ]
     sources = design.with_role("entry", "online")
     logged = reachable_from(design.graph, sources) & set(design.of_type(*options.log_types))
     trained = reachable_from(design.graph, logged) & set(trainers)
@@ -32,13 +37,23 @@ def check(design, scenario, options: Options):
         trainer = sorted(trained)[0]
         log = next(n for n in sorted(logged) if nx.has_path(design.graph, n, trainer))
         source = next(n for n in sources if nx.has_path(design.graph, n, log))
-        loop = (nx.shortest_path(design.graph, source, log)
-                + nx.shortest_path(design.graph, log, trainer)[1:])
-        return [RULE.passed(f"Interactions flow back to training: {path_text(loop)}.",
-                            figures={"loop": loop})]
+        loop = (
+            nx.shortest_path(design.graph, source, log)
+            + nx.shortest_path(design.graph, log, trainer)[1:]
+        )
+        return [
+            RULE.passed(
+                f"Interactions flow back to training: {path_text(loop)}.", figures={"loop": loop}
+            )
+        ]
     logs = design.of_type(*options.log_types)
-    return [RULE.failed(f"Nothing carries plays, skips and impressions from the product back "
-                        f"to {names(trainers)}.", nodes=trainers,
-                        figures={"log_nodes": logs},
-                        hint="Log interactions from the client (and impressions from serving) "
-                             "to an event stream and lake that training reads.")]
+    return [
+        RULE.failed(
+            f"Nothing carries plays, skips and impressions from the product back "
+            f"to {names(trainers)}.",
+            nodes=trainers,
+            figures={"log_nodes": logs},
+            hint="Log interactions from the client (and impressions from serving) "
+            "to an event stream and lake that training reads.",
+        )
+    ]

@@ -19,42 +19,68 @@ RULE = Rule("path.request", "Request path", "serving")
 
 class Options(BaseOptions):
     answer_types: list[str] = Field(
-        default_factory=lambda: ["ranker", "re_ranker", "filter", "model_server",
-                                 "bandit_policy", "precomputed_store"],
-        description="Types that can produce the response.")
+        default_factory=lambda: [
+            "ranker",
+            "re_ranker",
+            "filter",
+            "model_server",
+            "bandit_policy",
+            "precomputed_store",
+        ],
+        description="Types that can produce the response.",
+    )
 
 
 def check(design, scenario, options: Options):
     entries = design.with_role("entry")
     if not entries:
-        return [RULE.failed("There is no client_app, so requests have nowhere to start.",
-                            hint="Add a client_app and connect it to the serving path.")]
+        return [
+            RULE.failed(
+                "There is no client_app, so requests have nowhere to start.",
+                hint="Add a client_app and connect it to the serving path.",
+            )
+        ]
     try:
         request_order(design.request)
     except RequestPathCycle as cycle:
-        return [RULE.failed(f"The request path loops: {cycle}. A request would never return.",
-                            nodes=cycle.cycle, figures={"cycle": cycle.cycle},
-                            hint="Draw data flow one way (client to answer); leave responses out.")]
+        return [
+            RULE.failed(
+                f"The request path loops: {cycle}. A request would never return.",
+                nodes=cycle.cycle,
+                figures={"cycle": cycle.cycle},
+                hint="Draw data flow one way (client to answer); leave responses out.",
+            )
+        ]
     answers = [n for n in design.request if design.type(n) in options.answer_types]
     for store in design.of_type(*options.answer_types):
         if design.role(store) == "online_store":
             answers += [store] if design.request_readers(store) else []
     if not answers:
         reached = sorted(set(design.request) - set(entries))
-        return [RULE.failed(
-            f"No request from {names(entries)} reaches a stage that answers it "
-            f"({', '.join(options.answer_types)}). Reached: {names(reached) or 'nothing'}.",
-            nodes=entries, figures={"reached": reached},
-            hint="Connect the client through the gateway or service to the model that "
-                 "produces the answer, using online components only.")]
+        return [
+            RULE.failed(
+                f"No request from {names(entries)} reaches a stage that answers it "
+                f"({', '.join(options.answer_types)}). Reached: {names(reached) or 'nothing'}.",
+                nodes=entries,
+                figures={"reached": reached},
+                hint="Connect the client through the gateway or service to the model that "
+                "produces the answer, using online components only.",
+            )
+        ]
     graph = design.request.copy()
     for store in answers:
         if store not in graph:
             graph.add_edges_from((reader, store) for reader in design.request_readers(store))
     answer_set = set(answers)
-    paths = [path for entry in entries
-             for target, path in nx.single_source_shortest_path(graph, entry).items()
-             if target in answer_set]
+    paths = [
+        path
+        for entry in entries
+        for target, path in nx.single_source_shortest_path(graph, entry).items()
+        if target in answer_set
+    ]
     best = max(paths, key=len)  # to the last answering stage: the whole way a request goes
-    return [RULE.passed(f"Requests reach an answer: {path_text(best)}.", nodes=[],
-                        figures={"path": best})]
+    return [
+        RULE.passed(
+            f"Requests reach an answer: {path_text(best)}.", nodes=[], figures={"path": best}
+        )
+    ]

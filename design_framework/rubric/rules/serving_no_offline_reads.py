@@ -22,14 +22,22 @@ def check(design, scenario, options: Options):
     online = design.with_role("online")
     if not online:
         return [RULE.skipped("The design has no online node yet.")]
-    bad = [(u, v) for u, v in design.graph.edges
-           if design.role(u) == "offline" and design.type(u) != "model_registry"
-           and design.role(v) == "online"]
+    bad = [
+        (u, v)
+        for u, v in design.graph.edges
+        if design.role(u) == "offline"
+        and design.type(u) != "model_registry"
+        and design.role(v) == "online"
+    ]
     if not bad:
         return [RULE.passed("Online nodes read only online stores and deployed models.")]
     links = "; ".join(f"{u} ({design.type(u)}) -> {v}" for u, v in bad)
-    return [RULE.failed(f"Request-path nodes read offline systems synchronously: {links}.",
-                        nodes=sorted({n for edge in bad for n in edge}),
-                        figures={"offline_reads": [list(edge) for edge in bad]},
-                        hint="Write offline results into an online store (feature store, "
-                             "precomputed store, ANN index) and deploy models via the registry.")]
+    return [
+        RULE.failed(
+            f"Request-path nodes read offline systems synchronously: {links}.",
+            nodes=sorted({n for edge in bad for n in edge}),
+            figures={"offline_reads": [list(edge) for edge in bad]},
+            hint="Write offline results into an online store (feature store, "
+            "precomputed store, ANN index) and deploy models via the registry.",
+        )
+    ]
