@@ -35,7 +35,7 @@ def check(design, scenario, options: Options):
             return [RULE.skipped("No scenario asks for a cold-start path.")]
         return [
             RULE.failed(
-                "There are no content features, so a new track with no plays "
+                "There are no content features, so a new item with no interactions "
                 "has nothing to be recommended on.",
                 hint="Add content_features (audio, text, artwork embeddings) "
                 "feeding retrieval or the ranker.",

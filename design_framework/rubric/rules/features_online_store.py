@@ -22,6 +22,17 @@ class Options(BaseOptions):
         default_factory=lambda: ["feature_store"],
         description="Stores that count as an online feature source.",
     )
+    offline_data_types: list[str] = Field(
+        default_factory=lambda: [
+            "data_lake",
+            "data_warehouse",
+            "batch_etl",
+            "labeling",
+            "content_features",
+        ],
+        description="Offline data systems a model must not read features from directly "
+        "(deployment edges from training or the registry are judged by deploy.registry).",
+    )
 
 
 def check(design, scenario, options: Options):
@@ -36,7 +47,7 @@ def check(design, scenario, options: Options):
         offline = [
             p
             for p in design.graph.predecessors(model)
-            if design.role(p) == "offline" and design.type(p) != "model_registry"
+            if design.type(p) in options.offline_data_types
         ]
         if offline:
             offline_fed[model] = offline

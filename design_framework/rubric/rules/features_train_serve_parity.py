@@ -36,7 +36,12 @@ def check(design, scenario, options: Options):
                 hint="Serve features from a feature store and train from it too.",
             )
         ]
-    fed = reachable_from(design.graph, served)
+    # Feature data must reach training through data systems; a detour through serving
+    # (ranker -> impressions -> lake -> training) is logging, not a shared definition.
+    offline_side = design.graph.subgraph(
+        n for n in design.graph if design.role(n) not in ("entry", "online")
+    )
+    fed = reachable_from(offline_side, served)
     unmatched = [t for t in trainers if t not in fed]
     figures = {"serving_stores": served, "training": trainers, "unmatched": unmatched}
     if not unmatched:
