@@ -42,12 +42,17 @@ def check(design, scenario, options: Options):
             )
         ]
     targets = [n for n in design.of_type(*options.target_types) if design.on_request_path(n)]
-    reached = sorted(reachable_from(design.graph, extractors) & set(targets))
+    # Content must reach serving as data (stores, features), not only as training input:
+    # a model trained on audio still knows nothing of a track uploaded after training.
+    data_paths = design.graph.subgraph(
+        n for n in design.graph if design.type(n) not in ("training_pipeline", "model_registry")
+    )
+    reached = sorted(reachable_from(data_paths, extractors) & set(targets))
     if reached:
         paths = [
             path
             for e in extractors
-            for target, path in nx.single_source_shortest_path(design.graph, e).items()
+            for target, path in nx.single_source_shortest_path(data_paths, e).items()
             if target in reached
         ]
         path = min(paths, key=len)  # the most direct way content reaches serving
