@@ -1,0 +1,263 @@
+"""The end-of-session report: time per step, notes coverage, rubric, score, what to study.
+
+The overall score is out of 100 and every point lost has a written reason:
+
+* design, 50 points: shared equally by the rubric rules the scenario applies; a failed
+  rule loses its share, a warning half of it;
+* notes, 35 points: shared equally by the seven steps; a step loses the part of its share
+  matching the checklist points and expected signals its notes missed;
+* time, 15 points (timed sessions only; untimed ones are scored out of 85 and rescaled):
+  shared by the seven steps; a step loses its share in proportion to how far it ran over
+  its budget beyond a 25% grace, or all of it when no time was spent on it;
+* hints: 2 points each, at most 10.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from components.render import to_mermaid
+from design_framework.coverage import StepCoverage, step_coverage
+from design_framework.rubric import Report as RubricReport
+from design_framework.rubric import Status, check_design
+from design_framework.session import Session, mmss, step_budgets
+from design_framework.steps import load_framework
+
+DESIGN_POINTS, NOTES_POINTS, TIME_POINTS = 50.0, 35.0, 15.0
+HINT_COST, HINT_CAP = 2.0, 10.0
+OVERRUN_GRACE = 0.25
+CORE_STEPS = ("requirements", "framing", "data", "model", "evaluation", "monitoring", "serving")
+
+
+@dataclass
+class StepReport:
+    step_id: str
+    title: str
+    spent_s: float
+    budget_s: float
+    coverage: StepCoverage
+
+    @property
+    def overrun_s(self) -> float:
+        return self.spent_s - self.budget_s
+
+
+@dataclass
+class PointsLost:
+    area: str
+    points: float
+    reason: str
+
+
+@dataclass
+class SessionReport:
+    session: Session
+    scenario: object | None
+    rubric: RubricReport
+    steps: list[StepReport]
+    lost: list[PointsLost]
+    study: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def score(self) -> int:
+        scale = 100 / (100 - TIME_POINTS) if self.session.length_minutes is None else 1.0
+        earned = 100 - (TIME_POINTS if self.session.length_minutes is None else 0)
+        return max(0, round((earned - sum(p.points for p in self.lost)) * scale))
+
+    @property
+    def hints_used(self) -> int:
+        return sum(len(v) for v in self.session.hints_used.values())
+
+    def summary(self) -> dict:
+        """Small dict kept with the attempt for the progress page."""
+        return {
+            "score": self.score,
+            "rubric_score": self.rubric.score,
+            "failed_rules": [f.rule for f in self.rubric.findings if f.status == Status.failed],
+            "coverage": {s.step_id: round(s.coverage.ratio, 2) for s in self.steps},
+            "minutes": round(sum(s.spent_s for s in self.steps) / 60, 1),
+            "hints": self.hints_used,
+        }
+
+
+def build_report(session: Session, scenario=None, now: float | None = None) -> SessionReport:
+    framework = load_framework()
+    budgets = step_budgets(session.length_minutes)
+    rubric = check_design(session.design, scenario)
+    steps = [
+        StepReport(step.id, step.title, session.step_seconds(step.id, now),
+                   budgets[step.id] * 60,
+                   step_coverage(session.notes.get(step.id, ""), step.id, scenario))
+        for step in framework.steps
+    ]
+    lost = _design_losses(rubric) + _notes_losses(steps) + _hint_losses(session)
+    if session.length_minutes is not None:
+        lost += _time_losses(steps)
+    return SessionReport(session, scenario, rubric, steps, lost, study_topics(steps, rubric))
+
+
+def _design_losses(rubric: RubricReport) -> list[PointsLost]:
+    applicable = [f for f in rubric.findings if f.status != Status.skipped]
+    if not applicable:
+        return [PointsLost("design", DESIGN_POINTS, "No rubric rule could be checked: the "
+                           "diagram is empty or has no request path.")]
+    share = DESIGN_POINTS / len(applicable)
+    losses = []
+    for f in applicable:
+        if f.status == Status.failed:
+            losses.append(PointsLost("design", share, f"{f.rule} failed: {f.message}"))
+        elif f.status == Status.warning:
+            losses.append(PointsLost("design", share / 2, f"{f.rule} warned: {f.message}"))
+    return losses
+
+
+def _notes_losses(steps: list[StepReport]) -> list[PointsLost]:
+    share = NOTES_POINTS / len(CORE_STEPS)
+    losses = []
+    for step in steps:
+        if step.step_id not in CORE_STEPS:
+            continue
+        points = step.coverage.checklist + step.coverage.signals
+        missed = [p.text for p in points if not p.covered]
+        if points and missed:
+            lost = share * len(missed) / len(points)
+            listed = "; ".join(missed[:4]) + ("; ..." if len(missed) > 4 else "")
+            losses.append(PointsLost("notes", lost, f"{step.title}: notes miss {len(missed)} of "
+                                     f"{len(points)} points ({listed})."))
+    return losses
+
+
+def _time_losses(steps: list[StepReport]) -> list[PointsLost]:
+    share = TIME_POINTS / len(CORE_STEPS)
+    losses = []
+    for step in steps:
+        if step.step_id not in CORE_STEPS:
+            continue
+        if step.spent_s < 1:
+            losses.append(PointsLost("time", share, f"{step.title}: no time spent on it "
+                                     f"(budget {mmss(step.budget_s)})."))
+            continue
+        over = step.spent_s - step.budget_s * (1 + OVERRUN_GRACE)
+        if over > 0:
+            lost = share * min(1.0, over / step.budget_s)
+            losses.append(PointsLost("time", lost, f"{step.title}: {mmss(step.spent_s)} against "
+                                     f"a {mmss(step.budget_s)} budget, which takes time from "
+                                     "the later steps."))
+    return losses
+
+
+def _hint_losses(session: Session) -> list[PointsLost]:
+    used = sum(len(v) for v in session.hints_used.values())
+    if not used:
+        return []
+    return [PointsLost("hints", min(HINT_CAP, used * HINT_COST),
+                       f"{used} hint{'s' if used > 1 else ''} revealed.")]
+
+
+def study_topics(steps: list[StepReport], rubric: RubricReport, limit: int = 5) -> dict:
+    """Topics to study next, with questions, from uncovered points and failed rules' steps."""
+    from design_framework.questions import load_question_bank
+
+    bank = load_question_bank()
+    uncovered = {(s.step_id, p.id) for s in steps for p in s.coverage.checklist if not p.covered}
+    failed_steps = {f.step for f in rubric.findings if f.status == Status.failed}
+    weights: dict[str, int] = {}
+    chosen: dict[str, list] = {}
+    for question in bank.questions:
+        probes = {(question.step, point) for point in (question.points or [])}
+        weight = 2 * len(probes & uncovered) + (1 if question.step in failed_steps else 0)
+        if not weight:
+            continue
+        for topic in question.topics:
+            weights[topic] = weights.get(topic, 0) + weight
+            chosen.setdefault(topic, []).append(question)
+    top = sorted(weights, key=lambda t: (-weights[t], t))[:limit]
+    return {topic: chosen[topic][:3] for topic in top}
+
+
+# ---- Markdown --------------------------------------------------------------------------------
+
+
+def to_markdown(report: SessionReport) -> str:
+    session, scenario = report.session, report.scenario
+    title = scenario.title if scenario else (session.design.title or "Free design")
+    length = f"{session.length_minutes}-minute" if session.length_minutes else "untimed"
+    out = [f"# {title}", "",
+           f"{length} session, overall score **{report.score}/100** "
+           f"(design rubric {report.rubric.score}/100, {report.hints_used} hints).", ""]
+    if scenario:
+        out += ["## Prompt", "", scenario.prompt.strip(), ""]
+    out += ["## Time per step", "", "| Step | Spent | Budget | Notes coverage |",
+            "| --- | --- | --- | --- |"]
+    for step in report.steps:
+        points = step.coverage.checklist + step.coverage.signals
+        covered = sum(p.covered for p in points)
+        out.append(f"| {step.title} | {mmss(step.spent_s)} | {mmss(step.budget_s)} | "
+                   f"{covered}/{len(points)} |")
+    out += ["", "## Points lost", ""]
+    if report.lost:
+        out += [f"- **-{p.points:.1f}** ({p.area}) {_md(p.reason)}" for p in report.lost]
+    else:
+        out.append("None.")
+    out += ["", "## Rubric", ""]
+    for f in report.rubric.findings:
+        if f.status == Status.skipped:
+            continue
+        out.append(f"- **{f.status.upper()}** `{f.rule}` ({f.step}): {_md(f.message)}")
+        if f.status in (Status.failed, Status.warning) and f.hint:
+            out.append(f"  - Hint: {_md(f.hint)}")
+    out += ["", "## Notes coverage", ""]
+    for step in report.steps:
+        points = step.coverage.checklist + step.coverage.signals
+        if not points:
+            continue
+        out.append(f"### {step.title}")
+        for p in points:
+            mark = "x" if p.covered else " "
+            shown = f" (\"{', '.join(p.matched)}\")" if p.matched else ""
+            out.append(f"- [{mark}] {_md(p.text)}{_md(shown)}")
+        for sentence in step.coverage.tradeoffs:
+            out.append(f"- Trade-off: {_md(sentence)}")
+        out.append("")
+    if report.study:
+        out += ["## What to study next", ""]
+        for topic, questions in report.study.items():
+            out.append(f"- **{topic}**")
+            out += [f"  - {_md(q.text)}" for q in questions]
+        out.append("")
+    out += ["## Your design", "", "```mermaid", to_mermaid(session.design, report.rubric).rstrip(),
+            "```", ""]
+    if scenario:
+        out += ["## Reference design", "", "```mermaid",
+                to_mermaid(scenario.reference_design).rstrip(), "```", ""]
+    notes = [(s, session.notes.get(s.step_id, "").strip()) for s in report.steps]
+    if any(text for _, text in notes):
+        out += ["## Notes", ""]
+        for step, text in notes:
+            if text:
+                out += [f"### {step.title}", "", text, ""]
+    if any(r.score for r in session.feedback.ratings.values()) or session.feedback.summary:
+        out += _feedback_markdown(session)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _feedback_markdown(session: Session) -> list[str]:
+    from design_framework.session import FEEDBACK_AREAS, RATING_LABELS
+
+    out = ["## Interviewer feedback", ""]
+    if session.feedback.verdict:
+        out.append(f"Verdict: **{session.feedback.verdict.replace('_', ' ')}**")
+        out.append("")
+    for key, label in FEEDBACK_AREAS.items():
+        rating = session.feedback.ratings.get(key)
+        if rating and (rating.score or rating.comment):
+            score = RATING_LABELS.get(rating.score, "not rated")
+            out.append(f"- **{label}**: {score}. {_md(rating.comment)}".rstrip())
+    if session.feedback.summary:
+        out += ["", session.feedback.summary]
+    return out + [""]
+
+
+def _md(text: str) -> str:
+    """Keep user text from opening HTML or table cells in the Markdown report."""
+    return str(text).replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")

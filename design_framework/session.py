@@ -1,0 +1,245 @@
+"""A practice session: scenario, clock, notes per step, the design, hints and feedback.
+
+Everything here is plain data plus arithmetic so the app, the report and the tests share
+one definition. Time is passed in (``now``, epoch seconds) rather than read, so the clock
+can be tested without sleeping.
+
+The session file (YAML, ``kind: session``, ``version: 1``) embeds the design under
+``design:`` and, for a scenario authored in the app, the scenario's own YAML text.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
+
+from components.design import Design, dump_yaml
+from components.loading import InputError, Problem, parse_yaml, read_text, validate
+from design_framework.steps import STEP_IDS, load_framework
+
+LENGTHS = (30, 45, 60)
+"""Interview lengths offered; None means untimed."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
+
+
+class Rating(Model):
+    """One line of the interviewer's scoring form."""
+
+    score: int | None = Field(None, ge=1, le=4, description="1 very weak ... 4 very strong.")
+    comment: str = Field("", max_length=5000, description="What the interviewer saw.")
+
+
+class Feedback(Model):
+    """The interviewer's scoring form, filled during a mock interview."""
+
+    ratings: dict[str, Rating] = Field(default_factory=dict,
+                                       description="Per rubric area (see FEEDBACK_AREAS).")
+    verdict: Literal["strong_no_hire", "no_hire", "hire", "strong_hire"] | None = Field(
+        None, description="Overall recommendation.")
+    summary: str = Field("", max_length=10000, description="Free-text summary for the candidate.")
+
+
+FEEDBACK_AREAS = {
+    "problem": "Problem understanding and requirements",
+    "data": "Data and features",
+    "modeling": "Modeling choices and trade-offs",
+    "evaluation": "Evaluation and experimentation",
+    "deployment": "Serving, deployment and monitoring",
+    "communication": "Communication and time management",
+}
+RATING_LABELS = {1: "Very weak", 2: "Weak", 3: "Strong", 4: "Very strong"}
+
+
+class Session(Model):
+    """One attempt at one scenario."""
+
+    kind: Literal["session"] = Field("session", description="Marks a session file.")
+    version: Literal[1] = Field(1, description="File format version.")
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:16], pattern=r"^[a-z0-9]{8,32}$",
+                    description="Stable id, used in the URL to restore the session.")
+    scenario_id: str | None = Field(None, description="Shipped scenario id, if any.")
+    scenario_yaml: str | None = Field(None, max_length=500_000,
+                                      description="Text of a scenario authored in the app.")
+    length_minutes: int | None = Field(45, description="30, 45 or 60; None for untimed.")
+    mode: Literal["solo", "mock"] = Field("solo", description="Solo practice or mock interview.")
+    room: str | None = Field(None, description="Mock-interview room code.")
+    created_at: float = Field(default_factory=time.time, description="Epoch seconds.")
+    updated_at: float = Field(default_factory=time.time, description="Epoch seconds.")
+    current_step: str = Field("requirements", description="Step the candidate is on.")
+    notes: dict[str, str] = Field(default_factory=dict, description="Notes per step id.")
+    spent_s: dict[str, NonNegativeFloat] = Field(default_factory=dict,
+                                                 description="Seconds spent per step, closed segments.")
+    running_since: float | None = Field(None, description="Epoch seconds the clock last started; "
+                                        "None while paused or not started.")
+    started: bool = Field(False, description="Whether the clock was ever started.")
+    hints_used: dict[str, list[int]] = Field(default_factory=dict,
+                                             description="Indexes of scenario hints revealed, per step.")
+    design: Design = Field(default_factory=Design, description="The candidate's design.")
+    finished_at: float | None = Field(None, description="When the candidate finished.")
+    feedback: Feedback = Field(default_factory=Feedback, description="Interviewer's scoring form.")
+
+    @model_validator(mode="after")
+    def _known_steps(self):
+        problems = [f"{field}.{key}: unknown step (steps: {', '.join(STEP_IDS)})"
+                    for field in ("notes", "spent_s", "hints_used")
+                    for key in getattr(self, field) if key not in STEP_IDS]
+        if self.current_step not in STEP_IDS:
+            problems.append(f"current_step.{self.current_step}: unknown step")
+        if self.length_minutes is not None and self.length_minutes not in LENGTHS:
+            problems.append(f"length_minutes.{self.length_minutes}: use 30, 45, 60 or null")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    # ---- clock ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.running_since is not None
+
+    def start(self, now: float | None = None) -> None:
+        if self.running_since is None and self.finished_at is None:
+            self.running_since = time.time() if now is None else now
+            self.started = True
+
+    def pause(self, now: float | None = None) -> None:
+        self._close_segment(now)
+
+    def go_to(self, step_id: str, now: float | None = None) -> None:
+        """Move to another step; time so far is booked to the step being left."""
+        if step_id not in STEP_IDS:
+            raise KeyError(f"unknown step {step_id!r}")
+        was_running = self.running
+        self._close_segment(now)
+        self.current_step = step_id
+        if was_running:
+            self.start(now)
+
+    def finish(self, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        self._close_segment(now)
+        self.finished_at = now
+
+    def _close_segment(self, now: float | None) -> None:
+        if self.running_since is None:
+            return
+        now = time.time() if now is None else now
+        spent = max(0.0, now - self.running_since)
+        self.spent_s[self.current_step] = self.spent_s.get(self.current_step, 0.0) + spent
+        self.running_since = None
+
+    def step_seconds(self, step_id: str, now: float | None = None) -> float:
+        spent = self.spent_s.get(step_id, 0.0)
+        if self.running_since is not None and step_id == self.current_step:
+            now = time.time() if now is None else now
+            spent += max(0.0, now - self.running_since)
+        return spent
+
+    def elapsed_seconds(self, now: float | None = None) -> float:
+        return sum(self.step_seconds(step, now) for step in STEP_IDS)
+
+    # ---- files ----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        data = self.model_dump(mode="json", exclude={"design"})
+        data["design"] = self.design.to_dict()
+        return data
+
+    def to_yaml(self) -> str:
+        return dump_yaml(self.to_dict())
+
+    @classmethod
+    def from_string(cls, text: str, source: str = "<session>") -> Session:
+        loaded = parse_yaml(text, source)
+        if not isinstance(loaded.data, dict) or loaded.data.get("kind") != "session":
+            raise InputError([Problem(source, "kind", "not a session file (expected "
+                                      "`kind: session`); a design file is checked on the "
+                                      "Files page instead", 1)])
+        return validate(cls, loaded)
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Session:
+        return cls.from_string(read_text(path), str(path))
+
+
+# ---- budgets --------------------------------------------------------------------------------
+
+
+def step_budgets(length_minutes: int | None) -> dict[str, float]:
+    """Minutes per step for an interview length. 45 and 60 come from steps.yaml; 30 is
+    the 45-minute split scaled down. Untimed sessions get the 45-minute split as a guide."""
+    framework = load_framework()
+    if length_minutes in (45, 60):
+        return {s.id: float(s.minutes[length_minutes]) for s in framework.steps}
+    scale = (length_minutes or 45) / 45
+    return {s.id: s.minutes[45] * scale for s in framework.steps}
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """What the clock shows at one instant."""
+
+    step_id: str
+    step_elapsed_s: float
+    step_budget_s: float
+    total_elapsed_s: float
+    total_budget_s: float | None
+    running: bool
+    overrun_s: float
+    """Seconds the steps walked so far ran over their budgets (net of time saved)."""
+    later_budgets_s: dict[str, float]
+    """Budgets of the steps after the current one, shrunk to fit the time really left."""
+
+    @property
+    def step_left_s(self) -> float:
+        return self.step_budget_s - self.step_elapsed_s
+
+    @property
+    def total_left_s(self) -> float | None:
+        return None if self.total_budget_s is None else self.total_budget_s - self.total_elapsed_s
+
+
+def clock_view(session: Session, now: float | None = None) -> ClockView:
+    now = time.time() if now is None else now
+    budgets = step_budgets(session.length_minutes)
+    order = list(STEP_IDS)
+    index = order.index(session.current_step)
+    walked = order[: index + 1]
+    elapsed = session.elapsed_seconds(now)
+    # Over- and under-runs of the steps walked so far, measured against their budgets.
+    used = sum(session.step_seconds(s, now) for s in walked)
+    planned = sum(budgets[s] * 60 for s in walked)
+    overrun = max(0.0, used - planned)
+    later = order[index + 1:]
+    later_planned = sum(budgets[s] * 60 for s in later)
+    total_budget = None if session.length_minutes is None else session.length_minutes * 60.0
+    if total_budget is not None and later_planned > 0:
+        left_for_later = max(0.0, total_budget - elapsed - max(0.0, planned - used))
+        scale = min(1.0, left_for_later / later_planned)
+    else:
+        scale = 1.0
+    return ClockView(
+        step_id=session.current_step,
+        step_elapsed_s=session.step_seconds(session.current_step, now),
+        step_budget_s=budgets[session.current_step] * 60,
+        total_elapsed_s=elapsed,
+        total_budget_s=total_budget,
+        running=session.running,
+        overrun_s=overrun,
+        later_budgets_s={s: budgets[s] * 60 * scale for s in later},
+    )
+
+
+def mmss(seconds: float) -> str:
+    """``-1:05`` style minutes and seconds."""
+    sign = "-" if seconds < 0 else ""
+    seconds = int(abs(seconds))
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"

@@ -1,0 +1,389 @@
+"""The app's pages and flows through Streamlit's AppTest, widgets found by their keys."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from components.design import Design
+from design_framework.session import Session
+from storage import open_store
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Each test gets its own database; the app reads WHITEBOARD_DATA_DIR."""
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(Path(APP).parent)
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Bytes behind each download button, by media URL (AppTest drops its media store after
+    each run, so capture what the app hands it)."""
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        data = path_or_data if isinstance(path_or_data, bytes) else str(path_or_data).encode()
+        captured[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return captured
+
+
+def download_bytes(at: AppTest, key: str, downloads: dict) -> bytes:
+    button = at.get("download_button")
+    proto = next(b.proto for b in button if b.proto.id.endswith(key))
+    return downloads[Path(proto.url).stem]
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def started(scenario_id: str = "realtime-playlist-recs") -> AppTest:
+    at = new_app()
+    at.run()
+    at.button(key=f"lib_start_{scenario_id}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def store():
+    return open_store(os.environ["WHITEBOARD_DATA_DIR"])
+
+
+def open_session_id(at: AppTest) -> str:
+    return at.session_state["session"].id
+
+
+def graphviz_source(at: AppTest) -> str:
+    charts = at.get("graphviz_chart")
+    assert charts, "no diagram drawn"
+    return charts[0].proto.spec
+
+
+# ---- library -------------------------------------------------------------------------------
+
+
+def test_library_lists_every_scenario_and_filters_by_mode():
+    at = new_app()
+    at.run()
+    assert not at.exception
+    starts = [b for b in at.button if b.key and b.key.startswith("lib_start_") and b.key != "lib_start_free"]
+    assert len(starts) == 12
+    at.multiselect(key="lib_mode").set_value(["batch"]).run()
+    batch = {b.key for b in at.button if b.key and b.key.startswith("lib_start_")} - {"lib_start_free"}
+    assert batch == {"lib_start_premium-churn", "lib_start_discover-weekly",
+                     "lib_start_mood-classification"}
+
+
+def test_starting_a_scenario_opens_the_whiteboard_and_saves_the_session():
+    at = new_app()
+    at.run()
+    at.selectbox(key="lib_length").set_value(60).run()
+    at.button(key="lib_start_skip-prediction").click().run()
+    assert not at.exception
+    session_id = open_session_id(at)
+    assert at.query_params["s"] == [session_id] or at.query_params["s"] == session_id
+    saved = store().load_session(session_id)
+    assert saved.scenario_id == "skip-prediction" and saved.length_minutes == 60
+    assert any("Predict" in s.value or "skip" in s.value.lower() for s in at.subheader)
+
+
+# ---- whiteboard ----------------------------------------------------------------------------
+
+
+def test_notes_are_saved_and_their_coverage_shows():
+    at = started()
+    before = at.get("progress")[0].proto.text
+    at.text_area(key="w_notes_requirements").set_value(
+        "Peak 40k QPS, p99 latency under 200 ms, 100M tracks; the playlist being edited is "
+        "the session context and the shelf must refresh in real time.").run()
+    after = at.get("progress")[0].proto.text
+    assert before != after
+    covered = int(after.split()[2])
+    assert covered >= 4
+    saved = store().load_session(open_session_id(at))
+    assert "40k QPS" in saved.notes["requirements"]
+
+
+def test_moving_between_steps_records_time_and_keeps_notes():
+    at = started()
+    at.button(key="w_clock_start").click().run()
+    at.text_area(key="w_notes_requirements").set_value("scale: 40k qps").run()
+    at.button(key="w_next_step").click().run()
+    assert not at.exception
+    session = at.session_state["session"]
+    assert session.current_step == "framing"
+    assert session.spent_s["requirements"] > 0
+    assert at.text_area(key="w_notes_framing").value == ""
+    at.button(key="w_prev_step").click().run()
+    assert at.text_area(key="w_notes_requirements").value == "scale: 40k qps"
+
+
+def test_pause_stops_the_clock():
+    at = started()
+    at.button(key="w_clock_start").click().run()
+    assert at.session_state["session"].running
+    at.button(key="w_clock_pause").click().run()
+    session = at.session_state["session"]
+    assert not session.running and session.started
+    assert store().load_session(session.id).running_since is None
+
+
+def test_adding_and_connecting_components_redraws_the_diagram_and_changes_a_finding():
+    at = started()
+    at.selectbox(key="w_add_type").set_value("client_app").run()
+    at.text_input(key="w_add_id").set_value("client").run()
+    at.button(key="w_add_button").click().run()
+    at.selectbox(key="w_add_type").set_value("ranker").run()
+    at.button(key="w_add_button").click().run()
+    assert not at.exception
+    dot = graphviz_source(at)
+    assert '"client"' in dot and '"ranker"' in dot
+    path_finding = _finding_text(at, "path.request")
+    assert "No request from client reaches" in path_finding
+    at.selectbox(key="w_edge_from").set_value("client").run()
+    at.selectbox(key="w_edge_to").set_value("ranker").run()
+    at.button(key="w_edge_button").click().run()
+    assert '"client" -> "ranker"' in graphviz_source(at)
+    assert "Requests reach an answer: client -> ranker" in _finding_text(at, "path.request")
+    saved = store().load_session(open_session_id(at)).design
+    assert [(e.source, e.target) for e in saved.edges] == [("client", "ranker")]
+
+
+def _finding_text(at: AppTest, rule: str) -> str:
+    for block in at.markdown:
+        if f"`{rule}`" in block.value:
+            return block.value
+    raise AssertionError(f"no finding for {rule}")
+
+
+def test_editing_renaming_and_deleting_a_component():
+    at = started()
+    at.text_area(key="w_quick_text").set_value(
+        "client: client_app\nclient -> gateway(api_gateway) -> retrieval(candidate_generation) -> ranker").run()
+    at.button(key="w_quick_apply").click().run()
+    at.selectbox(key="w_edit_select").set_value("ranker").run()
+    at.text_input(key="w_edit_ranker_id").set_value("heavy_ranker").run()
+    at.text_input(key="w_edit_ranker_label").set_value("DCN ranker").run()
+    at.number_input(key="w_edit_ranker_out_k").set_value(50).run()
+    at.button(key="w_edit_save").click().run()
+    assert not at.exception
+    design = at.session_state["session"].design
+    ranker = design.component("heavy_ranker")
+    assert ranker.label == "DCN ranker" and ranker.params.out_k == 50
+    assert ("retrieval", "heavy_ranker") in [(e.source, e.target) for e in design.edges]
+    at.selectbox(key="w_edit_select").set_value("gateway").run()
+    at.button(key="w_edit_delete").click().run()
+    design = at.session_state["session"].design
+    assert "gateway" not in [c.id for c in design.components]
+    assert all("gateway" not in (e.source, e.target) for e in design.edges)
+
+
+def test_quick_text_errors_name_the_line_and_keep_the_design():
+    at = started()
+    at.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker").run()
+    at.button(key="w_quick_apply").click().run()
+    at.text_area(key="w_quick_text").set_value("client: client_app\nx: rankr\nclient -> x").run()
+    at.button(key="w_quick_apply").click().run()
+    errors = [e.value for e in at.error]
+    assert any("quick text:2:" in e and "unknown component type 'rankr'" in e for e in errors)
+    assert [c.id for c in at.session_state["session"].design.components] == ["client", "ranker"]
+
+
+def test_yaml_editor_applies_a_design_and_reports_errors_inline():
+    at = started()
+    good = "version: 1\ncomponents:\n  - {id: client, type: client_app}\n  - {id: m, type: model_server}\nedges:\n  - {from: client, to: m}\n"
+    at.text_area(key="w_yaml_text").set_value(good).run()
+    at.button(key="w_yaml_apply").click().run()
+    assert [c.id for c in at.session_state["session"].design.components] == ["client", "m"]
+    at.text_area(key="w_yaml_text").set_value(good.replace("model_server", "modelserver")).run()
+    at.button(key="w_yaml_apply").click().run()
+    assert any("design YAML:4: components.1.type: unknown component type 'modelserver'" in e.value
+               for e in at.error)
+    assert [c.id for c in at.session_state["session"].design.components] == ["client", "m"]
+
+
+def test_hints_are_revealed_one_at_a_time_and_recorded():
+    at = started()
+    at.button(key="w_hint").click().run()
+    session = at.session_state["session"]
+    assert session.hints_used == {"requirements": [0]}
+    assert any(i.value.startswith("Hint:") for i in at.info)
+
+
+def test_follow_up_questions_rotate():
+    at = started()
+    first = [m.value for m in at.markdown if m.value.startswith("- ")]
+    at.button(key="w_followup_next_requirements").click().run()
+    second = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert first != second
+
+
+def test_a_refresh_restores_the_session_from_the_url():
+    at = started()
+    at.text_area(key="w_notes_requirements").set_value("peak 40k qps").run()
+    session_id = open_session_id(at)
+    fresh = new_app()  # a new browser tab: empty session state, the id in the URL
+    fresh.query_params["s"] = session_id
+    fresh.switch_page("ui/practice.py")
+    fresh.query_params["s"] = session_id
+    fresh.run()
+    assert not fresh.exception
+    assert fresh.text_area(key="w_notes_requirements").value == "peak 40k qps"
+
+
+# ---- report and exports --------------------------------------------------------------------
+
+
+def test_finishing_shows_the_report_with_every_export(downloads):
+    at = started()
+    at.text_area(key="w_quick_text").set_value(
+        "client: client_app\nretrieval: candidate_generation out_k=200000\n"
+        "client -> gateway(api_gateway) -> retrieval -> ranker").run()
+    at.button(key="w_quick_apply").click().run()
+    at.button(key="w_finish").click().run()
+    assert not at.exception
+    scores = {m.label: m.value for m in at.metric}
+    assert scores["Overall score"].endswith("/100")
+    reasons = " ".join(str(v) for v in at.dataframe[0].value["reason"])
+    assert "latency.budget failed" in reasons
+    png = download_bytes(at, "w_export_png", downloads)
+    assert png.startswith(b"\x89PNG")
+    assert download_bytes(at, "w_export_svg", downloads).startswith(b"<?xml")
+    assert download_bytes(at, "w_export_mmd", downloads).startswith(b"flowchart LR")
+    design = Design.from_string(download_bytes(at, "w_export_yaml", downloads).decode())
+    assert design.component("retrieval").params.out_k == 200000
+    session = Session.from_string(download_bytes(at, "w_export_session", downloads).decode())
+    assert session.finished_at is not None
+    markdown = download_bytes(at, "w_export_markdown", downloads).decode()
+    assert markdown.startswith("# Real-time track recommendations")
+    assert "## Points lost" in markdown and "```mermaid" in markdown
+    assert store().attempts()[0].session_id == session.id
+
+
+# ---- files and authoring -------------------------------------------------------------------
+
+
+def test_uploading_a_session_file_continues_it():
+    at = started()
+    original = open_session_id(at)
+    other = Session(scenario_id="discover-weekly", notes={"data": "co-occurrence of playlists"})
+    at.switch_page("ui/files.py").run()
+    at.file_uploader(key="w_upload_session").upload("mine.session.yaml",
+                                                     other.to_yaml().encode()).run()
+    assert any("mine.session.yaml" in s.value for s in at.success)
+    at.button(key="w_open_session").click().run()
+    assert not at.exception
+    assert open_session_id(at) == other.id != original
+
+
+def test_a_broken_session_upload_names_the_problem_and_keeps_the_open_session():
+    at = started()
+    at.text_area(key="w_notes_requirements").set_value("keep me").run()
+    original = open_session_id(at)
+    broken = Session(scenario_id="skip-prediction").to_yaml().replace(
+        "current_step: requirements", "current_step: lunch")
+    at.switch_page("ui/files.py").run()
+    at.file_uploader(key="w_upload_session").upload("broken.session.yaml", broken.encode()).run()
+    errors = " ".join(e.value for e in at.error)
+    assert "your current session is untouched" in errors
+    assert "broken.session.yaml:" in errors and "current_step" in errors
+    assert open_session_id(at) == original
+    assert store().load_session(original).notes["requirements"] == "keep me"
+
+
+def test_uploading_a_design_file_checks_it():
+    at = new_app()
+    at.run()
+    at.switch_page("ui/files.py").run()
+    text = ("version: 1\nscenario: skip-prediction\ncomponents:\n  - {id: client, type: client_app}\n"
+            "  - {id: model, type: model_server}\nedges:\n  - {from: client, to: model}\n")
+    at.file_uploader(key="w_upload_design").upload("d.yaml", text.encode()).run()
+    assert not at.exception
+    assert any("against skip-prediction" in m.value for m in at.markdown)
+    assert '"model"' in graphviz_source(at)
+    at.file_uploader(key="w_upload_design").upload("bad.yaml", b"version: 1\nedges: [{from: a}]\n").run()
+    assert any("bad.yaml:2:" in e.value for e in at.error)
+
+
+def test_authoring_a_scenario_validates_with_lines_and_can_be_practised():
+    at = new_app()
+    at.run()
+    at.switch_page("ui/author.py").run()
+    at.button(key="w_author_example").click().run()
+    text = at.text_area(key="w_author_text").value
+    assert "realtime-playlist-recs" in text
+    custom = text.replace("id: realtime-playlist-recs", "id: my-custom-scenario")
+    broken = custom.replace("latency.budget: {}", "latency.budgt: {}")
+    at.text_area(key="w_author_text").set_value(broken).run()
+    line = next(i for i, t in enumerate(broken.splitlines(), 1) if "latency.budgt" in t)
+    assert any(f"scenario.yaml:{line}: rules.latency.budgt: unknown rule" in e.value for e in at.error)
+    at.text_area(key="w_author_text").set_value(custom).run()
+    assert any("my-custom-scenario" in s.value for s in at.success)
+    at.button(key="w_author_practise").click().run()
+    assert not at.exception
+    session = at.session_state["session"]
+    assert session.scenario_id == "my-custom-scenario" and session.scenario_yaml
+
+
+# ---- mock interview and history ------------------------------------------------------------
+
+
+def test_mock_interview_room_guide_and_feedback_reach_the_report():
+    candidate = started()
+    candidate.text_area(key="w_notes_requirements").set_value("p99 latency 200 ms").run()
+    candidate.switch_page("ui/mock.py").run()
+    candidate.button(key="w_mock_open").click().run()
+    code = candidate.session_state["session"].room
+    assert code and len(code) == 6
+
+    interviewer = new_app()
+    interviewer.query_params.update({"room": code, "role": "interviewer"})
+    interviewer.switch_page("ui/mock.py")
+    interviewer.query_params.update({"room": code, "role": "interviewer"})
+    interviewer.run()
+    assert not interviewer.exception
+    assert any("Interviewer's guide" in m.value for m in interviewer.markdown)
+    assert any(t.value == "p99 latency 200 ms" for t in interviewer.text)
+    interviewer.select_slider(key="w_fb_problem_score").set_value(3)
+    interviewer.text_input(key="w_fb_problem_comment").set_value("Sized QPS and latency")
+    interviewer.radio(key="w_fb_verdict").set_value("hire")
+    interviewer.button(key="FormSubmitter:w_feedback_form-Save feedback").click().run()
+    assert any("Saved" in s.value for s in interviewer.success)
+    assert store().load_feedback(code).ratings["problem"].score == 3
+
+    candidate.switch_page("ui/report.py").run()
+    assert not candidate.exception
+    assert candidate.session_state["session"].feedback.verdict == "hire"
+
+
+def test_history_lists_finished_attempts():
+    at = started()
+    at.button(key="w_finish").click().run()
+    at.switch_page("ui/history.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["scenario"]) == ["Real-time track recommendations while a user builds a playlist"]
+
+
+def test_unknown_room_code_is_explained():
+    at = new_app()
+    at.run()
+    at.switch_page("ui/mock.py").run()
+    at.radio(key="w_mock_role").set_value("interviewer").run()
+    at.text_input(key="w_mock_code").set_value("ZZZZZZ").run()
+    assert any("No room 'ZZZZZZ'" in e.value for e in at.error)

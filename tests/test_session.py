@@ -1,0 +1,96 @@
+"""The practice session: clock arithmetic, budgets, the session file."""
+
+import pytest
+
+from components.loading import InputError
+from components.quick import parse_quick
+from design_framework.session import Session, clock_view, mmss, step_budgets
+
+T0 = 1_000_000.0
+
+
+def test_time_is_booked_to_the_step_being_left():
+    session = Session(scenario_id="skip-prediction")
+    session.start(T0)
+    session.go_to("framing", T0 + 300)
+    session.go_to("data", T0 + 420)
+    session.pause(T0 + 480)
+    assert session.spent_s == {"requirements": 300, "framing": 120, "data": 60}
+    assert session.elapsed_seconds(T0 + 10_000) == 480  # paused: no time passes
+
+
+def test_moving_while_paused_books_nothing_and_stays_paused():
+    session = Session()
+    session.go_to("model", T0)
+    assert not session.running and session.spent_s == {}
+
+
+def test_finish_stops_the_clock_and_cannot_restart():
+    session = Session()
+    session.start(T0)
+    session.finish(T0 + 60)
+    session.start(T0 + 120)
+    assert not session.running and session.elapsed_seconds(T0 + 500) == 60
+
+
+def test_budgets_add_up_for_every_length():
+    for length in (30, 45, 60):
+        assert sum(step_budgets(length).values()) == pytest.approx(length)
+    assert sum(step_budgets(None).values()) == pytest.approx(45)
+
+
+def test_an_overrun_shrinks_what_is_left_for_later_steps():
+    session = Session(length_minutes=45)
+    budgets = step_budgets(45)
+    session.start(T0)
+    overrun = 4 * 60
+    view = clock_view(session, T0 + budgets["requirements"] * 60 + overrun)
+    assert view.step_left_s == -overrun
+    assert view.overrun_s == overrun
+    later_total = sum(view.later_budgets_s.values())
+    assert later_total == pytest.approx((45 - budgets["requirements"]) * 60 - overrun)
+    assert view.total_left_s == pytest.approx(later_total)
+
+
+def test_on_plan_later_budgets_are_unchanged():
+    session = Session(length_minutes=60)
+    session.start(T0)
+    view = clock_view(session, T0 + 60)
+    assert view.overrun_s == 0
+    assert view.later_budgets_s["serving"] == step_budgets(60)["serving"] * 60
+
+
+def test_untimed_sessions_have_no_total_budget():
+    session = Session(length_minutes=None)
+    session.start(T0)
+    assert clock_view(session, T0 + 30).total_left_s is None
+
+
+def test_the_session_file_round_trips_with_its_design():
+    session = Session(scenario_id="realtime-playlist-recs", notes={"data": "feature store"},
+                      design=parse_quick("client: client_app\nclient -> ranker : request"))
+    session.start(T0)
+    session.go_to("data", T0 + 30)
+    again = Session.from_string(session.to_yaml(), "s.yaml")
+    assert again == session
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("version: 1\ncomponents: []\n", "s.yaml:1: kind: not a session file"),
+        ("kind: session\ncurrent_step: lunch\n", "s.yaml:2: current_step.lunch: unknown step"),
+        ("kind: session\nnotes:\n  dessert: cake\n", "s.yaml:3: notes.dessert: unknown step"),
+        ("kind: session\nlength_minutes: 50\n", "s.yaml:2: length_minutes.50: use 30, 45, 60"),
+        ("kind: session\ndesign:\n  components:\n    - {id: a, type: rankr}\n",
+         "s.yaml:4: design.components.0.type: unknown component type 'rankr'"),
+    ],
+)
+def test_bad_session_files_name_file_path_and_line(text, expected):
+    with pytest.raises(InputError) as caught:
+        Session.from_string(text, "s.yaml")
+    assert any(expected in str(p) for p in caught.value.problems), caught.value
+
+
+def test_mmss():
+    assert mmss(65) == "1:05" and mmss(-65) == "-1:05" and mmss(0) == "0:00"

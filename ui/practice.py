@@ -1,0 +1,174 @@
+"""The whiteboard: the clock, one step at a time with notes, the graph and the live rubric."""
+
+import time
+
+import streamlit as st
+
+from design_framework.coverage import step_coverage
+from design_framework.interview import follow_ups
+from design_framework.steps import STEP_IDS, load_framework
+from ui import state
+from ui.builder import builder
+from ui.widgets import clock, diagram, findings
+
+session = state.require_session()
+scenario = state.scenario_of(session)
+framework = load_framework()
+titles = {s.id: s.title for s in framework.steps}
+
+
+# ---- callbacks -------------------------------------------------------------------------------
+
+
+def go_to(step_id: str) -> None:
+    session.go_to(step_id)
+    st.session_state["w_step_nav"] = step_id
+    state.save(session)
+
+
+def on_step_nav() -> None:
+    chosen = st.session_state.get("w_step_nav")
+    if chosen and chosen != session.current_step:
+        go_to(chosen)
+    elif not chosen:  # a click on the selected segment clears it; keep the step shown
+        st.session_state["w_step_nav"] = session.current_step
+
+
+def save_notes(step_id: str) -> None:
+    session.notes[step_id] = st.session_state[f"w_notes_{step_id}"]
+    state.save(session)
+
+
+def start_clock() -> None:
+    session.start()
+    state.save(session)
+
+
+def pause_clock() -> None:
+    session.pause()
+    state.save(session)
+
+
+def reveal_hint() -> None:
+    used = {i for indexes in session.hints_used.values() for i in indexes}
+    unused = [i for i in range(len(scenario.hints)) if i not in used]
+    if unused:
+        session.hints_used.setdefault(session.current_step, []).append(unused[0])
+        state.save(session)
+
+
+def finish() -> None:
+    session.finish(time.time())
+    state.save(session)
+    st.session_state["w_go_to_report"] = True  # the button is gone on the next run
+
+
+if st.session_state.pop("w_go_to_report", False):
+    st.switch_page("ui/report.py", query_params={state.SESSION_PARAM: session.id})
+
+
+# ---- header ----------------------------------------------------------------------------------
+
+head, controls = st.columns([3, 2])
+with head:
+    st.subheader(scenario.title if scenario else "Free design")
+    if scenario:
+        with st.expander("Prompt and requirements", expanded=not session.started):
+            st.markdown(scenario.prompt)
+            r = scenario.requirements
+            facts = [f"{r.mode.value}", f"{r.users:,} MAU", f"catalog {r.catalog_size:,}",
+                     f"slate {r.slate_size}"]
+            if r.peak_qps:
+                facts.append(f"peak {r.peak_qps:,} QPS")
+            if r.latency_budget_ms:
+                facts.append(f"budget {r.latency_budget_ms} ms")
+            if r.feature_freshness_s:
+                facts.append(f"freshness {r.feature_freshness_s:,} s")
+            if r.batch_window_h:
+                facts.append(f"batch window {r.batch_window_h:g} h")
+            st.caption(" · ".join(facts))
+with controls:
+    if session.finished_at is not None:
+        st.success("This session is finished.")
+        st.page_link("ui/report.py", label="See the report", icon="📝")
+    else:
+        b1, b2, b3 = st.columns(3)
+        if session.running:
+            b1.button("⏸ Pause", key="w_clock_pause", on_click=pause_clock, width="stretch")
+        else:
+            b1.button("▶ Start" if not session.started else "▶ Resume", key="w_clock_start",
+                      type="primary", on_click=start_clock, width="stretch")
+        b3.button("Finish", key="w_finish", on_click=finish, width="stretch")
+    clock()
+
+# ---- steps -----------------------------------------------------------------------------------
+
+st.session_state.setdefault("w_step_nav", session.current_step)
+st.segmented_control("Step", STEP_IDS, key="w_step_nav", format_func=lambda s: titles[s],
+                     on_change=on_step_nav, label_visibility="collapsed")
+step = framework.get(session.current_step)
+step_index = STEP_IDS.index(step.id)
+notes_col, board_col = st.columns([2, 3], gap="large")
+
+with notes_col:
+    st.markdown(f"### {step_index + 1}. {step.title}")
+    st.caption(step.purpose)
+    notes_key = f"w_notes_{step.id}"
+    st.text_area("Your notes for this step", height=220,
+                 key=state.widget_value(notes_key, session.notes.get(step.id, "")),
+                 on_change=save_notes, args=(step.id,),
+                 placeholder="Write as you would speak: numbers, choices, trade-offs. "
+                             "Saved when you click outside the box.")
+    coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
+    points = coverage.checklist + coverage.signals
+    covered = sum(p.covered for p in points)
+    st.progress(covered / len(points) if points else 0.0,
+                text=f"Notes cover {covered} of {len(points)} points")
+    with st.expander("Checklist", expanded=True):
+        for p in coverage.checklist:
+            matched = f" — matched: {', '.join(p.matched)}" if p.matched else ""
+            st.markdown(f"{'✅' if p.covered else '⬜'} {p.text}{matched}")
+        if coverage.signals:
+            st.markdown("**What this scenario's interviewer listens for**")
+            for p in coverage.signals:
+                matched = f" — matched: {', '.join(p.matched)}" if p.matched else ""
+                st.markdown(f"{'✅' if p.covered else '⬜'} {p.text}{matched}")
+        if coverage.tradeoffs:
+            st.caption(f"Trade-offs stated: {len(coverage.tradeoffs)} (interviewers reward these)")
+    with st.expander("Questions to ask yourself"):
+        for question in step.questions:
+            st.markdown(f"- {question}")
+        if step.red_flags:
+            st.markdown("**Red flags**")
+            for flag in step.red_flags:
+                st.markdown(f"- {flag}")
+    with st.expander("The interviewer asks", expanded=True):
+        offset_key = f"w_followup_offset_{step.id}"
+        st.session_state.setdefault(offset_key, 0)
+        for question in follow_ups(step.id, coverage, scenario,
+                                   offset=st.session_state[offset_key]):
+            st.markdown(f"- {question}")
+        if st.button("Another question", key=f"w_followup_next_{step.id}"):
+            st.session_state[offset_key] += 3
+            st.rerun()
+    if scenario and scenario.hints:
+        used = [i for indexes in session.hints_used.values() for i in indexes]
+        for i in used:
+            st.info(f"Hint: {scenario.hints[i]}")
+        st.button(f"Reveal a hint ({len(scenario.hints) - len(used)} left)", key="w_hint",
+                  on_click=reveal_hint, disabled=len(used) >= len(scenario.hints),
+                  help="Hints are recorded and cost 2 points each in the report.")
+    prev_col, next_col = st.columns(2)
+    if step_index > 0:
+        prev_col.button(f"◀ {titles[STEP_IDS[step_index - 1]]}", key="w_prev_step",
+                        on_click=go_to, args=(STEP_IDS[step_index - 1],), width="stretch")
+    if step_index < len(STEP_IDS) - 1:
+        next_col.button(f"{titles[STEP_IDS[step_index + 1]]} ▶", key="w_next_step",
+                        on_click=go_to, args=(STEP_IDS[step_index + 1],), width="stretch")
+
+with board_col:
+    report = state.rubric(session)
+    diagram(session.design, report, scenario)
+    builder(session)
+    st.divider()
+    findings(report)

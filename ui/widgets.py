@@ -1,0 +1,99 @@
+"""Widgets shared by pages: the diagram, the rubric findings, the live clock."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.analysis import DEFAULT_CATALOG_SIZE
+from components.render import to_dot
+from design_framework.rubric import Report, Status
+from design_framework.session import clock_view, mmss
+from design_framework.steps import load_framework
+
+ICONS = {"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "⏭️"}
+
+
+def dark_theme() -> bool:
+    theme = getattr(st.context, "theme", None)
+    return getattr(theme, "type", None) == "dark"
+
+
+def diagram(design, report: Report | None = None, scenario=None, empty_hint: str = "") -> None:
+    if not design.components:
+        st.info(empty_hint or "The diagram is empty: add components from the palette, or type "
+                "a few lines in Quick text (`client: client_app` then `client -> ranker`).")
+        return
+    size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
+    st.graphviz_chart(to_dot(design, report, catalog_size=size, dark=dark_theme()),
+                      width="stretch")
+
+
+def findings(report: Report, key: str = "findings") -> None:
+    """Every finding grouped by framework step, failures first within a step."""
+    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
+    st.markdown(f"**Rubric score {report.score}/100** · {counts['fail']} failing · "
+                f"{counts['warn']} warnings · {counts['pass']} passing")
+    order = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
+    titles = {s.id: s.title for s in load_framework().steps}
+    for step in titles:
+        items = [f for f in report.findings if f.step == step and f.status != Status.skipped]
+        if not items:
+            continue
+        worst = min(items, key=lambda f: order[f.status]).status
+        with st.expander(f"{ICONS[worst]} {titles[step]}", expanded=worst in ("fail", "warn")):
+            for f in sorted(items, key=lambda f: order[f.status]):
+                finding(f)
+    skipped = [f for f in report.findings if f.status == Status.skipped]
+    if skipped:
+        with st.expander(f"{ICONS['skip']} Not checked ({len(skipped)})"):
+            for f in skipped:
+                st.markdown(f"`{f.rule}`: {f.message}")
+
+
+def finding(f) -> None:
+    st.markdown(f"{ICONS[f.status]} **{f.title or f.rule}** `{f.rule}`  \n{f.message}")
+    if f.status in ("fail", "warn"):
+        if f.nodes:
+            st.caption("Nodes at fault: " + ", ".join(f"`{n}`" for n in f.nodes))
+        if f.hint:
+            st.caption(f"💡 {f.hint}")
+    if f.rule == "latency.budget" and "per_node_ms" in f.figures:
+        rows = [{"node": n, "ms": ms} for n, ms in f.figures["per_node_ms"].items()]
+        rows.append({"node": f"total (budget {f.figures['budget_ms']:g})",
+                     "ms": f.figures["total_ms"]})
+        st.dataframe(rows, hide_index=True, width="stretch")
+    if f.rule == "funnel.narrows" and f.figures.get("funnel"):
+        rows = [{"stage": s["node"], "type": s["type"], "in": s["in_k"], "out": s["out_k"]}
+                for s in f.figures["funnel"]]
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def clock(session_key: str = "session") -> None:
+    """The live clock, in a fragment that ticks each second without rerunning the page."""
+
+    @st.fragment(run_every=1)
+    def _tick():
+        session = st.session_state.get(session_key)
+        if session is None:
+            return
+        view = clock_view(session)
+        step_title = load_framework().get(view.step_id).title
+        cols = st.columns(3)
+        cols[0].metric(f"{step_title}: time left", mmss(view.step_left_s),
+                       help=f"Budget {mmss(view.step_budget_s)}")
+        if view.total_left_s is not None:
+            cols[1].metric("Interview time left", mmss(view.total_left_s),
+                           help=f"{session.length_minutes}-minute interview")
+        else:
+            cols[1].metric("Elapsed (untimed)", mmss(view.total_elapsed_s))
+        cols[2].metric("Clock", "running" if view.running else
+                       ("paused" if session.started else "not started"))
+        if view.step_left_s < 0:
+            st.warning(f"{step_title} is {mmss(-view.step_left_s)} over its budget.")
+        if view.overrun_s > 0 and view.later_budgets_s:
+            titles = {s.id: s.title for s in load_framework().steps}
+            squeezed = ", ".join(f"{titles[s]} {mmss(v)}" for s, v in view.later_budgets_s.items())
+            st.caption(f"You are {mmss(view.overrun_s)} behind plan; what is left for the later "
+                       f"steps: {squeezed}.")
+
+    _tick()
