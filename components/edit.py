@@ -46,14 +46,20 @@ def _rebuild(data: dict) -> Design:
 
 def _check_id(design: Design, component_id: str) -> None:
     if not re.match(ID_PATTERN, component_id or ""):
-        raise EditError(f"{component_id!r} is not a valid id: use lowercase letters, digits, "
-                        "_ and -")
+        raise EditError(
+            f"{component_id!r} is not a valid id: use lowercase letters, digits, _ and -"
+        )
     if component_id in _ids(design):
         raise EditError(f"there is already a component called {component_id!r}")
 
 
-def add_component(design: Design, type_id: str, component_id: str | None = None,
-                  label: str | None = None, params: dict | None = None) -> Design:
+def add_component(
+    design: Design,
+    type_id: str,
+    component_id: str | None = None,
+    label: str | None = None,
+    params: dict | None = None,
+) -> Design:
     if type_id not in load_catalog():
         raise EditError(f"unknown component type {type_id!r}")
     component_id = component_id or suggest_id(design, type_id)
@@ -68,8 +74,7 @@ def add_component(design: Design, type_id: str, component_id: str | None = None,
     return _rebuild(data)
 
 
-def update_component(design: Design, component_id: str, label: str | None,
-                     params: dict) -> Design:
+def update_component(design: Design, component_id: str, label: str | None, params: dict) -> Design:
     """Set the label (None or empty: the type's label) and params (None values: defaults)."""
     data = design.to_dict()
     entry = next((c for c in data["components"] if c["id"] == component_id), None)
@@ -103,8 +108,7 @@ def rename_component(design: Design, old: str, new: str) -> Design:
 def remove_component(design: Design, component_id: str) -> Design:
     data = design.to_dict()
     data["components"] = [c for c in data["components"] if c["id"] != component_id]
-    data["edges"] = [e for e in data["edges"]
-                     if component_id not in (e["from"], e["to"])]
+    data["edges"] = [e for e in data["edges"] if component_id not in (e["from"], e["to"])]
     return _rebuild(data)
 
 

@@ -6,8 +6,9 @@ from design_framework.coverage import StepCoverage
 from design_framework.questions import load_question_bank
 
 
-def follow_ups(step_id: str, coverage: StepCoverage, scenario=None, limit: int = 3,
-               offset: int = 0) -> list[str]:
+def follow_ups(
+    step_id: str, coverage: StepCoverage, scenario=None, limit: int = 3, offset: int = 0
+) -> list[str]:
     """Questions for ``step_id``, those probing uncovered points first.
 
     Order: bank questions that probe an uncovered checklist point, then the scenario's own
@@ -17,8 +18,7 @@ def follow_ups(step_id: str, coverage: StepCoverage, scenario=None, limit: int =
     uncovered = {p.id for p in coverage.checklist if not p.covered}
     signals_missing = any(not p.covered for p in coverage.signals)
     bank = load_question_bank().questions
-    probing = [q.text for q in bank
-               if q.step == step_id and uncovered & set(q.points or [])]
+    probing = [q.text for q in bank if q.step == step_id and uncovered & set(q.points or [])]
     own = list(scenario.steps[step_id].follow_ups) if scenario and step_id in scenario.steps else []
     rest = [q.text for q in bank if q.step == step_id and q.text not in probing]
     ordered = (own + probing + rest) if signals_missing else (probing + own + rest)

@@ -85,9 +85,13 @@ def build_report(session: Session, scenario=None, now: float | None = None) -> S
     budgets = step_budgets(session.length_minutes)
     rubric = check_design(session.design, scenario)
     steps = [
-        StepReport(step.id, step.title, session.step_seconds(step.id, now),
-                   budgets[step.id] * 60,
-                   step_coverage(session.notes.get(step.id, ""), step.id, scenario))
+        StepReport(
+            step.id,
+            step.title,
+            session.step_seconds(step.id, now),
+            budgets[step.id] * 60,
+            step_coverage(session.notes.get(step.id, ""), step.id, scenario),
+        )
         for step in framework.steps
     ]
     lost = _design_losses(rubric) + _notes_losses(steps) + _hint_losses(session)
@@ -99,8 +103,13 @@ def build_report(session: Session, scenario=None, now: float | None = None) -> S
 def _design_losses(rubric: RubricReport) -> list[PointsLost]:
     applicable = [f for f in rubric.findings if f.status != Status.skipped]
     if not applicable:
-        return [PointsLost("design", DESIGN_POINTS, "No rubric rule could be checked: the "
-                           "diagram is empty or has no request path.")]
+        return [
+            PointsLost(
+                "design",
+                DESIGN_POINTS,
+                "No rubric rule could be checked: the diagram is empty or has no request path.",
+            )
+        ]
     share = DESIGN_POINTS / len(applicable)
     losses = []
     for f in applicable:
@@ -122,8 +131,13 @@ def _notes_losses(steps: list[StepReport]) -> list[PointsLost]:
         if points and missed:
             lost = share * len(missed) / len(points)
             listed = "; ".join(missed[:4]) + ("; ..." if len(missed) > 4 else "")
-            losses.append(PointsLost("notes", lost, f"{step.title}: notes miss {len(missed)} of "
-                                     f"{len(points)} points ({listed})."))
+            losses.append(
+                PointsLost(
+                    "notes",
+                    lost,
+                    f"{step.title}: notes miss {len(missed)} of {len(points)} points ({listed}).",
+                )
+            )
     return losses
 
 
@@ -134,15 +148,26 @@ def _time_losses(steps: list[StepReport]) -> list[PointsLost]:
         if step.step_id not in CORE_STEPS:
             continue
         if step.spent_s < 1:
-            losses.append(PointsLost("time", share, f"{step.title}: no time spent on it "
-                                     f"(budget {mmss(step.budget_s)})."))
+            losses.append(
+                PointsLost(
+                    "time",
+                    share,
+                    f"{step.title}: no time spent on it (budget {mmss(step.budget_s)}).",
+                )
+            )
             continue
         over = step.spent_s - step.budget_s * (1 + OVERRUN_GRACE)
         if over > 0:
             lost = share * min(1.0, over / step.budget_s)
-            losses.append(PointsLost("time", lost, f"{step.title}: {mmss(step.spent_s)} against "
-                                     f"a {mmss(step.budget_s)} budget, which takes time from "
-                                     "the later steps."))
+            losses.append(
+                PointsLost(
+                    "time",
+                    lost,
+                    f"{step.title}: {mmss(step.spent_s)} against "
+                    f"a {mmss(step.budget_s)} budget, which takes time from "
+                    "the later steps.",
+                )
+            )
     return losses
 
 
@@ -150,8 +175,13 @@ def _hint_losses(session: Session) -> list[PointsLost]:
     used = sum(len(v) for v in session.hints_used.values())
     if not used:
         return []
-    return [PointsLost("hints", min(HINT_CAP, used * HINT_COST),
-                       f"{used} hint{'s' if used > 1 else ''} revealed.")]
+    return [
+        PointsLost(
+            "hints",
+            min(HINT_CAP, used * HINT_COST),
+            f"{used} hint{'s' if used > 1 else ''} revealed.",
+        )
+    ]
 
 
 def study_topics(steps: list[StepReport], rubric: RubricReport, limit: int = 5) -> dict:
@@ -182,18 +212,28 @@ def to_markdown(report: SessionReport) -> str:
     session, scenario = report.session, report.scenario
     title = scenario.title if scenario else (session.design.title or "Free design")
     length = f"{session.length_minutes}-minute" if session.length_minutes else "untimed"
-    out = [f"# {title}", "",
-           f"{length} session, overall score **{report.score}/100** "
-           f"(design rubric {report.rubric.score}/100, {report.hints_used} hints).", ""]
+    out = [
+        f"# {title}",
+        "",
+        f"{length} session, overall score **{report.score}/100** "
+        f"(design rubric {report.rubric.score}/100, {report.hints_used} hints).",
+        "",
+    ]
     if scenario:
         out += ["## Prompt", "", scenario.prompt.strip(), ""]
-    out += ["## Time per step", "", "| Step | Spent | Budget | Notes coverage |",
-            "| --- | --- | --- | --- |"]
+    out += [
+        "## Time per step",
+        "",
+        "| Step | Spent | Budget | Notes coverage |",
+        "| --- | --- | --- | --- |",
+    ]
     for step in report.steps:
         points = step.coverage.checklist + step.coverage.signals
         covered = sum(p.covered for p in points)
-        out.append(f"| {step.title} | {mmss(step.spent_s)} | {mmss(step.budget_s)} | "
-                   f"{covered}/{len(points)} |")
+        out.append(
+            f"| {step.title} | {mmss(step.spent_s)} | {mmss(step.budget_s)} | "
+            f"{covered}/{len(points)} |"
+        )
     out += ["", "## Points lost", ""]
     if report.lost:
         out += [f"- **-{p.points:.1f}** ({p.area}) {_md(p.reason)}" for p in report.lost]
@@ -214,7 +254,7 @@ def to_markdown(report: SessionReport) -> str:
         out.append(f"### {step.title}")
         for p in points:
             mark = "x" if p.covered else " "
-            shown = f" (\"{', '.join(p.matched)}\")" if p.matched else ""
+            shown = f' ("{", ".join(p.matched)}")' if p.matched else ""
             out.append(f"- [{mark}] {_md(p.text)}{_md(shown)}")
         for sentence in step.coverage.tradeoffs:
             out.append(f"- Trade-off: {_md(sentence)}")
@@ -225,11 +265,23 @@ def to_markdown(report: SessionReport) -> str:
             out.append(f"- **{topic}**")
             out += [f"  - {_md(q.text)}" for q in questions]
         out.append("")
-    out += ["## Your design", "", "```mermaid", to_mermaid(session.design, report.rubric).rstrip(),
-            "```", ""]
+    out += [
+        "## Your design",
+        "",
+        "```mermaid",
+        to_mermaid(session.design, report.rubric).rstrip(),
+        "```",
+        "",
+    ]
     if scenario:
-        out += ["## Reference design", "", "```mermaid",
-                to_mermaid(scenario.reference_design).rstrip(), "```", ""]
+        out += [
+            "## Reference design",
+            "",
+            "```mermaid",
+            to_mermaid(scenario.reference_design).rstrip(),
+            "```",
+            "",
+        ]
     notes = [(s, session.notes.get(s.step_id, "").strip()) for s in report.steps]
     if any(text for _, text in notes):
         out += ["## Notes", ""]

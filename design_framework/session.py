@@ -40,10 +40,12 @@ class Rating(Model):
 class Feedback(Model):
     """The interviewer's scoring form, filled during a mock interview."""
 
-    ratings: dict[str, Rating] = Field(default_factory=dict,
-                                       description="Per rubric area (see FEEDBACK_AREAS).")
+    ratings: dict[str, Rating] = Field(
+        default_factory=dict, description="Per rubric area (see FEEDBACK_AREAS)."
+    )
     verdict: Literal["strong_no_hire", "no_hire", "hire", "strong_hire"] | None = Field(
-        None, description="Overall recommendation.")
+        None, description="Overall recommendation."
+    )
     summary: str = Field("", max_length=10000, description="Free-text summary for the candidate.")
 
 
@@ -63,11 +65,15 @@ class Session(Model):
 
     kind: Literal["session"] = Field("session", description="Marks a session file.")
     version: Literal[1] = Field(1, description="File format version.")
-    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:16], pattern=r"^[a-z0-9]{8,32}$",
-                    description="Stable id, used in the URL to restore the session.")
+    id: str = Field(
+        default_factory=lambda: uuid.uuid4().hex[:16],
+        pattern=r"^[a-z0-9]{8,32}$",
+        description="Stable id, used in the URL to restore the session.",
+    )
     scenario_id: str | None = Field(None, description="Shipped scenario id, if any.")
-    scenario_yaml: str | None = Field(None, max_length=500_000,
-                                      description="Text of a scenario authored in the app.")
+    scenario_yaml: str | None = Field(
+        None, max_length=500_000, description="Text of a scenario authored in the app."
+    )
     length_minutes: int | None = Field(45, description="30, 45 or 60; None for untimed.")
     mode: Literal["solo", "mock"] = Field("solo", description="Solo practice or mock interview.")
     room: str | None = Field(None, description="Mock-interview room code.")
@@ -75,22 +81,28 @@ class Session(Model):
     updated_at: float = Field(default_factory=time.time, description="Epoch seconds.")
     current_step: str = Field("requirements", description="Step the candidate is on.")
     notes: dict[str, str] = Field(default_factory=dict, description="Notes per step id.")
-    spent_s: dict[str, NonNegativeFloat] = Field(default_factory=dict,
-                                                 description="Seconds spent per step, closed segments.")
-    running_since: float | None = Field(None, description="Epoch seconds the clock last started; "
-                                        "None while paused or not started.")
+    spent_s: dict[str, NonNegativeFloat] = Field(
+        default_factory=dict, description="Seconds spent per step, closed segments."
+    )
+    running_since: float | None = Field(
+        None, description="Epoch seconds the clock last started; None while paused or not started."
+    )
     started: bool = Field(False, description="Whether the clock was ever started.")
-    hints_used: dict[str, list[int]] = Field(default_factory=dict,
-                                             description="Indexes of scenario hints revealed, per step.")
+    hints_used: dict[str, list[int]] = Field(
+        default_factory=dict, description="Indexes of scenario hints revealed, per step."
+    )
     design: Design = Field(default_factory=Design, description="The candidate's design.")
     finished_at: float | None = Field(None, description="When the candidate finished.")
     feedback: Feedback = Field(default_factory=Feedback, description="Interviewer's scoring form.")
 
     @model_validator(mode="after")
     def _known_steps(self):
-        problems = [f"{field}.{key}: unknown step (steps: {', '.join(STEP_IDS)})"
-                    for field in ("notes", "spent_s", "hints_used")
-                    for key in getattr(self, field) if key not in STEP_IDS]
+        problems = [
+            f"{field}.{key}: unknown step (steps: {', '.join(STEP_IDS)})"
+            for field in ("notes", "spent_s", "hints_used")
+            for key in getattr(self, field)
+            if key not in STEP_IDS
+        ]
         if self.current_step not in STEP_IDS:
             problems.append(f"current_step.{self.current_step}: unknown step")
         if self.length_minutes is not None and self.length_minutes not in LENGTHS:
@@ -160,9 +172,18 @@ class Session(Model):
     def from_string(cls, text: str, source: str = "<session>") -> Session:
         loaded = parse_yaml(text, source)
         if not isinstance(loaded.data, dict) or loaded.data.get("kind") != "session":
-            raise InputError([Problem(source, "kind", "not a session file (expected "
-                                      "`kind: session`); a design file is checked on the "
-                                      "Files page instead", 1)])
+            raise InputError(
+                [
+                    Problem(
+                        source,
+                        "kind",
+                        "not a session file (expected "
+                        "`kind: session`); a design file is checked on the "
+                        "Files page instead",
+                        1,
+                    )
+                ]
+            )
         return validate(cls, loaded)
 
     @classmethod
@@ -218,7 +239,7 @@ def clock_view(session: Session, now: float | None = None) -> ClockView:
     used = sum(session.step_seconds(s, now) for s in walked)
     planned = sum(budgets[s] * 60 for s in walked)
     overrun = max(0.0, used - planned)
-    later = order[index + 1:]
+    later = order[index + 1 :]
     later_planned = sum(budgets[s] * 60 for s in later)
     total_budget = None if session.length_minutes is None else session.length_minutes * 60.0
     if total_budget is not None and later_planned > 0:

@@ -87,20 +87,23 @@ class Store:
 
     def load_session(self, session_id: str) -> Session | None:
         with self._lock:
-            row = self._db.execute("SELECT body FROM sessions WHERE id = ?",
-                                   (session_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT body FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
         return Session.model_validate(json.loads(row[0])) if row else None
 
     def session_updated_at(self, session_id: str) -> float | None:
         with self._lock:
-            row = self._db.execute("SELECT updated_at FROM sessions WHERE id = ?",
-                                   (session_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT updated_at FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
         return row[0] if row else None
 
     def recent_sessions(self, limit: int = 10) -> list[Session]:
         with self._lock:
-            rows = self._db.execute("SELECT body FROM sessions ORDER BY updated_at DESC LIMIT ?",
-                                    (limit,)).fetchall()
+            rows = self._db.execute(
+                "SELECT body FROM sessions ORDER BY updated_at DESC LIMIT ?", (limit,)
+            ).fetchall()
         return [Session.model_validate(json.loads(body)) for (body,) in rows]
 
     # ---- rooms ----------------------------------------------------------------------------
@@ -121,21 +124,25 @@ class Store:
 
     def room_session_id(self, code: str) -> str | None:
         with self._lock:
-            row = self._db.execute("SELECT session_id FROM rooms WHERE code = ?",
-                                   (code.strip().upper(),)).fetchone()
+            row = self._db.execute(
+                "SELECT session_id FROM rooms WHERE code = ?", (code.strip().upper(),)
+            ).fetchone()
         return row[0] if row else None
 
     def save_feedback(self, code: str, feedback: Feedback) -> None:
         # Kept apart from the session row so the interviewer's saves never overwrite the
         # candidate's notes (two browsers write at the same time).
         with self._lock, self._db:
-            self._db.execute("UPDATE rooms SET feedback = ? WHERE code = ?",
-                             (feedback.model_dump_json(), code.strip().upper()))
+            self._db.execute(
+                "UPDATE rooms SET feedback = ? WHERE code = ?",
+                (feedback.model_dump_json(), code.strip().upper()),
+            )
 
     def load_feedback(self, code: str) -> Feedback:
         with self._lock:
-            row = self._db.execute("SELECT feedback FROM rooms WHERE code = ?",
-                                   (code.strip().upper(),)).fetchone()
+            row = self._db.execute(
+                "SELECT feedback FROM rooms WHERE code = ?", (code.strip().upper(),)
+            ).fetchone()
         return Feedback.model_validate_json(row[0]) if row else Feedback()
 
     # ---- attempts -------------------------------------------------------------------------
@@ -147,15 +154,21 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
                 "finished_at = excluded.finished_at, score = excluded.score, "
                 "summary = excluded.summary",
-                (session.id, session.scenario_id, session.finished_at or time.time(), score,
-                 json.dumps(summary)),
+                (
+                    session.id,
+                    session.scenario_id,
+                    session.finished_at or time.time(),
+                    score,
+                    json.dumps(summary),
+                ),
             )
 
     def attempts(self) -> list[Attempt]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT session_id, scenario_id, finished_at, score, summary FROM attempts "
-                "ORDER BY finished_at").fetchall()
+                "ORDER BY finished_at"
+            ).fetchall()
         return [Attempt(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
 

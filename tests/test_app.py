@@ -81,12 +81,21 @@ def test_library_lists_every_scenario_and_filters_by_mode():
     at = new_app()
     at.run()
     assert not at.exception
-    starts = [b for b in at.button if b.key and b.key.startswith("lib_start_") and b.key != "lib_start_free"]
+    starts = [
+        b
+        for b in at.button
+        if b.key and b.key.startswith("lib_start_") and b.key != "lib_start_free"
+    ]
     assert len(starts) == 12
     at.multiselect(key="lib_mode").set_value(["batch"]).run()
-    batch = {b.key for b in at.button if b.key and b.key.startswith("lib_start_")} - {"lib_start_free"}
-    assert batch == {"lib_start_premium-churn", "lib_start_discover-weekly",
-                     "lib_start_mood-classification"}
+    batch = {b.key for b in at.button if b.key and b.key.startswith("lib_start_")} - {
+        "lib_start_free"
+    }
+    assert batch == {
+        "lib_start_premium-churn",
+        "lib_start_discover-weekly",
+        "lib_start_mood-classification",
+    }
 
 
 def test_starting_a_scenario_opens_the_whiteboard_and_saves_the_session():
@@ -110,7 +119,8 @@ def test_notes_are_saved_and_their_coverage_shows():
     before = at.get("progress")[0].proto.text
     at.text_area(key="w_notes_requirements").set_value(
         "Peak 40k QPS, p99 latency under 200 ms, 100M tracks; the playlist being edited is "
-        "the session context and the shelf must refresh in real time.").run()
+        "the session context and the shelf must refresh in real time."
+    ).run()
     after = at.get("progress")[0].proto.text
     assert before != after
     covered = int(after.split()[2])
@@ -174,7 +184,8 @@ def _finding_text(at: AppTest, rule: str) -> str:
 def test_editing_renaming_and_deleting_a_component():
     at = started()
     at.text_area(key="w_quick_text").set_value(
-        "client: client_app\nclient -> gateway(api_gateway) -> retrieval(candidate_generation) -> ranker").run()
+        "client: client_app\nclient -> gateway(api_gateway) -> retrieval(candidate_generation) -> ranker"
+    ).run()
     at.button(key="w_quick_apply").click().run()
     at.selectbox(key="w_edit_select").set_value("ranker").run()
     at.text_input(key="w_edit_ranker_id").set_value("heavy_ranker").run()
@@ -212,8 +223,10 @@ def test_yaml_editor_applies_a_design_and_reports_errors_inline():
     assert [c.id for c in at.session_state["session"].design.components] == ["client", "m"]
     at.text_area(key="w_yaml_text").set_value(good.replace("model_server", "modelserver")).run()
     at.button(key="w_yaml_apply").click().run()
-    assert any("design YAML:4: components.1.type: unknown component type 'modelserver'" in e.value
-               for e in at.error)
+    assert any(
+        "design YAML:4: components.1.type: unknown component type 'modelserver'" in e.value
+        for e in at.error
+    )
     assert [c.id for c in at.session_state["session"].design.components] == ["client", "m"]
 
 
@@ -253,7 +266,8 @@ def test_finishing_shows_the_report_with_every_export(downloads):
     at = started()
     at.text_area(key="w_quick_text").set_value(
         "client: client_app\nretrieval: candidate_generation out_k=200000\n"
-        "client -> gateway(api_gateway) -> retrieval -> ranker").run()
+        "client -> gateway(api_gateway) -> retrieval -> ranker"
+    ).run()
     at.button(key="w_quick_apply").click().run()
     at.button(key="w_finish").click().run()
     assert not at.exception
@@ -283,8 +297,9 @@ def test_uploading_a_session_file_continues_it():
     original = open_session_id(at)
     other = Session(scenario_id="discover-weekly", notes={"data": "co-occurrence of playlists"})
     at.switch_page("ui/files.py").run()
-    at.file_uploader(key="w_upload_session").upload("mine.session.yaml",
-                                                     other.to_yaml().encode()).run()
+    at.file_uploader(key="w_upload_session").upload(
+        "mine.session.yaml", other.to_yaml().encode()
+    ).run()
     assert any("mine.session.yaml" in s.value for s in at.success)
     at.button(key="w_open_session").click().run()
     assert not at.exception
@@ -295,8 +310,11 @@ def test_a_broken_session_upload_names_the_problem_and_keeps_the_open_session():
     at = started()
     at.text_area(key="w_notes_requirements").set_value("keep me").run()
     original = open_session_id(at)
-    broken = Session(scenario_id="skip-prediction").to_yaml().replace(
-        "current_step: requirements", "current_step: lunch")
+    broken = (
+        Session(scenario_id="skip-prediction")
+        .to_yaml()
+        .replace("current_step: requirements", "current_step: lunch")
+    )
     at.switch_page("ui/files.py").run()
     at.file_uploader(key="w_upload_session").upload("broken.session.yaml", broken.encode()).run()
     errors = " ".join(e.value for e in at.error)
@@ -310,13 +328,17 @@ def test_uploading_a_design_file_checks_it():
     at = new_app()
     at.run()
     at.switch_page("ui/files.py").run()
-    text = ("version: 1\nscenario: skip-prediction\ncomponents:\n  - {id: client, type: client_app}\n"
-            "  - {id: model, type: model_server}\nedges:\n  - {from: client, to: model}\n")
+    text = (
+        "version: 1\nscenario: skip-prediction\ncomponents:\n  - {id: client, type: client_app}\n"
+        "  - {id: model, type: model_server}\nedges:\n  - {from: client, to: model}\n"
+    )
     at.file_uploader(key="w_upload_design").upload("d.yaml", text.encode()).run()
     assert not at.exception
     assert any("against skip-prediction" in m.value for m in at.markdown)
     assert '"model"' in graphviz_source(at)
-    at.file_uploader(key="w_upload_design").upload("bad.yaml", b"version: 1\nedges: [{from: a}]\n").run()
+    at.file_uploader(key="w_upload_design").upload(
+        "bad.yaml", b"version: 1\nedges: [{from: a}]\n"
+    ).run()
     assert any("bad.yaml:2:" in e.value for e in at.error)
 
 
@@ -331,7 +353,9 @@ def test_authoring_a_scenario_validates_with_lines_and_can_be_practised():
     broken = custom.replace("latency.budget: {}", "latency.budgt: {}")
     at.text_area(key="w_author_text").set_value(broken).run()
     line = next(i for i, t in enumerate(broken.splitlines(), 1) if "latency.budgt" in t)
-    assert any(f"scenario.yaml:{line}: rules.latency.budgt: unknown rule" in e.value for e in at.error)
+    assert any(
+        f"scenario.yaml:{line}: rules.latency.budgt: unknown rule" in e.value for e in at.error
+    )
     at.text_area(key="w_author_text").set_value(custom).run()
     assert any("my-custom-scenario" in s.value for s in at.success)
     at.button(key="w_author_practise").click().run()
@@ -377,7 +401,9 @@ def test_history_lists_finished_attempts():
     at.switch_page("ui/history.py").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table["scenario"]) == ["Real-time track recommendations while a user builds a playlist"]
+    assert list(table["scenario"]) == [
+        "Real-time track recommendations while a user builds a playlist"
+    ]
 
 
 def test_unknown_room_code_is_explained():

@@ -15,9 +15,11 @@ def test_add_suggests_a_free_id():
 
 
 def test_add_refuses_duplicates_bad_ids_and_unknown_types():
-    for args, message in [(("ranker", "gateway"), "already a component called 'gateway'"),
-                          (("ranker", "Big Ranker"), "not a valid id"),
-                          (("rankr",), "unknown component type")]:
+    for args, message in [
+        (("ranker", "gateway"), "already a component called 'gateway'"),
+        (("ranker", "Big Ranker"), "not a valid id"),
+        (("rankr",), "unknown component type"),
+    ]:
         with pytest.raises(edit.EditError, match=message):
             edit.add_component(BASE, *args)
 
@@ -32,7 +34,10 @@ def test_update_sets_label_and_params_and_clears_them():
     assert design.component("ranker").label == "DCN"
     assert design.component("ranker").params.out_k == 50
     cleared = edit.update_component(design, "ranker", "", {"out_k": None})
-    assert cleared.component("ranker").label is None and cleared.component("ranker").params.out_k is None
+    assert (
+        cleared.component("ranker").label is None
+        and cleared.component("ranker").params.out_k is None
+    )
 
 
 def test_update_refuses_bad_numbers():

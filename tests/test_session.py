@@ -67,8 +67,11 @@ def test_untimed_sessions_have_no_total_budget():
 
 
 def test_the_session_file_round_trips_with_its_design():
-    session = Session(scenario_id="realtime-playlist-recs", notes={"data": "feature store"},
-                      design=parse_quick("client: client_app\nclient -> ranker : request"))
+    session = Session(
+        scenario_id="realtime-playlist-recs",
+        notes={"data": "feature store"},
+        design=parse_quick("client: client_app\nclient -> ranker : request"),
+    )
     session.start(T0)
     session.go_to("data", T0 + 30)
     again = Session.from_string(session.to_yaml(), "s.yaml")
@@ -82,8 +85,10 @@ def test_the_session_file_round_trips_with_its_design():
         ("kind: session\ncurrent_step: lunch\n", "s.yaml:2: current_step.lunch: unknown step"),
         ("kind: session\nnotes:\n  dessert: cake\n", "s.yaml:3: notes.dessert: unknown step"),
         ("kind: session\nlength_minutes: 50\n", "s.yaml:2: length_minutes.50: use 30, 45, 60"),
-        ("kind: session\ndesign:\n  components:\n    - {id: a, type: rankr}\n",
-         "s.yaml:4: design.components.0.type: unknown component type 'rankr'"),
+        (
+            "kind: session\ndesign:\n  components:\n    - {id: a, type: rankr}\n",
+            "s.yaml:4: design.components.0.type: unknown component type 'rankr'",
+        ),
     ],
 )
 def test_bad_session_files_name_file_path_and_line(text, expected):

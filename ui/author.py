@@ -13,9 +13,11 @@ from ui import state
 EXAMPLE = Path("scenarios/pack/realtime-playlist-recs.yaml")
 
 st.title("Author a scenario")
-st.caption("Write a scenario as YAML (the JSON Schema comes from `python -m scenarios schema`; "
-           "the shipped pack in `scenarios/pack/` shows every field). Validate it here, then "
-           "practise on it. Add the file to `scenarios/pack/` to ship it.")
+st.caption(
+    "Write a scenario as YAML (the JSON Schema comes from `python -m scenarios schema`; "
+    "the shipped pack in `scenarios/pack/` shows every field). Validate it here, then "
+    "practise on it. Add the file to `scenarios/pack/` to ship it."
+)
 
 
 def load_example() -> None:
@@ -31,27 +33,37 @@ if upload is not None and st.session_state.get("w_author_loaded") != upload.file
         st.session_state["w_author_text"] = data.decode("utf-8", errors="replace")
         st.session_state["w_author_loaded"] = upload.file_id
 
-st.button("Start from the real-time playlist example", key="w_author_example",
-          on_click=load_example)
+st.button(
+    "Start from the real-time playlist example", key="w_author_example", on_click=load_example
+)
 text = st.text_area("Scenario YAML", height=420, key="w_author_text")
 
 if text.strip():
     try:
         scenario = scenario_from_string(text, upload.name if upload else "scenario.yaml")
     except InputError as error:
-        st.error(f"{len(error.problems)} problem(s):\n\n"
-                 + "\n".join(f"- {p}" for p in error.problems))
+        st.error(
+            f"{len(error.problems)} problem(s):\n\n" + "\n".join(f"- {p}" for p in error.problems)
+        )
     else:
         report = check_design(scenario.reference_design, scenario)
         failing = [f for f in report.findings if f.status == Status.failed]
         if failing:
-            st.warning("The scenario is valid, but its reference design fails its own rubric:\n\n"
-                       + "\n".join(f"- `{f.rule}`: {f.message}" for f in failing))
+            st.warning(
+                "The scenario is valid, but its reference design fails its own rubric:\n\n"
+                + "\n".join(f"- `{f.rule}`: {f.message}" for f in failing)
+            )
         else:
-            st.success(f"Valid: **{scenario.title}** (`{scenario.id}`), {len(scenario.rules)} "
-                       f"rules, reference design passes all of them.")
-        length = st.selectbox("Interview length", [45, 60, 30, None], key="w_author_length",
-                              format_func=lambda m: f"{m} minutes" if m else "Untimed")
+            st.success(
+                f"Valid: **{scenario.title}** (`{scenario.id}`), {len(scenario.rules)} "
+                f"rules, reference design passes all of them."
+            )
+        length = st.selectbox(
+            "Interview length",
+            [45, 60, 30, None],
+            key="w_author_length",
+            format_func=lambda m: f"{m} minutes" if m else "Untimed",
+        )
         if st.button("Practise on this scenario", key="w_author_practise", type="primary"):
             session = Session(scenario_id=scenario.id, scenario_yaml=text, length_minutes=length)
             state.open_session(session)

@@ -23,8 +23,11 @@ EDITOR_KEYS = ("w_quick_text", "w_yaml_text")
 
 def _apply(session: Session, design: Design, message: str) -> None:
     state.set_design(session, design)
-    stale = [k for k in st.session_state
-             if k in EDITOR_KEYS or (str(k).startswith("w_edit_") and k != "w_edit_select")]
+    stale = [
+        k
+        for k in st.session_state
+        if k in EDITOR_KEYS or (str(k).startswith("w_edit_") and k != "w_edit_select")
+    ]
     for key in stale:
         st.session_state.pop(key, None)
     st.session_state.pop(ERROR_KEY, None)
@@ -48,8 +51,13 @@ def _add(session: Session) -> None:
     component_id = (st.session_state.get("w_add_id") or "").strip() or None
     params = {"out_k": _number("w_add_out_k"), "latency_ms": _number("w_add_latency")}
     try:
-        design = edit.add_component(session.design, type_id, component_id,
-                                    st.session_state.get("w_add_label") or None, params)
+        design = edit.add_component(
+            session.design,
+            type_id,
+            component_id,
+            st.session_state.get("w_add_label") or None,
+            params,
+        )
     except (edit.EditError, ValueError) as error:
         _refuse(str(error))
         return
@@ -61,8 +69,12 @@ def _add(session: Session) -> None:
 
 def _connect(session: Session) -> None:
     try:
-        design = edit.connect(session.design, st.session_state["w_edge_from"],
-                              st.session_state["w_edge_to"], st.session_state.get("w_edge_label"))
+        design = edit.connect(
+            session.design,
+            st.session_state["w_edge_from"],
+            st.session_state["w_edge_to"],
+            st.session_state.get("w_edge_label"),
+        )
     except edit.EditError as error:
         _refuse(str(error))
         return
@@ -72,11 +84,13 @@ def _connect(session: Session) -> None:
 
 def _save_component(session: Session, component_id: str) -> None:
     prefix = f"w_edit_{component_id}_"
-    params = {name: _number(prefix + name)
-              for name in ("out_k", "in_k", "latency_ms", "ms_per_1k_items")}
+    params = {
+        name: _number(prefix + name) for name in ("out_k", "in_k", "latency_ms", "ms_per_1k_items")
+    }
     try:
-        design = edit.update_component(session.design, component_id,
-                                       st.session_state.get(prefix + "label"), params)
+        design = edit.update_component(
+            session.design, component_id, st.session_state.get(prefix + "label"), params
+        )
         new_id = (st.session_state.get(prefix + "id") or component_id).strip()
         design = edit.rename_component(design, component_id, new_id)
     except edit.EditError as error:
@@ -92,16 +106,18 @@ def _delete_component(session: Session, component_id: str) -> None:
 
 
 def _delete_edge(session: Session, source: str, target: str) -> None:
-    _apply(session, edit.disconnect(session.design, source, target),
-           f"Removed {source} -> {target}")
+    _apply(
+        session, edit.disconnect(session.design, source, target), f"Removed {source} -> {target}"
+    )
 
 
 def _apply_text(session: Session, kind: str) -> None:
     text = st.session_state.get(f"w_{kind}_text", "")
     try:
         if kind == "quick":
-            design = parse_quick(text, "quick text", title=session.design.title,
-                                 scenario=session.design.scenario)
+            design = parse_quick(
+                text, "quick text", title=session.design.title, scenario=session.design.scenario
+            )
         else:
             design = Design.from_string(text, "design YAML")
     except InputError as error:
@@ -119,33 +135,51 @@ def builder(session: Session) -> None:
     if st.session_state.get(ERROR_KEY):
         st.error(st.session_state[ERROR_KEY])
     add_tab, connect_tab, edit_tab, quick_tab, yaml_tab = st.tabs(
-        ["➕ Add", "🔗 Connect", "✏️ Edit", "⌨️ Quick text", "📄 YAML"])
+        ["➕ Add", "🔗 Connect", "✏️ Edit", "⌨️ Quick text", "📄 YAML"]
+    )
     ids = [c.id for c in session.design.components]
 
     with add_tab:
         categories = {c.id: c.label for c in catalog.categories}
         type_id = st.selectbox(
-            "Component type", catalog.ids, key="w_add_type",
-            format_func=lambda t: f"{categories[catalog.get(t).category]} · {catalog.get(t).label}")
+            "Component type",
+            catalog.ids,
+            key="w_add_type",
+            format_func=lambda t: f"{categories[catalog.get(t).category]} · {catalog.get(t).label}",
+        )
         kind = catalog.get(type_id)
-        st.caption(f"{kind.description}  \nRole: **{kind.role.value}** · e.g. "
-                   f"{', '.join(kind.technologies) or '-'}"
-                   + (f" · default {kind.latency_ms:g} ms" if kind.latency_ms else "")
-                   + (f" + {kind.ms_per_1k_items:g} ms per 1k items" if kind.ms_per_1k_items
-                      else "")
-                   + (f" · keeps {kind.out_k:,} items" if kind.out_k else ""))
+        st.caption(
+            f"{kind.description}  \nRole: **{kind.role.value}** · e.g. "
+            f"{', '.join(kind.technologies) or '-'}"
+            + (f" · default {kind.latency_ms:g} ms" if kind.latency_ms else "")
+            + (f" + {kind.ms_per_1k_items:g} ms per 1k items" if kind.ms_per_1k_items else "")
+            + (f" · keeps {kind.out_k:,} items" if kind.out_k else "")
+        )
         c1, c2 = st.columns(2)
         c1.text_input("Id", key="w_add_id", placeholder=edit.suggest_id(session.design, type_id))
         c2.text_input("Label", key="w_add_label", placeholder=kind.label)
         c3, c4 = st.columns(2)
         if kind.funnel_stage:
-            c3.number_input("Items it outputs (out_k)", min_value=1, value=None, step=100,
-                            key="w_add_out_k", placeholder=str(kind.out_k or "pass-through"))
+            c3.number_input(
+                "Items it outputs (out_k)",
+                min_value=1,
+                value=None,
+                step=100,
+                key="w_add_out_k",
+                placeholder=str(kind.out_k or "pass-through"),
+            )
         if kind.latency_ms is not None:
-            c4.number_input("Latency (ms)", min_value=0.0, value=None, step=1.0,
-                            key="w_add_latency", placeholder=f"{kind.latency_ms:g}")
-        st.button("Add component", key="w_add_button", type="primary", on_click=_add,
-                  args=(session,))
+            c4.number_input(
+                "Latency (ms)",
+                min_value=0.0,
+                value=None,
+                step=1.0,
+                key="w_add_latency",
+                placeholder=f"{kind.latency_ms:g}",
+            )
+        st.button(
+            "Add component", key="w_add_button", type="primary", on_click=_add, args=(session,)
+        )
 
     with connect_tab:
         if len(ids) < 2:
@@ -154,16 +188,23 @@ def builder(session: Session) -> None:
             c1, c2 = st.columns(2)
             c1.selectbox("From", ids, key="w_edge_from")
             c2.selectbox("To", ids, key="w_edge_to", index=min(1, len(ids) - 1))
-            st.text_input("Label (what flows)", key="w_edge_label",
-                          placeholder="e.g. online features")
-            st.button("Connect", key="w_edge_button", type="primary", on_click=_connect,
-                      args=(session,))
+            st.text_input(
+                "Label (what flows)", key="w_edge_label", placeholder="e.g. online features"
+            )
+            st.button(
+                "Connect", key="w_edge_button", type="primary", on_click=_connect, args=(session,)
+            )
             st.caption("Arrows are data flow: a request or data goes from → to.")
         for index, e in enumerate(session.design.edges):
             c1, c2 = st.columns([5, 1])
             c1.markdown(f"`{e.source}` → `{e.target}`" + (f" · {e.label}" if e.label else ""))
-            c2.button("✕", key=f"w_edge_delete_{index}", help="Remove this edge",
-                      on_click=_delete_edge, args=(session, e.source, e.target))
+            c2.button(
+                "✕",
+                key=f"w_edge_delete_{index}",
+                help="Remove this edge",
+                on_click=_delete_edge,
+                args=(session, e.source, e.target),
+            )
 
     with edit_tab:
         if not ids:
@@ -177,46 +218,89 @@ def builder(session: Session) -> None:
             st.caption(f"Type: {kind.label} ({kind.role.value})")
             c1, c2 = st.columns(2)
             c1.text_input("Id", key=state.widget_value(prefix + "id", component.id))
-            c2.text_input("Label", key=state.widget_value(prefix + "label", component.label or ""),
-                          placeholder=kind.label)
+            c2.text_input(
+                "Label",
+                key=state.widget_value(prefix + "label", component.label or ""),
+                placeholder=kind.label,
+            )
             c3, c4 = st.columns(2)
             if kind.funnel_stage:
-                c3.number_input("out_k", min_value=1, step=100, placeholder=str(kind.out_k or "-"),
-                                key=state.widget_value(prefix + "out_k", params.out_k))
-                c4.number_input("in_k (first stage on its own list)", min_value=1, step=100,
-                                placeholder="from upstream",
-                                key=state.widget_value(prefix + "in_k", params.in_k))
+                c3.number_input(
+                    "out_k",
+                    min_value=1,
+                    step=100,
+                    placeholder=str(kind.out_k or "-"),
+                    key=state.widget_value(prefix + "out_k", params.out_k),
+                )
+                c4.number_input(
+                    "in_k (first stage on its own list)",
+                    min_value=1,
+                    step=100,
+                    placeholder="from upstream",
+                    key=state.widget_value(prefix + "in_k", params.in_k),
+                )
             if kind.latency_ms is not None:
                 c5, c6 = st.columns(2)
-                c5.number_input("latency_ms", min_value=0.0, step=1.0,
-                                placeholder=f"{kind.latency_ms:g}",
-                                key=state.widget_value(prefix + "latency_ms", params.latency_ms))
-                c6.number_input("ms_per_1k_items", min_value=0.0, step=1.0,
-                                placeholder=f"{kind.ms_per_1k_items:g}",
-                                key=state.widget_value(prefix + "ms_per_1k_items",
-                                                       params.ms_per_1k_items))
+                c5.number_input(
+                    "latency_ms",
+                    min_value=0.0,
+                    step=1.0,
+                    placeholder=f"{kind.latency_ms:g}",
+                    key=state.widget_value(prefix + "latency_ms", params.latency_ms),
+                )
+                c6.number_input(
+                    "ms_per_1k_items",
+                    min_value=0.0,
+                    step=1.0,
+                    placeholder=f"{kind.ms_per_1k_items:g}",
+                    key=state.widget_value(prefix + "ms_per_1k_items", params.ms_per_1k_items),
+                )
             b1, b2 = st.columns(2)
-            b1.button("Save", key="w_edit_save", type="primary", on_click=_save_component,
-                      args=(session, selected))
-            b2.button("Delete component", key="w_edit_delete", on_click=_delete_component,
-                      args=(session, selected))
+            b1.button(
+                "Save",
+                key="w_edit_save",
+                type="primary",
+                on_click=_save_component,
+                args=(session, selected),
+            )
+            b2.button(
+                "Delete component",
+                key="w_edit_delete",
+                on_click=_delete_component,
+                args=(session, selected),
+            )
 
     with quick_tab:
         st.text_area(
-            "One line per component or chain of edges", height=260,
+            "One line per component or chain of edges",
+            height=260,
             key=state.widget_value("w_quick_text", to_quick(session.design)),
-            help="`retrieval: candidate_generation out_k=1000 \"Two-tower\"` declares a "
-                 "component; `client -> gateway(api_gateway) -> retrieval -> ranker` chains "
-                 "edges (an id equal to a type id needs no declaration); `a -> b : label`.")
+            help='`retrieval: candidate_generation out_k=1000 "Two-tower"` declares a '
+            "component; `client -> gateway(api_gateway) -> retrieval -> ranker` chains "
+            "edges (an id equal to a type id needs no declaration); `a -> b : label`.",
+        )
         for problem in st.session_state.get("w_quick_errors", []):
             st.error(problem)
-        st.button("Apply quick text", key="w_quick_apply", type="primary", on_click=_apply_text,
-                  args=(session, "quick"))
+        st.button(
+            "Apply quick text",
+            key="w_quick_apply",
+            type="primary",
+            on_click=_apply_text,
+            args=(session, "quick"),
+        )
 
     with yaml_tab:
-        st.text_area("Design YAML (version: 1)", height=320,
-                     key=state.widget_value("w_yaml_text", session.design.to_yaml()))
+        st.text_area(
+            "Design YAML (version: 1)",
+            height=320,
+            key=state.widget_value("w_yaml_text", session.design.to_yaml()),
+        )
         for problem in st.session_state.get("w_yaml_errors", []):
             st.error(problem)
-        st.button("Apply YAML", key="w_yaml_apply", type="primary", on_click=_apply_text,
-                  args=(session, "yaml"))
+        st.button(
+            "Apply YAML",
+            key="w_yaml_apply",
+            type="primary",
+            on_click=_apply_text,
+            args=(session, "yaml"),
+        )

@@ -16,18 +16,21 @@ pack = state.pack()
 rows = []
 for attempt in attempts:
     scenario = pack.get(attempt.scenario_id) if attempt.scenario_id else None
-    rows.append({
-        "finished": datetime.fromtimestamp(attempt.finished_at).strftime("%Y-%m-%d %H:%M"),
-        "scenario": scenario.title if scenario else (attempt.scenario_id or "free design"),
-        "score": attempt.score,
-        "rubric": attempt.summary.get("rubric_score"),
-        "minutes": attempt.summary.get("minutes"),
-        "hints": attempt.summary.get("hints"),
-        "failed rules": ", ".join(attempt.summary.get("failed_rules", [])),
-    })
+    rows.append(
+        {
+            "finished": datetime.fromtimestamp(attempt.finished_at).strftime("%Y-%m-%d %H:%M"),
+            "scenario": scenario.title if scenario else (attempt.scenario_id or "free design"),
+            "score": attempt.score,
+            "rubric": attempt.summary.get("rubric_score"),
+            "minutes": attempt.summary.get("minutes"),
+            "hints": attempt.summary.get("hints"),
+            "failed rules": ", ".join(attempt.summary.get("failed_rules", [])),
+        }
+    )
 st.metric("Attempts", len(rows), help="Finished sessions on this machine")
-st.line_chart([{"attempt": i + 1, "score": r["score"]} for i, r in enumerate(rows)],
-              x="attempt", y="score")
+st.line_chart(
+    [{"attempt": i + 1, "score": r["score"]} for i, r in enumerate(rows)], x="attempt", y="score"
+)
 st.dataframe(list(reversed(rows)), hide_index=True, width="stretch")
 
 failures: dict[str, int] = {}

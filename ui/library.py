@@ -6,8 +6,10 @@ from design_framework.session import Session
 from ui import state
 
 st.title("ML system-design whiteboard")
-st.caption("Pick a scenario, start the clock, walk the seven steps and draw the architecture. "
-           "The rubric checks your design as you go. Runs offline; nothing leaves this machine.")
+st.caption(
+    "Pick a scenario, start the clock, walk the seven steps and draw the architecture. "
+    "The rubric checks your design as you go. Runs offline; nothing leaves this machine."
+)
 
 pack = state.pack()
 open_session = state.current_session()
@@ -22,17 +24,24 @@ if open_session is not None and open_session.finished_at is None:
 tags = sorted({tag for s in pack.values() for tag in s.tags})
 c1, c2, c3, c4 = st.columns([3, 1.3, 1.3, 1.3])
 chosen_tags = c1.multiselect("Tags", tags, key="lib_tags", placeholder="Any topic")
-difficulty = c2.multiselect("Difficulty", ["easy", "medium", "hard"], key="lib_difficulty",
-                            placeholder="Any")
-modes = c3.multiselect("Mode", ["realtime", "nearline", "batch"], key="lib_mode",
-                       placeholder="Any")
-length = c4.selectbox("Interview length", [45, 60, 30, None], key="lib_length",
-                      format_func=lambda m: f"{m} minutes" if m else "Untimed")
+difficulty = c2.multiselect(
+    "Difficulty", ["easy", "medium", "hard"], key="lib_difficulty", placeholder="Any"
+)
+modes = c3.multiselect("Mode", ["realtime", "nearline", "batch"], key="lib_mode", placeholder="Any")
+length = c4.selectbox(
+    "Interview length",
+    [45, 60, 30, None],
+    key="lib_length",
+    format_func=lambda m: f"{m} minutes" if m else "Untimed",
+)
 
-shown = [s for s in pack.values()
-         if (not chosen_tags or set(chosen_tags) & set(s.tags))
-         and (not difficulty or s.difficulty in difficulty)
-         and (not modes or s.requirements.mode.value in modes)]
+shown = [
+    s
+    for s in pack.values()
+    if (not chosen_tags or set(chosen_tags) & set(s.tags))
+    and (not difficulty or s.difficulty in difficulty)
+    and (not modes or s.requirements.mode.value in modes)
+]
 st.caption(f"{len(shown)} of {len(pack)} scenarios")
 
 
@@ -45,14 +54,22 @@ for scenario in shown:
     r = scenario.requirements
     with st.container(border=True):
         head, button = st.columns([5, 1])
-        budget = (f"{r.latency_budget_ms} ms budget" if r.latency_budget_ms
-                  else f"{r.batch_window_h:g} h batch window" if r.batch_window_h else "")
-        head.markdown(f"#### {scenario.title}\n`{scenario.id}` · {scenario.difficulty} · "
-                      f"{r.mode.value} · {budget} · {' '.join('#' + t for t in scenario.tags)}")
+        budget = (
+            f"{r.latency_budget_ms} ms budget"
+            if r.latency_budget_ms
+            else f"{r.batch_window_h:g} h batch window"
+            if r.batch_window_h
+            else ""
+        )
+        head.markdown(
+            f"#### {scenario.title}\n`{scenario.id}` · {scenario.difficulty} · "
+            f"{r.mode.value} · {budget} · {' '.join('#' + t for t in scenario.tags)}"
+        )
         if button.button("Start", key=f"lib_start_{scenario.id}", type="primary"):
             start(scenario.id, length)
-            st.switch_page("ui/practice.py",
-                           query_params={state.SESSION_PARAM: st.session_state["session"].id})
+            st.switch_page(
+                "ui/practice.py", query_params={state.SESSION_PARAM: st.session_state["session"].id}
+            )
         st.markdown(scenario.prompt)
         with st.expander("Requirements and sources"):
             rows = {
@@ -62,7 +79,8 @@ for scenario in shown:
                 "Catalog size": f"{r.catalog_size:,}",
                 "Latency budget": f"{r.latency_budget_ms} ms" if r.latency_budget_ms else "-",
                 "Items shown": f"{r.slate_size}",
-                "Feature freshness": f"{r.feature_freshness_s:,} s" if r.feature_freshness_s
+                "Feature freshness": f"{r.feature_freshness_s:,} s"
+                if r.feature_freshness_s
                 else "-",
                 "Batch window": f"{r.batch_window_h:g} h" if r.batch_window_h else "-",
             }
@@ -73,9 +91,12 @@ for scenario in shown:
                 st.caption(f"Assumption: {assumption}")
 
 with st.container(border=True):
-    st.markdown("#### Free design\nNo scenario: draw any architecture and check it with the "
-                "rubric's default options.")
+    st.markdown(
+        "#### Free design\nNo scenario: draw any architecture and check it with the "
+        "rubric's default options."
+    )
     if st.button("Start a free design", key="lib_start_free"):
         state.open_session(Session(scenario_id=None, length_minutes=length))
-        st.switch_page("ui/practice.py",
-                       query_params={state.SESSION_PARAM: st.session_state["session"].id})
+        st.switch_page(
+            "ui/practice.py", query_params={state.SESSION_PARAM: st.session_state["session"].id}
+        )

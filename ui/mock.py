@@ -10,28 +10,44 @@ import streamlit as st
 
 from design_framework.coverage import step_coverage
 from design_framework.rubric import check_design
-from design_framework.session import FEEDBACK_AREAS, RATING_LABELS, Feedback, Rating, clock_view, mmss
+from design_framework.session import (
+    FEEDBACK_AREAS,
+    RATING_LABELS,
+    Feedback,
+    Rating,
+    clock_view,
+    mmss,
+)
 from design_framework.steps import load_framework
 from ui import state
 from ui.widgets import diagram, findings
 
 st.title("Mock interview")
 params = st.query_params
-role = st.radio("I am the", ["candidate", "interviewer"], horizontal=True, key="w_mock_role",
-                index=1 if params.get("role") == "interviewer" else 0)
+role = st.radio(
+    "I am the",
+    ["candidate", "interviewer"],
+    horizontal=True,
+    key="w_mock_role",
+    index=1 if params.get("role") == "interviewer" else 0,
+)
 
 if role == "candidate":
     session = state.require_session()
     if session.room:
         st.success(f"Room code: **{session.room}**")
-        st.markdown("Your interviewer opens this app in their browser, goes to **Mock interview**,"
-                    f" picks **interviewer** and types `{session.room}`, or opens "
-                    f"`/mock?role=interviewer&room={session.room}` on this server.")
+        st.markdown(
+            "Your interviewer opens this app in their browser, goes to **Mock interview**,"
+            f" picks **interviewer** and types `{session.room}`, or opens "
+            f"`/mock?role=interviewer&room={session.room}` on this server."
+        )
         st.page_link("ui/practice.py", label="Back to the whiteboard", icon="🧭")
     else:
-        st.markdown("Open a room for the session on your whiteboard. The interviewer will see "
-                    "your notes, clock and diagram live, plus the hidden guide and a scoring "
-                    "form.")
+        st.markdown(
+            "Open a room for the session on your whiteboard. The interviewer will see "
+            "your notes, clock and diagram live, plus the hidden guide and a scoring "
+            "form."
+        )
         if st.button("Open a room", key="w_mock_open", type="primary"):
             session.room = state.store().create_room(session.id)
             session.mode = "mock"
@@ -68,14 +84,20 @@ def live_view() -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric("Candidate is on", titles[candidate.current_step])
     c2.metric("Step time left", mmss(view.step_left_s))
-    c3.metric("Interview time left" if view.total_left_s is not None else "Elapsed",
-              mmss(view.total_left_s if view.total_left_s is not None else view.total_elapsed_s))
+    c3.metric(
+        "Interview time left" if view.total_left_s is not None else "Elapsed",
+        mmss(view.total_left_s if view.total_left_s is not None else view.total_elapsed_s),
+    )
     report = check_design(candidate.design, scenario)
     board, guide = st.columns([3, 2], gap="large")
     with board:
         st.markdown(f"#### {scenario.title if scenario else 'Free design'}")
-        diagram(candidate.design, report, scenario, empty_hint="The candidate has not drawn "
-                "anything yet.")
+        diagram(
+            candidate.design,
+            report,
+            scenario,
+            empty_hint="The candidate has not drawn anything yet.",
+        )
         findings(report, key="mock_findings")
     with guide:
         st.markdown("#### Interviewer's guide (hidden from the candidate)")
@@ -85,8 +107,11 @@ def live_view() -> None:
             items = cov.checklist + cov.signals
             done = sum(p.covered for p in items)
             here = " ← now" if step.id == candidate.current_step else ""
-            with st.expander(f"{step.title} · {mmss(candidate.step_seconds(step.id))} · "
-                             f"{done}/{len(items)}{here}", expanded=bool(here)):
+            with st.expander(
+                f"{step.title} · {mmss(candidate.step_seconds(step.id))} · "
+                f"{done}/{len(items)}{here}",
+                expanded=bool(here),
+            ):
                 st.markdown("**Notes**")
                 st.text(notes or "(none yet)")
                 for p in cov.signals:
@@ -96,8 +121,10 @@ def live_view() -> None:
                     for question in scenario.steps[step.id].follow_ups:
                         st.markdown(f"- {question}")
         if scenario:
-            with st.expander("Hints (the candidate has used "
-                             f"{sum(len(v) for v in candidate.hints_used.values())})"):
+            with st.expander(
+                "Hints (the candidate has used "
+                f"{sum(len(v) for v in candidate.hints_used.values())})"
+            ):
                 for hint in scenario.hints:
                     st.markdown(f"- {hint}")
             with st.expander("Common pitfalls"):
@@ -115,20 +142,39 @@ with st.form("w_feedback_form"):
     for key, label in FEEDBACK_AREAS.items():
         current = saved.ratings.get(key, Rating())
         cols = st.columns([2, 3])
-        cols[0].select_slider(label, options=[None, 1, 2, 3, 4], value=current.score,
-                              format_func=lambda v: RATING_LABELS.get(v, "not rated"),
-                              key=f"w_fb_{key}_score")
-        cols[1].text_input("Evidence", value=current.comment, key=f"w_fb_{key}_comment",
-                           label_visibility="collapsed", placeholder="What you saw or heard")
+        cols[0].select_slider(
+            label,
+            options=[None, 1, 2, 3, 4],
+            value=current.score,
+            format_func=lambda v: RATING_LABELS.get(v, "not rated"),
+            key=f"w_fb_{key}_score",
+        )
+        cols[1].text_input(
+            "Evidence",
+            value=current.comment,
+            key=f"w_fb_{key}_comment",
+            label_visibility="collapsed",
+            placeholder="What you saw or heard",
+        )
     verdicts = [None, "strong_no_hire", "no_hire", "hire", "strong_hire"]
-    st.radio("Recommendation", verdicts, index=verdicts.index(saved.verdict), horizontal=True,
-             format_func=lambda v: (v or "undecided").replace("_", " "), key="w_fb_verdict")
+    st.radio(
+        "Recommendation",
+        verdicts,
+        index=verdicts.index(saved.verdict),
+        horizontal=True,
+        format_func=lambda v: (v or "undecided").replace("_", " "),
+        key="w_fb_verdict",
+    )
     st.text_area("Summary for the candidate", value=saved.summary, key="w_fb_summary")
     if st.form_submit_button("Save feedback", type="primary"):
         feedback = Feedback(
-            ratings={key: Rating(score=st.session_state[f"w_fb_{key}_score"],
-                                 comment=st.session_state[f"w_fb_{key}_comment"])
-                     for key in FEEDBACK_AREAS},
+            ratings={
+                key: Rating(
+                    score=st.session_state[f"w_fb_{key}_score"],
+                    comment=st.session_state[f"w_fb_{key}_comment"],
+                )
+                for key in FEEDBACK_AREAS
+            },
             verdict=st.session_state["w_fb_verdict"],
             summary=st.session_state["w_fb_summary"],
         )

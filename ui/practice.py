@@ -76,8 +76,12 @@ with head:
         with st.expander("Prompt and requirements", expanded=not session.started):
             st.markdown(scenario.prompt)
             r = scenario.requirements
-            facts = [f"{r.mode.value}", f"{r.users:,} MAU", f"catalog {r.catalog_size:,}",
-                     f"slate {r.slate_size}"]
+            facts = [
+                f"{r.mode.value}",
+                f"{r.users:,} MAU",
+                f"catalog {r.catalog_size:,}",
+                f"slate {r.slate_size}",
+            ]
             if r.peak_qps:
                 facts.append(f"peak {r.peak_qps:,} QPS")
             if r.latency_budget_ms:
@@ -96,16 +100,27 @@ with controls:
         if session.running:
             b1.button("⏸ Pause", key="w_clock_pause", on_click=pause_clock, width="stretch")
         else:
-            b1.button("▶ Start" if not session.started else "▶ Resume", key="w_clock_start",
-                      type="primary", on_click=start_clock, width="stretch")
+            b1.button(
+                "▶ Start" if not session.started else "▶ Resume",
+                key="w_clock_start",
+                type="primary",
+                on_click=start_clock,
+                width="stretch",
+            )
         b3.button("Finish", key="w_finish", on_click=finish, width="stretch")
     clock()
 
 # ---- steps -----------------------------------------------------------------------------------
 
 st.session_state.setdefault("w_step_nav", session.current_step)
-st.segmented_control("Step", STEP_IDS, key="w_step_nav", format_func=lambda s: titles[s],
-                     on_change=on_step_nav, label_visibility="collapsed")
+st.segmented_control(
+    "Step",
+    STEP_IDS,
+    key="w_step_nav",
+    format_func=lambda s: titles[s],
+    on_change=on_step_nav,
+    label_visibility="collapsed",
+)
 step = framework.get(session.current_step)
 step_index = STEP_IDS.index(step.id)
 notes_col, board_col = st.columns([2, 3], gap="large")
@@ -114,16 +129,22 @@ with notes_col:
     st.markdown(f"### {step_index + 1}. {step.title}")
     st.caption(step.purpose)
     notes_key = f"w_notes_{step.id}"
-    st.text_area("Your notes for this step", height=220,
-                 key=state.widget_value(notes_key, session.notes.get(step.id, "")),
-                 on_change=save_notes, args=(step.id,),
-                 placeholder="Write as you would speak: numbers, choices, trade-offs. "
-                             "Saved when you click outside the box.")
+    st.text_area(
+        "Your notes for this step",
+        height=220,
+        key=state.widget_value(notes_key, session.notes.get(step.id, "")),
+        on_change=save_notes,
+        args=(step.id,),
+        placeholder="Write as you would speak: numbers, choices, trade-offs. "
+        "Saved when you click outside the box.",
+    )
     coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
     points = coverage.checklist + coverage.signals
     covered = sum(p.covered for p in points)
-    st.progress(covered / len(points) if points else 0.0,
-                text=f"Notes cover {covered} of {len(points)} points")
+    st.progress(
+        covered / len(points) if points else 0.0,
+        text=f"Notes cover {covered} of {len(points)} points",
+    )
     with st.expander("Checklist", expanded=True):
         for p in coverage.checklist:
             matched = f" — matched: {', '.join(p.matched)}" if p.matched else ""
@@ -145,8 +166,9 @@ with notes_col:
     with st.expander("The interviewer asks", expanded=True):
         offset_key = f"w_followup_offset_{step.id}"
         st.session_state.setdefault(offset_key, 0)
-        for question in follow_ups(step.id, coverage, scenario,
-                                   offset=st.session_state[offset_key]):
+        for question in follow_ups(
+            step.id, coverage, scenario, offset=st.session_state[offset_key]
+        ):
             st.markdown(f"- {question}")
         if st.button("Another question", key=f"w_followup_next_{step.id}"):
             st.session_state[offset_key] += 3
@@ -155,16 +177,30 @@ with notes_col:
         used = [i for indexes in session.hints_used.values() for i in indexes]
         for i in used:
             st.info(f"Hint: {scenario.hints[i]}")
-        st.button(f"Reveal a hint ({len(scenario.hints) - len(used)} left)", key="w_hint",
-                  on_click=reveal_hint, disabled=len(used) >= len(scenario.hints),
-                  help="Hints are recorded and cost 2 points each in the report.")
+        st.button(
+            f"Reveal a hint ({len(scenario.hints) - len(used)} left)",
+            key="w_hint",
+            on_click=reveal_hint,
+            disabled=len(used) >= len(scenario.hints),
+            help="Hints are recorded and cost 2 points each in the report.",
+        )
     prev_col, next_col = st.columns(2)
     if step_index > 0:
-        prev_col.button(f"◀ {titles[STEP_IDS[step_index - 1]]}", key="w_prev_step",
-                        on_click=go_to, args=(STEP_IDS[step_index - 1],), width="stretch")
+        prev_col.button(
+            f"◀ {titles[STEP_IDS[step_index - 1]]}",
+            key="w_prev_step",
+            on_click=go_to,
+            args=(STEP_IDS[step_index - 1],),
+            width="stretch",
+        )
     if step_index < len(STEP_IDS) - 1:
-        next_col.button(f"{titles[STEP_IDS[step_index + 1]]} ▶", key="w_next_step",
-                        on_click=go_to, args=(STEP_IDS[step_index + 1],), width="stretch")
+        next_col.button(
+            f"{titles[STEP_IDS[step_index + 1]]} ▶",
+            key="w_next_step",
+            on_click=go_to,
+            args=(STEP_IDS[step_index + 1],),
+            width="stretch",
+        )
 
 with board_col:
     report = state.rubric(session)

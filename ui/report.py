@@ -14,8 +14,10 @@ if session.room:
     session.feedback = state.store().load_feedback(session.room)
 
 if session.finished_at is None:
-    st.info("The session is still open; this is a preview. Finishing stops the clock and "
-            "records the attempt in your history.")
+    st.info(
+        "The session is still open; this is a preview. Finishing stops the clock and "
+        "records the attempt in your history."
+    )
     if st.button("Finish the session", key="w_report_finish", type="primary"):
         session.finish()
         state.save(session)
@@ -31,24 +33,41 @@ m1.metric("Overall score", f"{report.score}/100")
 m2.metric("Design rubric", f"{report.rubric.score}/100")
 points = [p for s in report.steps for p in s.coverage.checklist + s.coverage.signals]
 m3.metric("Notes coverage", f"{sum(p.covered for p in points)}/{len(points)}")
-m4.metric("Time used", mmss(sum(s.spent_s for s in report.steps)),
-          help=f"{session.length_minutes}-minute interview" if session.length_minutes
-          else "Untimed")
+m4.metric(
+    "Time used",
+    mmss(sum(s.spent_s for s in report.steps)),
+    help=f"{session.length_minutes}-minute interview" if session.length_minutes else "Untimed",
+)
 
 st.subheader("Where the points went")
 if report.lost:
-    st.dataframe([{"points": f"-{p.points:.1f}", "area": p.area, "reason": p.reason}
-                  for p in sorted(report.lost, key=lambda p: -p.points)],
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {"points": f"-{p.points:.1f}", "area": p.area, "reason": p.reason}
+            for p in sorted(report.lost, key=lambda p: -p.points)
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 else:
     st.success("No points lost.")
 
 st.subheader("Time per step")
-st.dataframe([{"step": s.title, "spent": mmss(s.spent_s), "budget": mmss(s.budget_s),
-               "over by": mmss(s.overrun_s) if s.overrun_s > 0 else "",
-               "notes coverage": f"{sum(p.covered for p in s.coverage.checklist + s.coverage.signals)}"
-                                 f"/{len(s.coverage.checklist + s.coverage.signals)}"}
-              for s in report.steps], hide_index=True, width="stretch")
+st.dataframe(
+    [
+        {
+            "step": s.title,
+            "spent": mmss(s.spent_s),
+            "budget": mmss(s.budget_s),
+            "over by": mmss(s.overrun_s) if s.overrun_s > 0 else "",
+            "notes coverage": f"{sum(p.covered for p in s.coverage.checklist + s.coverage.signals)}"
+            f"/{len(s.coverage.checklist + s.coverage.signals)}",
+        }
+        for s in report.steps
+    ],
+    hide_index=True,
+    width="stretch",
+)
 
 mine, reference = st.columns(2)
 with mine:
@@ -71,8 +90,10 @@ for s in report.steps:
         continue
     with st.expander(f"{s.title}: {sum(p.covered for p in items)}/{len(items)}"):
         for p in items:
-            st.markdown(f"{'✅' if p.covered else '⬜'} {p.text}"
-                        + (f" — matched: {', '.join(p.matched)}" if p.matched else ""))
+            st.markdown(
+                f"{'✅' if p.covered else '⬜'} {p.text}"
+                + (f" — matched: {', '.join(p.matched)}" if p.matched else "")
+            )
         for sentence in s.coverage.tradeoffs:
             st.caption(f"Trade-off: {sentence}")
 
@@ -97,22 +118,45 @@ base = (scenario.id if scenario else "design") + "-" + session.id[:6]
 size = scenario.requirements.catalog_size if scenario else None
 design_json = session.design.model_dump_json(by_alias=True)
 cols = st.columns(3)
-for index, (label, fmt, mime) in enumerate([("Diagram (PNG)", "png", "image/png"),
-                                            ("Diagram (SVG)", "svg", "image/svg+xml"),
-                                            ("Mermaid", "mmd", "text/plain")]):
+for index, (label, fmt, mime) in enumerate(
+    [
+        ("Diagram (PNG)", "png", "image/png"),
+        ("Diagram (SVG)", "svg", "image/svg+xml"),
+        ("Mermaid", "mmd", "text/plain"),
+    ]
+):
     try:
         marks = ",".join(sorted(report.rubric.failing_nodes() | report.rubric.warning_nodes()))
         data = _image(design_json, fmt, size or 0, marks, report.rubric)
     except RenderError as error:
         cols[index].error(f"{label}: {error}")
         continue
-    cols[index].download_button(label, data, file_name=f"{base}.{fmt}", mime=mime,
-                                key=f"w_export_{fmt}", width="stretch")
+    cols[index].download_button(
+        label, data, file_name=f"{base}.{fmt}", mime=mime, key=f"w_export_{fmt}", width="stretch"
+    )
 cols = st.columns(3)
-cols[0].download_button("Design (YAML)", session.design.to_yaml(), file_name=f"{base}.design.yaml",
-                        mime="application/yaml", key="w_export_yaml", width="stretch")
-cols[1].download_button("Session file", session.to_yaml(), file_name=f"{base}.session.yaml",
-                        mime="application/yaml", key="w_export_session", width="stretch",
-                        help="Reopen it on the Files page to continue or review.")
-cols[2].download_button("Report (Markdown)", to_markdown(report), file_name=f"{base}.report.md",
-                        mime="text/markdown", key="w_export_markdown", width="stretch")
+cols[0].download_button(
+    "Design (YAML)",
+    session.design.to_yaml(),
+    file_name=f"{base}.design.yaml",
+    mime="application/yaml",
+    key="w_export_yaml",
+    width="stretch",
+)
+cols[1].download_button(
+    "Session file",
+    session.to_yaml(),
+    file_name=f"{base}.session.yaml",
+    mime="application/yaml",
+    key="w_export_session",
+    width="stretch",
+    help="Reopen it on the Files page to continue or review.",
+)
+cols[2].download_button(
+    "Report (Markdown)",
+    to_markdown(report),
+    file_name=f"{base}.report.md",
+    mime="text/markdown",
+    key="w_export_markdown",
+    width="stretch",
+)

@@ -103,8 +103,11 @@ def _check(design_json: str, scenario_key: str, scenario_yaml: str | None) -> Re
 def rubric(session: Session) -> Report:
     """Rubric findings of the session's design, cached by design and scenario: every widget
     change reruns the page, and most reruns do not touch the diagram."""
-    return _check(session.design.model_dump_json(by_alias=True), session.scenario_id or "",
-                  session.scenario_yaml)
+    return _check(
+        session.design.model_dump_json(by_alias=True),
+        session.scenario_id or "",
+        session.scenario_yaml,
+    )
 
 
 def widget_value(key: str, initial):
@@ -118,8 +121,10 @@ def require_session() -> Session:
     """The open session, or a pointer to the library and a stop."""
     session = current_session()
     if session is None:
-        st.info("No session is open. Pick a scenario in the library to start one, or open a "
-                "session file on the Files page.")
+        st.info(
+            "No session is open. Pick a scenario in the library to start one, or open a "
+            "session file on the Files page."
+        )
         st.page_link("ui/library.py", label="Go to the scenario library", icon="📚")
         st.stop()
     return session

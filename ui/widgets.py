@@ -20,19 +20,23 @@ def dark_theme() -> bool:
 
 def diagram(design, report: Report | None = None, scenario=None, empty_hint: str = "") -> None:
     if not design.components:
-        st.info(empty_hint or "The diagram is empty: add components from the palette, or type "
-                "a few lines in Quick text (`client: client_app` then `client -> ranker`).")
+        st.info(
+            empty_hint
+            or "The diagram is empty: add components from the palette, or type "
+            "a few lines in Quick text (`client: client_app` then `client -> ranker`)."
+        )
         return
     size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
-    st.graphviz_chart(to_dot(design, report, catalog_size=size, dark=dark_theme()),
-                      width="stretch")
+    st.graphviz_chart(to_dot(design, report, catalog_size=size, dark=dark_theme()), width="stretch")
 
 
 def findings(report: Report, key: str = "findings") -> None:
     """Every finding grouped by framework step, failures first within a step."""
     counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
-    st.markdown(f"**Rubric score {report.score}/100** · {counts['fail']} failing · "
-                f"{counts['warn']} warnings · {counts['pass']} passing")
+    st.markdown(
+        f"**Rubric score {report.score}/100** · {counts['fail']} failing · "
+        f"{counts['warn']} warnings · {counts['pass']} passing"
+    )
     order = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
     titles = {s.id: s.title for s in load_framework().steps}
     for step in titles:
@@ -59,12 +63,15 @@ def finding(f) -> None:
             st.caption(f"💡 {f.hint}")
     if f.rule == "latency.budget" and "per_node_ms" in f.figures:
         rows = [{"node": n, "ms": ms} for n, ms in f.figures["per_node_ms"].items()]
-        rows.append({"node": f"total (budget {f.figures['budget_ms']:g})",
-                     "ms": f.figures["total_ms"]})
+        rows.append(
+            {"node": f"total (budget {f.figures['budget_ms']:g})", "ms": f.figures["total_ms"]}
+        )
         st.dataframe(rows, hide_index=True, width="stretch")
     if f.rule == "funnel.narrows" and f.figures.get("funnel"):
-        rows = [{"stage": s["node"], "type": s["type"], "in": s["in_k"], "out": s["out_k"]}
-                for s in f.figures["funnel"]]
+        rows = [
+            {"stage": s["node"], "type": s["type"], "in": s["in_k"], "out": s["out_k"]}
+            for s in f.figures["funnel"]
+        ]
         st.dataframe(rows, hide_index=True, width="stretch")
 
 
@@ -79,21 +86,30 @@ def clock(session_key: str = "session") -> None:
         view = clock_view(session)
         step_title = load_framework().get(view.step_id).title
         cols = st.columns(3)
-        cols[0].metric(f"{step_title}: time left", mmss(view.step_left_s),
-                       help=f"Budget {mmss(view.step_budget_s)}")
+        cols[0].metric(
+            f"{step_title}: time left",
+            mmss(view.step_left_s),
+            help=f"Budget {mmss(view.step_budget_s)}",
+        )
         if view.total_left_s is not None:
-            cols[1].metric("Interview time left", mmss(view.total_left_s),
-                           help=f"{session.length_minutes}-minute interview")
+            cols[1].metric(
+                "Interview time left",
+                mmss(view.total_left_s),
+                help=f"{session.length_minutes}-minute interview",
+            )
         else:
             cols[1].metric("Elapsed (untimed)", mmss(view.total_elapsed_s))
-        cols[2].metric("Clock", "running" if view.running else
-                       ("paused" if session.started else "not started"))
+        cols[2].metric(
+            "Clock", "running" if view.running else ("paused" if session.started else "not started")
+        )
         if view.step_left_s < 0:
             st.warning(f"{step_title} is {mmss(-view.step_left_s)} over its budget.")
         if view.overrun_s > 0 and view.later_budgets_s:
             titles = {s.id: s.title for s in load_framework().steps}
             squeezed = ", ".join(f"{titles[s]} {mmss(v)}" for s, v in view.later_budgets_s.items())
-            st.caption(f"You are {mmss(view.overrun_s)} behind plan; what is left for the later "
-                       f"steps: {squeezed}.")
+            st.caption(
+                f"You are {mmss(view.overrun_s)} behind plan; what is left for the later "
+                f"steps: {squeezed}."
+            )
 
     _tick()

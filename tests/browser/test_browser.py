@@ -35,7 +35,7 @@ def apply_quick_text(page: Page, text: str) -> None:
 def diagram_text(page: Page) -> str:
     chart = page.locator("[data-testid='stGraphVizChart'] svg").first
     expect(chart).to_be_visible()
-    return chart.inner_text()
+    return chart.text_content()
 
 
 def test_start_a_scenario_add_a_component_and_see_the_diagram_redraw(page, server):
@@ -76,15 +76,21 @@ def test_a_refresh_keeps_notes_and_design(page, server):
     expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text("Ranker")
     page.reload()
     expect(widget(page, "w_notes_requirements").locator("textarea")).to_have_value(
-        "peak 40k qps and p99 under 200 ms")
+        "peak 40k qps and p99 under 200 ms"
+    )
     expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text("Ranker")
 
 
 def test_the_exported_png_downloads(page, server, tmp_path):
     start_scenario(page, server["url"])
-    apply_quick_text(page, "client: client_app\nclient -> gateway(api_gateway) -> "
-                           "retrieval(candidate_generation) -> ranker\nfeature_store -> ranker")
-    expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text("Feature store")
+    apply_quick_text(
+        page,
+        "client: client_app\nclient -> gateway(api_gateway) -> "
+        "retrieval(candidate_generation) -> ranker\nfeature_store -> ranker",
+    )
+    expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text(
+        "Feature store"
+    )
     widget(page, "w_finish").locator("button").click()
     expect(widget(page, "w_export_png")).to_be_visible()
     with page.expect_download() as info:
@@ -106,7 +112,9 @@ def test_two_browsers_share_one_mock_interview(browser, server):
     code = re.search(r"[A-Z0-9]{6}", code_text.split(":")[1]).group(0)
 
     interviewer.goto(f"{server['url']}/mock?role=interviewer&room={code}")
-    expect(interviewer.get_by_text("Interviewer's guide (hidden from the candidate)")).to_be_visible()
+    expect(
+        interviewer.get_by_text("Interviewer's guide (hidden from the candidate)")
+    ).to_be_visible()
     assert candidate.get_by_text("Interviewer's guide").count() == 0
 
     candidate.get_by_role("link", name=re.compile("Whiteboard")).click()
