@@ -2,19 +2,28 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="ML system-design whiteboard", page_icon="🎧", layout="wide")
+st.set_page_config(
+    page_title="ML system-design whiteboard", page_icon=":material/headphones:", layout="wide"
+)
 st.navigation(
     {
         "Practise": [
-            st.Page("ui/library.py", title="Scenario library", icon="📚", default=True),
-            st.Page("ui/practice.py", title="Whiteboard", icon="🧭"),
-            st.Page("ui/report.py", title="Report and exports", icon="📝"),
+            st.Page(
+                "ui/library.py",
+                title="Scenario library",
+                icon=":material/library_books:",
+                default=True,
+            ),
+            st.Page("ui/practice.py", title="Whiteboard", icon=":material/draw:"),
+            st.Page("ui/report.py", title="Report and exports", icon=":material/assignment:"),
         ],
-        "Together": [st.Page("ui/mock.py", title="Mock interview", icon="🎙️")],
+        "Together": [
+            st.Page("ui/mock.py", title="Mock interview", icon=":material/record_voice_over:")
+        ],
         "Files": [
-            st.Page("ui/files.py", title="Open a file", icon="📂"),
-            st.Page("ui/author.py", title="Author a scenario", icon="✍️"),
+            st.Page("ui/files.py", title="Open a file", icon=":material/folder_open:"),
+            st.Page("ui/author.py", title="Author a scenario", icon=":material/edit_note:"),
         ],
-        "Progress": [st.Page("ui/history.py", title="History", icon="📈")],
+        "Progress": [st.Page("ui/history.py", title="History", icon=":material/trending_up:")],
     }
 ).run()

@@ -117,7 +117,7 @@ def to_dot(
         "digraph design {",
         f'  graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.35, ranksep=0.55, '
         f'bgcolor="transparent", fontcolor="{ink}", compound=true];',
-        '  node [fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
+        '  node [fontname="Helvetica", fontsize=13, margin="0.15,0.06"];',
         f'  edge [fontname="Helvetica", fontsize=9, color="{ink}", fontcolor="{ink}"];',
     ]
     if design.title:

@@ -273,7 +273,7 @@ def test_finishing_shows_the_report_with_every_export(downloads):
     assert not at.exception
     scores = {m.label: m.value for m in at.metric}
     assert scores["Overall score"].endswith("/100")
-    reasons = " ".join(str(v) for v in at.dataframe[0].value["reason"])
+    reasons = " ".join(m.value for m in at.markdown if m.value.startswith("**−"))
     assert "latency.budget failed" in reasons
     png = download_bytes(at, "w_export_png", downloads)
     assert png.startswith(b"\x89PNG")

@@ -135,7 +135,13 @@ def builder(session: Session) -> None:
     if st.session_state.get(ERROR_KEY):
         st.error(st.session_state[ERROR_KEY])
     add_tab, connect_tab, edit_tab, quick_tab, yaml_tab = st.tabs(
-        ["➕ Add", "🔗 Connect", "✏️ Edit", "⌨️ Quick text", "📄 YAML"]
+        [
+            ":material/add: Add",
+            ":material/link: Connect",
+            ":material/edit: Edit",
+            ":material/keyboard: Quick text",
+            ":material/description: YAML",
+        ]
     )
     ids = [c.id for c in session.design.components]
 
@@ -199,8 +205,9 @@ def builder(session: Session) -> None:
             c1, c2 = st.columns([5, 1])
             c1.markdown(f"`{e.source}` → `{e.target}`" + (f" · {e.label}" if e.label else ""))
             c2.button(
-                "✕",
+                "",
                 key=f"w_edge_delete_{index}",
+                icon=":material/close:",
                 help="Remove this edge",
                 on_click=_delete_edge,
                 args=(session, e.source, e.target),

@@ -20,7 +20,7 @@ from design_framework.session import (
 )
 from design_framework.steps import load_framework
 from ui import state
-from ui.widgets import diagram, findings
+from ui.widgets import COVERED, NOT_COVERED, diagram, findings
 
 st.title("Mock interview")
 params = st.query_params
@@ -41,7 +41,7 @@ if role == "candidate":
             f" picks **interviewer** and types `{session.room}`, or opens "
             f"`/mock?role=interviewer&room={session.room}` on this server."
         )
-        st.page_link("ui/practice.py", label="Back to the whiteboard", icon="🧭")
+        st.page_link("ui/practice.py", label="Back to the whiteboard", icon=":material/draw:")
     else:
         st.markdown(
             "Open a room for the session on your whiteboard. The interviewer will see "
@@ -115,7 +115,7 @@ def live_view() -> None:
                 st.markdown("**Notes**")
                 st.text(notes or "(none yet)")
                 for p in cov.signals:
-                    st.markdown(f"{'✅' if p.covered else '⬜'} {p.text}")
+                    st.markdown(f"{COVERED if p.covered else NOT_COVERED} {p.text}")
                 if scenario and step.id in scenario.steps:
                     st.markdown("**Follow-ups to ask**")
                     for question in scenario.steps[step.id].follow_ups:

@@ -9,7 +9,7 @@ from design_framework.interview import follow_ups
 from design_framework.steps import STEP_IDS, load_framework
 from ui import state
 from ui.builder import builder
-from ui.widgets import clock, diagram, findings
+from ui.widgets import COVERED, NOT_COVERED, clock, diagram, findings
 
 session = state.require_session()
 scenario = state.scenario_of(session)
@@ -94,20 +94,29 @@ with head:
 with controls:
     if session.finished_at is not None:
         st.success("This session is finished.")
-        st.page_link("ui/report.py", label="See the report", icon="📝")
+        st.page_link("ui/report.py", label="See the report", icon=":material/assignment:")
     else:
         b1, b2, b3 = st.columns(3)
         if session.running:
-            b1.button("⏸ Pause", key="w_clock_pause", on_click=pause_clock, width="stretch")
+            b1.button(
+                "Pause",
+                key="w_clock_pause",
+                icon=":material/pause:",
+                on_click=pause_clock,
+                width="stretch",
+            )
         else:
             b1.button(
-                "▶ Start" if not session.started else "▶ Resume",
+                "Start" if not session.started else "Resume",
                 key="w_clock_start",
+                icon=":material/play_arrow:",
                 type="primary",
                 on_click=start_clock,
                 width="stretch",
             )
-        b3.button("Finish", key="w_finish", on_click=finish, width="stretch")
+        b3.button(
+            "Finish", key="w_finish", icon=":material/flag:", on_click=finish, width="stretch"
+        )
     clock()
 
 # ---- steps -----------------------------------------------------------------------------------
@@ -123,6 +132,9 @@ st.segmented_control(
 )
 step = framework.get(session.current_step)
 step_index = STEP_IDS.index(step.id)
+report = state.rubric(session)
+with st.container(border=True):
+    diagram(session.design, report, scenario)
 notes_col, board_col = st.columns([2, 3], gap="large")
 
 with notes_col:
@@ -148,12 +160,12 @@ with notes_col:
     with st.expander("Checklist", expanded=True):
         for p in coverage.checklist:
             matched = f" — matched: {', '.join(p.matched)}" if p.matched else ""
-            st.markdown(f"{'✅' if p.covered else '⬜'} {p.text}{matched}")
+            st.markdown(f"{COVERED if p.covered else NOT_COVERED} {p.text}{matched}")
         if coverage.signals:
             st.markdown("**What this scenario's interviewer listens for**")
             for p in coverage.signals:
                 matched = f" — matched: {', '.join(p.matched)}" if p.matched else ""
-                st.markdown(f"{'✅' if p.covered else '⬜'} {p.text}{matched}")
+                st.markdown(f"{COVERED if p.covered else NOT_COVERED} {p.text}{matched}")
         if coverage.tradeoffs:
             st.caption(f"Trade-offs stated: {len(coverage.tradeoffs)} (interviewers reward these)")
     with st.expander("Questions to ask yourself"):
@@ -187,24 +199,24 @@ with notes_col:
     prev_col, next_col = st.columns(2)
     if step_index > 0:
         prev_col.button(
-            f"◀ {titles[STEP_IDS[step_index - 1]]}",
+            titles[STEP_IDS[step_index - 1]],
             key="w_prev_step",
+            icon=":material/arrow_back:",
             on_click=go_to,
             args=(STEP_IDS[step_index - 1],),
             width="stretch",
         )
     if step_index < len(STEP_IDS) - 1:
         next_col.button(
-            f"{titles[STEP_IDS[step_index + 1]]} ▶",
+            titles[STEP_IDS[step_index + 1]],
             key="w_next_step",
+            icon=":material/arrow_forward:",
             on_click=go_to,
             args=(STEP_IDS[step_index + 1],),
             width="stretch",
         )
 
 with board_col:
-    report = state.rubric(session)
-    diagram(session.design, report, scenario)
     builder(session)
     st.divider()
     findings(report)

@@ -6,7 +6,7 @@ from components.render import RenderError, export
 from design_framework.report import build_report, to_markdown
 from design_framework.session import mmss
 from ui import state
-from ui.widgets import diagram, findings
+from ui.widgets import COVERED, NOT_COVERED, diagram, findings
 
 session = state.require_session()
 scenario = state.scenario_of(session)
@@ -41,14 +41,8 @@ m4.metric(
 
 st.subheader("Where the points went")
 if report.lost:
-    st.dataframe(
-        [
-            {"points": f"-{p.points:.1f}", "area": p.area, "reason": p.reason}
-            for p in sorted(report.lost, key=lambda p: -p.points)
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    for lost in sorted(report.lost, key=lambda p: -p.points):
+        st.markdown(f"**−{lost.points:.1f}** · {lost.area} · {lost.reason}")
 else:
     st.success("No points lost.")
 
@@ -91,7 +85,7 @@ for s in report.steps:
     with st.expander(f"{s.title}: {sum(p.covered for p in items)}/{len(items)}"):
         for p in items:
             st.markdown(
-                f"{'✅' if p.covered else '⬜'} {p.text}"
+                f"{COVERED if p.covered else NOT_COVERED} {p.text}"
                 + (f" — matched: {', '.join(p.matched)}" if p.matched else "")
             )
         for sentence in s.coverage.tradeoffs:

@@ -125,6 +125,8 @@ def require_session() -> Session:
             "No session is open. Pick a scenario in the library to start one, or open a "
             "session file on the Files page."
         )
-        st.page_link("ui/library.py", label="Go to the scenario library", icon="📚")
+        st.page_link(
+            "ui/library.py", label="Go to the scenario library", icon=":material/library_books:"
+        )
         st.stop()
     return session

@@ -10,7 +10,15 @@ from design_framework.rubric import Report, Status
 from design_framework.session import clock_view, mmss
 from design_framework.steps import load_framework
 
-ICONS = {"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "⏭️"}
+ICONS = {
+    "pass": ":green[:material/check_circle:]",
+    "fail": ":red[:material/cancel:]",
+    "warn": ":orange[:material/warning:]",
+    "skip": ":gray[:material/skip_next:]",
+}
+"""Material icons ship with Streamlit; emoji need a font many Linux machines lack."""
+COVERED = ":green[:material/check_box:]"
+NOT_COVERED = ":gray[:material/check_box_outline_blank:]"
 
 
 def dark_theme() -> bool:
@@ -60,7 +68,7 @@ def finding(f) -> None:
         if f.nodes:
             st.caption("Nodes at fault: " + ", ".join(f"`{n}`" for n in f.nodes))
         if f.hint:
-            st.caption(f"💡 {f.hint}")
+            st.caption(f":material/lightbulb: {f.hint}")
     if f.rule == "latency.budget" and "per_node_ms" in f.figures:
         rows = [{"node": n, "ms": ms} for n, ms in f.figures["per_node_ms"].items()]
         rows.append(
@@ -69,7 +77,12 @@ def finding(f) -> None:
         st.dataframe(rows, hide_index=True, width="stretch")
     if f.rule == "funnel.narrows" and f.figures.get("funnel"):
         rows = [
-            {"stage": s["node"], "type": s["type"], "in": s["in_k"], "out": s["out_k"]}
+            {
+                "stage": s["node"],
+                "type": s["type"],
+                "in": f"{s['in_k']:,}",
+                "out": f"{s['out_k']:,}",
+            }
             for s in f.figures["funnel"]
         ]
         st.dataframe(rows, hide_index=True, width="stretch")
@@ -87,9 +100,9 @@ def clock(session_key: str = "session") -> None:
         step_title = load_framework().get(view.step_id).title
         cols = st.columns(3)
         cols[0].metric(
-            f"{step_title}: time left",
+            "Step time left",
             mmss(view.step_left_s),
-            help=f"Budget {mmss(view.step_budget_s)}",
+            help=f"{step_title}: budget {mmss(view.step_budget_s)}",
         )
         if view.total_left_s is not None:
             cols[1].metric(

@@ -78,7 +78,7 @@ def check(design, scenario, options: Options):
     return [
         RULE.failed(
             f"{summary} The slowest node, {slowest}, costs {_cost_text(cost)}.",
-            nodes=report.path,
+            nodes=[slowest],  # the path itself is in figures and drawn on the edges
             figures=figures,
             hint=hint,
         )
