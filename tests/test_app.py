@@ -197,6 +197,10 @@ def test_editing_renaming_and_deleting_a_component():
     ranker = design.component("heavy_ranker")
     assert ranker.label == "DCN ranker" and ranker.params.out_k == 50
     assert ("retrieval", "heavy_ranker") in [(e.source, e.target) for e in design.edges]
+    at.selectbox(key="w_edge_remove_select").set_value("client -> gateway").run()
+    at.button(key="w_edge_remove").click().run()
+    design = at.session_state["session"].design
+    assert ("client", "gateway") not in [(e.source, e.target) for e in design.edges]
     at.selectbox(key="w_edit_select").set_value("gateway").run()
     at.button(key="w_edit_delete").click().run()
     design = at.session_state["session"].design

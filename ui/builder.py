@@ -111,6 +111,13 @@ def _delete_edge(session: Session, source: str, target: str) -> None:
     )
 
 
+def _delete_selected_edge(session: Session) -> None:
+    chosen = st.session_state.get("w_edge_remove_select") or ""
+    source, _, target = chosen.partition(" -> ")
+    st.session_state.pop("w_edge_remove_select", None)
+    _delete_edge(session, source, target)
+
+
 def _apply_text(session: Session, kind: str) -> None:
     text = st.session_state.get(f"w_{kind}_text", "")
     try:
@@ -201,16 +208,21 @@ def builder(session: Session) -> None:
                 "Connect", key="w_edge_button", type="primary", on_click=_connect, args=(session,)
             )
             st.caption("Arrows are data flow: a request or data goes from → to.")
-        for index, e in enumerate(session.design.edges):
-            c1, c2 = st.columns([5, 1])
-            c1.markdown(f"`{e.source}` → `{e.target}`" + (f" · {e.label}" if e.label else ""))
+        if session.design.edges:
+            edges = [f"{e.source} -> {e.target}" for e in session.design.edges]
+            c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+            c1.selectbox(
+                "Remove an edge",
+                edges,
+                key="w_edge_remove_select",
+                help=f"{len(edges)} edges in the design",
+            )
             c2.button(
-                "",
-                key=f"w_edge_delete_{index}",
+                "Remove",
+                key="w_edge_remove",
                 icon=":material/close:",
-                help="Remove this edge",
-                on_click=_delete_edge,
-                args=(session, e.source, e.target),
+                on_click=_delete_selected_edge,
+                args=(session,),
             )
 
     with edit_tab:
@@ -281,7 +293,7 @@ def builder(session: Session) -> None:
         st.text_area(
             "One line per component or chain of edges",
             height=260,
-            key=state.widget_value("w_quick_text", to_quick(session.design)),
+            key=state.widget_value("w_quick_text", lambda: to_quick(session.design)),
             help='`retrieval: candidate_generation out_k=1000 "Two-tower"` declares a '
             "component; `client -> gateway(api_gateway) -> retrieval -> ranker` chains "
             "edges (an id equal to a type id needs no declaration); `a -> b : label`.",
@@ -300,7 +312,7 @@ def builder(session: Session) -> None:
         st.text_area(
             "Design YAML (version: 1)",
             height=320,
-            key=state.widget_value("w_yaml_text", session.design.to_yaml()),
+            key=state.widget_value("w_yaml_text", session.design.to_yaml),
         )
         for problem in st.session_state.get("w_yaml_errors", []):
             st.error(problem)

@@ -111,9 +111,13 @@ def rubric(session: Session) -> Report:
 
 
 def widget_value(key: str, initial):
-    """Seed a widget's value from the session once, then let the widget own it."""
+    """Seed a widget's value from the session once, then let the widget own it.
+
+    ``initial`` may be a callable, so costly seeds (the design as YAML) are built only
+    when the widget is first drawn, not on every rerun.
+    """
     if key not in st.session_state:
-        st.session_state[key] = initial
+        st.session_state[key] = initial() if callable(initial) else initial
     return key
 
 
