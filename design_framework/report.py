@@ -311,5 +311,6 @@ def _feedback_markdown(session: Session) -> list[str]:
 
 
 def _md(text: str) -> str:
-    """Keep user text from opening HTML or table cells in the Markdown report."""
-    return str(text).replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    """Keep user text from opening HTML or table cells in the Markdown report (a ``>``
+    mid-line is plain text, so arrows such as ``a -> b`` stay readable)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
