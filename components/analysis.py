@@ -138,17 +138,21 @@ def stores_read(graph: nx.DiGraph, node: str) -> list[str]:
 
 
 def funnel_flow(graph: nx.DiGraph, catalog_size: int = DEFAULT_CATALOG_SIZE) -> dict:
-    """``{node: (in_k, out_k)}`` for every entry and online node, in request order."""
+    """``{node: (in_k, out_k)}`` for the entry and online nodes a request reaches."""
     return _cached(graph, f"flow:{catalog_size}", lambda: _funnel_flow(graph, catalog_size))
 
 
 def _funnel_flow(graph: nx.DiGraph, catalog_size: int) -> dict:
-    sub = request_graph(graph)
+    # Only what a request reaches: a loop among boxes no request touches is not a loop
+    # on the request path.
+    sub = reachable_request_graph(graph)
     flow: dict[str, tuple[int, int]] = {}
     for node in request_order(sub):
         attrs = graph.nodes[node]
         upstream = sum(flow[p][1] for p in sub.predecessors(node))
-        if attrs.get("in_k") is not None:
+        if attrs.get("in_k") is not None and upstream == 0:
+            # in_k is for a first stage working on its own short list (a trending list);
+            # a stage fed by other stages takes what they send, whatever in_k says.
             in_k = attrs["in_k"]
         elif attrs["funnel"] and upstream == 0:
             in_k = catalog_size

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from components.catalog import Catalog, load_catalog
-from components.loading import InputError, LoadedYaml, parse_yaml, read_text, validate
+from components.loading import InputError, LoadedYaml, Problem, parse_yaml, read_text, validate
 
 MAX_COMPONENTS = 5_000
 MAX_EDGES = 20_000
@@ -36,8 +36,47 @@ def _not_bool(value):
     return value
 
 
-Count = Annotated[int, BeforeValidator(_not_bool), Field(gt=0, le=10_000_000_000)]
-Millis = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=3_600_000)]
+def _exact_int(value):
+    # true and 1.0 compare equal to 1; a format version must be written as 1
+    if type(value) is not int:
+        raise ValueError(f"must be 1, not {value!r}")
+    return value
+
+
+def _number_not_text(value):
+    # "100" in quotes is text in YAML; reading it as a number would hide a typo like "10O"
+    if isinstance(value, str):
+        raise ValueError("must be a number, not text (remove the quotes)")
+    return value
+
+
+Count = Annotated[
+    int,
+    BeforeValidator(_number_not_text),
+    BeforeValidator(_not_bool),
+    Field(gt=0, le=10_000_000_000),
+]
+Millis = Annotated[
+    float,
+    BeforeValidator(_number_not_text),
+    BeforeValidator(_not_bool),
+    Field(ge=0, le=3_600_000),
+]
+
+
+def allowed_params(kind) -> tuple[str, ...]:
+    """The params that change anything for a component type (see PARAMS_BY_ROLE)."""
+    if kind.funnel_stage:
+        return ("latency_ms", "ms_per_1k_items", "out_k", "in_k")
+    return PARAMS_BY_ROLE.get(kind.role.value, ())
+
+
+PARAMS_BY_ROLE = {
+    "online": ("latency_ms", "ms_per_1k_items"),
+    "online_store": ("latency_ms",),
+}
+"""Which params change anything for a type: funnel stages take all four; other online
+nodes their costs; stores their read latency; the rest none."""
 
 
 class Model(BaseModel):
@@ -71,6 +110,26 @@ class Component(Model):
     )
     params: Params = Field(default_factory=Params, description="Overrides of catalog defaults.")
 
+    @model_validator(mode="after")
+    def _params_that_apply(self, info):
+        catalog: Catalog = (info.context or {}).get("catalog") or load_catalog()
+        if self.type not in catalog:
+            return self
+        kind = catalog.get(self.type)
+        allowed = allowed_params(kind)
+        unused = [
+            k
+            for k in self.params.model_fields_set
+            if getattr(self.params, k) is not None and k not in allowed
+        ]
+        if unused:
+            what = f"{kind.id} ({kind.role.value}{', funnel stage' if kind.funnel_stage else ''})"
+            takes = f"it takes {', '.join(allowed)}" if allowed else "it takes no params"
+            raise ValueError(
+                "\n".join(f"params.{k}: not used by {what}; {takes}" for k in sorted(unused))
+            )
+        return self
+
     @field_validator("type")
     @classmethod
     def _type_in_catalog(cls, value: str, info) -> str:
@@ -95,7 +154,9 @@ class Edge(Model):
 class Design(Model):
     """A whole design: components and the data flow between them."""
 
-    version: Literal[1] = Field(1, description="File format version; always 1.")
+    version: Annotated[Literal[1], BeforeValidator(_exact_int)] = Field(
+        1, description="File format version; always 1."
+    )
     scenario: str | None = Field(None, description="Id of the scenario this design answers.")
     title: str | None = Field(None, description="Free title.", max_length=200)
     components: list[Component] = Field(
@@ -110,6 +171,7 @@ class Design(Model):
         # Each line names the dotted path it blames first, so loaders can give its line.
         problems = []
         first_seen: dict[str, int] = {}
+        first_edge: dict[tuple[str, str], int] = {}
         for index, component in enumerate(self.components):
             if component.id in first_seen:
                 problems.append(
@@ -123,6 +185,13 @@ class Design(Model):
                     problems.append(f"edges.{index}.{key}: no component has id {end!r}")
             if edge.source == edge.target:
                 problems.append(f"edges.{index}: an edge from {edge.source!r} to itself")
+            pair = (edge.source, edge.target)
+            if pair in first_edge:
+                problems.append(
+                    f"edges.{index}: {edge.source} -> {edge.target} is already "
+                    f"edges.{first_edge[pair]}"
+                )
+            first_edge.setdefault(pair, index)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -131,9 +200,18 @@ class Design(Model):
 
     @classmethod
     def from_loaded(cls, loaded: LoadedYaml, catalog: Catalog | None = None) -> Design:
+        if isinstance(loaded.data, dict) and "version" not in loaded.data:
+            raise InputError(
+                [
+                    Problem(
+                        loaded.source,
+                        "version",
+                        "missing: a design file starts with `version: 1`",
+                        1,
+                    )
+                ]
+            )
         if not isinstance(loaded.data, dict):
-            from components.loading import Problem
-
             raise InputError(
                 [
                     Problem(

@@ -69,15 +69,6 @@ class LoadedYaml:
             path_text = path_text.rpartition(".")[0]
         return self.lines.get(())
 
-    def line_of(self, path: PathKey) -> int | None:
-        """Line of ``path``, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), None)
-
 
 def dotted(path: Iterable[str | int]) -> str:
     return ".".join(str(part) for part in path)
@@ -98,6 +89,8 @@ def read_text(path: str | Path) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise InputError([Problem(str(path), "", f"not UTF-8 text ({error.reason})")]) from None
+    except OSError as error:
+        raise InputError([Problem(str(path), "", f"cannot read file: {error.strerror}")]) from None
 
 
 def parse_yaml(text: str, source: str = "<string>") -> LoadedYaml:
@@ -223,7 +216,7 @@ def problems_from_validation(
     return problems
 
 
-_LOCATED = re.compile(r"^([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)+): (.+)$")
+_LOCATED = re.compile(r"^([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*): (.+)$")
 
 
 def _split_located(location: str, message: str):

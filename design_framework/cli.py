@@ -57,16 +57,28 @@ def format_text(report: Report, source: str) -> str:
     return "\n".join(lines)
 
 
-def cmd_check(args) -> int:
+def load_inputs(args):
+    """The design and its scenario, or None after printing why they cannot be read."""
     try:
         design = Design.from_path(args.design)
-        scenario = resolve_scenario(args.scenario or design.scenario)
     except InputError as error:
         print(error, file=sys.stderr)
-        return EXIT_UNREADABLE
+        return None
+    try:
+        return design, resolve_scenario(args.scenario or design.scenario)
+    except InputError as error:
+        print(error, file=sys.stderr)
     except KeyError as error:
-        print(f"{args.design}: scenario: {error.args[0]}", file=sys.stderr)
+        where = "--scenario" if args.scenario else f"{args.design}: scenario"
+        print(f"{where}: {error.args[0]}", file=sys.stderr)
+    return None
+
+
+def cmd_check(args) -> int:
+    loaded = load_inputs(args)
+    if loaded is None:
         return EXIT_UNREADABLE
+    design, scenario = loaded
     report = check_design(design, scenario)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
@@ -82,15 +94,10 @@ def cmd_render(args) -> int:
             f"{args.output}: unknown output type (use one of {', '.join(FORMATS)})", file=sys.stderr
         )
         return EXIT_UNREADABLE
-    try:
-        design = Design.from_path(args.design)
-        scenario = resolve_scenario(args.scenario or design.scenario)
-    except InputError as error:
-        print(error, file=sys.stderr)
+    loaded = load_inputs(args)
+    if loaded is None:
         return EXIT_UNREADABLE
-    except KeyError as error:
-        print(f"{args.design}: scenario: {error.args[0]}", file=sys.stderr)
-        return EXIT_UNREADABLE
+    design, scenario = loaded
     report = check_design(design, scenario)
     size = scenario.requirements.catalog_size if scenario else None
     try:
@@ -98,7 +105,11 @@ def cmd_render(args) -> int:
     except RenderError as error:
         print(f"render: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    Path(args.output).write_bytes(data)
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as error:
+        print(f"{args.output}: cannot write: {error.strerror}", file=sys.stderr)
+        return EXIT_UNREADABLE
     print(f"wrote {args.output} ({len(data):,} bytes)")
     return EXIT_OK
 

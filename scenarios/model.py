@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import difflib
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveInt, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveInt,
+    model_validator,
+)
 
 from components.catalog import load_catalog
 from components.design import Design
 from design_framework.rubric.registry import RULE_MODULES, UnknownOption, parse_options
 from design_framework.steps import STEP_IDS, Point
+
+
+def _none_is_empty(value):
+    # `path.request:` with nothing after it is the natural YAML for "apply with defaults"
+    return {} if value is None else value
 
 
 class Model(BaseModel):
@@ -102,9 +115,11 @@ class Scenario(Model):
     funnel: dict[str, StageBounds] = Field(
         default_factory=dict, description="Output bounds per funnel stage type."
     )
-    rules: dict[str, dict[str, Any]] = Field(
-        description="Rubric rules this scenario applies, by id, with options. The reserved "
-        "option 'severity: warn' turns failures of that rule into warnings."
+    rules: dict[str, Annotated[dict[str, Any], BeforeValidator(_none_is_empty)]] = Field(
+        min_length=1,
+        description="Rubric rules this scenario applies, by id, with options (`rule.id:` alone "
+        "applies it with defaults). The reserved option 'severity: warn' turns failures of "
+        "that rule into warnings.",
     )
     steps: dict[str, StepGuide] = Field(
         default_factory=dict, description="Interviewer guide per framework step."
@@ -147,9 +162,9 @@ class Scenario(Model):
         return self
 
     def severity(self, rule_id: str) -> str:
-        return (self.rules.get(rule_id) or {}).get("severity", "fail")
+        return self.rules.get(rule_id, {}).get("severity", "fail")
 
 
-def rule_options(config: dict | None) -> dict:
+def rule_options(config: dict) -> dict:
     """A scenario's rule entry without the reserved keys."""
-    return {k: v for k, v in (config or {}).items() if k != "severity"}
+    return {k: v for k, v in config.items() if k != "severity"}

@@ -97,7 +97,7 @@ def test_every_reference_design_round_trips(scenario_id):
         ),
         pytest.param(
             "version: 1\ncomponents:\n  - {id: a, type: ranker, params: {out_k: lots}}\n",
-            "components.0.params.out_k: Input should be a valid integer",
+            "design.yaml:3: components.0.params.out_k: must be a number, not text",
             id="non-numeric",
         ),
         pytest.param(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from components import analysis
 from components.catalog import load_catalog
-from components.design import Design
+from components.design import Design, allowed_params
 from components.loading import InputError
 from components.render import to_dot, to_mermaid
 from design_framework.rubric import check_design
@@ -22,21 +22,25 @@ GRAPHVIZ_PURE = str(Path(sys.executable).with_name("graphviz-pure"))
 TYPED_ANALYSIS_ERRORS = (analysis.RequestPathCycle,)
 
 
+PARAM_VALUES = {
+    "out_k": st.integers(1, 10_000_000),
+    "in_k": st.integers(1, 10_000_000),
+    "latency_ms": st.floats(0, 5_000, allow_nan=False),
+    "ms_per_1k_items": st.floats(0, 100, allow_nan=False),
+}
+
+
 @st.composite
 def designs(draw, max_nodes=14):
     count = draw(st.integers(1, max_nodes))
     components = []
     for index in range(count):
         component = {"id": f"n{index}", "type": draw(st.sampled_from(CATALOG.ids))}
+        allowed = allowed_params(CATALOG.get(component["type"]))
         params = draw(
             st.fixed_dictionaries(
                 {},
-                optional={
-                    "out_k": st.integers(1, 10_000_000),
-                    "in_k": st.integers(1, 10_000_000),
-                    "latency_ms": st.floats(0, 5_000, allow_nan=False),
-                    "ms_per_1k_items": st.floats(0, 100, allow_nan=False),
-                },
+                optional={k: v for k, v in PARAM_VALUES.items() if k in allowed},
             )
         )
         if params:

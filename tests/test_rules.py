@@ -4,9 +4,10 @@ A case: ``design`` in quick syntax; ``scenario`` (overrides of a base scenario t
 every rule, or ``none`` for a design checked without a scenario, ``applies: false`` for one that does not
 apply the rule); ``options`` for the rule
 under test; then what a user would see: ``expect`` (the status), ``nodes`` (exactly the nodes
-blamed), ``figures`` (a subset of the numbers) and ``message`` (phrases the message holds).
+blamed), ``figures`` (a subset of the numbers), ``message`` and ``hint`` (phrases they hold).
 """
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import yaml
 
 from components.quick import parse_quick
 from design_framework.rubric import check_design
-from design_framework.rubric.registry import RULE_MODULES
+from design_framework.rubric.registry import RULE_MODULES, get_rule
 from scenarios.model import Scenario
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
@@ -57,16 +58,28 @@ def cases():
             yield pytest.param(data["rule"], case, id=f"{data['rule']}: {case['name']}")
 
 
-def test_every_rule_has_a_fixture_file_with_pass_fail_and_skip_cases():
+def test_every_rule_has_a_fixture_file_with_pass_fail_and_its_own_skip_cases():
     for rule_id in RULE_MODULES:
         file = FIXTURES / f"{rule_id}.yaml"
         assert file.exists(), f"no fixture file for {rule_id}"
         data = yaml.safe_load(file.read_text())
         assert data["rule"] == rule_id
         statuses = {case["expect"] for case in data["cases"]}
-        assert {"pass", "fail", "skip"} <= statuses, (
-            f"{rule_id} lacks { ({'pass', 'fail', 'skip'} - statuses) }"
-        )
+        can_skip = "RULE.skipped(" in inspect.getsource(get_rule(rule_id))
+        wanted = {"pass", "fail"} | ({"skip"} if can_skip else set())
+        assert wanted <= statuses, f"{rule_id} lacks {wanted - statuses}"
+
+
+def test_a_rule_the_scenario_does_not_apply_reports_skip_and_severity_can_soften_a_failure():
+    design = parse_quick("client: client_app\nclient -> gateway(api_gateway) -> ranker")
+    scenario = build_scenario({}, "experiment.ab_layer", {"severity": "warn"})
+    data = scenario.model_dump(by_alias=True)
+    del data["rules"]["monitoring.coverage"]
+    scenario = Scenario.model_validate(data)
+    by_rule = check_design(design, scenario).by_rule()
+    assert by_rule["monitoring.coverage"].status == "skip"
+    assert by_rule["monitoring.coverage"].message == "Not part of the fixture rubric."
+    assert by_rule["experiment.ab_layer"].status == "warn"
 
 
 @pytest.mark.parametrize(("rule_id", "case"), list(cases()))
@@ -86,3 +99,5 @@ def test_rule_case(rule_id, case):
         assert phrase in finding.message, finding.message
     if finding.status in ("fail", "warn"):
         assert finding.hint
+    for phrase in case.get("hint", []):
+        assert phrase in finding.hint, finding.hint

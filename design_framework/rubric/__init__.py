@@ -74,7 +74,7 @@ def check_design(design: Design, scenario=None, catalog: Catalog | None = None) 
         config = scenario.rules[rule_id] if scenario is not None else {}
         options = parse_options(rule_id, rule_options(config))
         for result in rule.check(analysed, scenario, options):
-            if result.status == Status.failed and (config or {}).get("severity") == "warn":
+            if result.status == Status.failed and scenario and scenario.severity(rule_id) == "warn":
                 result = result.model_copy(update={"status": Status.warning})
             findings.append(result)
     return Report(scenario.id if scenario else design.scenario, findings)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from components import analysis
 from components.catalog import Catalog, load_catalog
@@ -35,6 +36,19 @@ class Finding(BaseModel):
     figures: dict[str, Any] = Field(default_factory=dict, description="Numbers behind the verdict.")
     hint: str | None = Field(None, description="What to change, when something is wrong.")
     title: str = Field("", description="Rule title.")
+
+
+def known_type(type_id: str) -> str:
+    catalog = load_catalog()
+    if type_id not in catalog:
+        close = difflib.get_close_matches(type_id, catalog.ids, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown component type {type_id!r}{hint}")
+    return type_id
+
+
+TypeId = Annotated[str, AfterValidator(known_type)]
+"""A catalog type id in a rule option: a typo is an error, not a rule quietly switched off."""
 
 
 class Options(BaseModel):

@@ -40,6 +40,10 @@ class UnknownOption(ValueError):
     pass
 
 
+def _is_branch(part) -> bool:
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
 def get_rule(rule_id: str) -> ModuleType:
     try:
         module_name = RULE_MODULES[rule_id]
@@ -60,12 +64,16 @@ def parse_options(rule_id: str, options: dict | None):
     try:
         return rule.Options.model_validate(options or {})
     except ValidationError as error:
+        items = error.errors(include_url=False)
+        # a union (type id or any-of list) reports a miss per branch; keep the real reason
+        specific = [i for i in items if i["type"] not in ("string_type", "list_type")] or items
         lines = []
-        for item in error.errors(include_url=False):
-            option = ".".join(str(p) for p in item["loc"]) or "(options)"
+        for item in specific:
+            option = ".".join(str(p) for p in item["loc"] if not _is_branch(p)) or "(options)"
+            message = item["msg"].removeprefix("Value error, ")
             if item["type"] == "extra_forbidden":
                 allowed = ", ".join(rule.Options.model_fields) or "none"
                 lines.append(f"rule {rule_id!r} has no option {option!r} (options: {allowed})")
             else:
-                lines.append(f"rule {rule_id!r} option {option!r}: {item['msg']}")
+                lines.append(f"rule {rule_id!r} option {option!r}: {message}")
         raise UnknownOption("; ".join(lines)) from None

@@ -1,10 +1,14 @@
 """batch.pipeline: in a batch scenario, batch scoring writes a store that the product
 reads at request time.
 
-Passing: batch_scoring -> precomputed_store <- api_gateway (reads it). Failing: batch
-scoring writes to the data lake, so the app has nothing to read in milliseconds.
+Passing: batch_scoring -> precomputed_store <- api_gateway (reads it), or batch_scoring ->
+data_lake -> batch_etl (bulk load) -> precomputed_store. Failing: batch scoring writes only
+to the data lake, so the app has nothing to read in milliseconds.
 """
 
+import networkx as nx
+
+from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, names
 
@@ -27,22 +31,28 @@ def check(design, scenario, options: Options):
             )
         ]
     window = scenario.requirements.batch_window_h if scenario else None
+    # Results may reach the store directly or through offline hops (scores land in the lake,
+    # then a bulk loader fills the serving store); never through serving itself.
+    served = [s for s in design.with_role("online_store") if design.request_readers(s)]
+    batch_side = design.graph.subgraph([*design.with_role("offline"), *served])
     for scorer in scorers:
-        stores = [s for s in design.graph.successors(scorer) if design.role(s) == "online_store"]
-        for store in stores:
+        reached = [s for s in served if s in reachable_from(batch_side, [scorer])]
+        if reached:
+            store = reached[0]
+            path = nx.shortest_path(batch_side, scorer, store)
             readers = design.request_readers(store)
-            if readers:
-                return [
-                    RULE.passed(
-                        f"{scorer} writes {store}, read at request time by {names(readers)}.",
-                        figures={
-                            "scorer": scorer,
-                            "store": store,
-                            "readers": readers,
-                            "batch_window_h": window,
-                        },
-                    )
-                ]
+            return [
+                RULE.passed(
+                    f"{' -> '.join(path)}, read at request time by {names(readers)}.",
+                    figures={
+                        "scorer": scorer,
+                        "store": store,
+                        "path": path,
+                        "readers": readers,
+                        "batch_window_h": window,
+                    },
+                )
+            ]
     written = sorted({s for sc in scorers for s in design.graph.successors(sc)})
     return [
         RULE.failed(

@@ -10,13 +10,13 @@ from pydantic import Field
 
 from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
-from design_framework.rubric.base import Rule, names
+from design_framework.rubric.base import Rule, TypeId, names
 
 RULE = Rule("cold_start.content_path", "Cold-start content path", "model")
 
 
 class Options(BaseOptions):
-    target_types: list[str] = Field(
+    target_types: list[TypeId] = Field(
         default_factory=lambda: [
             "candidate_generation",
             "pre_ranker",

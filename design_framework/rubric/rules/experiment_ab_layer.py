@@ -9,13 +9,13 @@ import networkx as nx
 from pydantic import Field
 
 from design_framework.rubric.base import Options as BaseOptions
-from design_framework.rubric.base import Rule, names
+from design_framework.rubric.base import Rule, TypeId, names
 
 RULE = Rule("experiment.ab_layer", "A/B layer", "evaluation")
 
 
 class Options(BaseOptions):
-    model_types: list[str] = Field(
+    model_types: list[TypeId] = Field(
         default_factory=lambda: [
             "candidate_generation",
             "pre_ranker",

@@ -8,21 +8,21 @@ every request takes seconds), or a ranker with no feature store at all.
 from pydantic import Field
 
 from design_framework.rubric.base import Options as BaseOptions
-from design_framework.rubric.base import Rule, names
+from design_framework.rubric.base import Rule, TypeId, names
 
 RULE = Rule("features.online_store", "Online features", "data")
 
 
 class Options(BaseOptions):
-    model_types: list[str] = Field(
+    model_types: list[TypeId] = Field(
         default_factory=lambda: ["pre_ranker", "ranker", "model_server", "bandit_policy"],
         description="Online model types that need features.",
     )
-    store_types: list[str] = Field(
+    store_types: list[TypeId] = Field(
         default_factory=lambda: ["feature_store"],
         description="Stores that count as an online feature source.",
     )
-    offline_data_types: list[str] = Field(
+    offline_data_types: list[TypeId] = Field(
         default_factory=lambda: [
             "data_lake",
             "data_warehouse",

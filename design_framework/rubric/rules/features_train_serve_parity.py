@@ -39,7 +39,7 @@ def check(design, scenario, options: Options):
     # Feature data must reach training through data systems; a detour through serving
     # (ranker -> impressions -> lake -> training) is logging, not a shared definition.
     offline_side = design.graph.subgraph(
-        n for n in design.graph if design.role(n) not in ("entry", "online")
+        n for n in design.graph if design.role(n) not in ("entry", "online", "observability")
     )
     fed = reachable_from(offline_side, served)
     unmatched = [t for t in trainers if t not in fed]

@@ -8,6 +8,7 @@ items (10 + 12.5 + features 5) = 52.5 ms. Failing: the same ranker fed 100,000 i
 2,515 ms on its own.
 """
 
+import networkx as nx
 from pydantic import Field
 
 from components.analysis import RequestPathCycle, critical_path
@@ -75,6 +76,20 @@ def check(design, scenario, options: Options):
         if cost.items_ms > cost.base_ms
         else "Run stages in parallel, cache, or pick faster stores for the slowest node."
     )
+    fed_by_nothing = design.graph.nodes[slowest]["funnel"] and not any(
+        design.graph.nodes[p]["funnel"] for p in nx.ancestors(design.request, slowest)
+    )
+    if (
+        fed_by_nothing
+        and cost.in_k >= design.catalog_size
+        and design.type(slowest) != ("candidate_generation")
+    ):
+        # A service drawn as a star (service -> retrieval, service -> ranker) makes every
+        # stage a first stage: say so, the arithmetic alone would puzzle.
+        hint = (
+            f"No funnel stage feeds {slowest}, so it scores the whole catalog. Draw the "
+            f"stages in order (retrieval -> {slowest}) rather than all from the service."
+        )
     return [
         RULE.failed(
             f"{summary} The slowest node, {slowest}, costs {_cost_text(cost)}.",

@@ -9,13 +9,13 @@ from pydantic import Field
 
 from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
-from design_framework.rubric.base import Rule, names, path_text
+from design_framework.rubric.base import Rule, TypeId, names, path_text
 
 RULE = Rule("loop.feedback", "Feedback loop", "data")
 
 
 class Options(BaseOptions):
-    log_types: list[str] = Field(
+    log_types: list[TypeId] = Field(
         default_factory=lambda: ["event_stream", "data_lake", "data_warehouse"],
         description="Types that carry logged interactions.",
     )
@@ -30,15 +30,18 @@ def check(design, scenario, options: Options):
                 hint="Add a training pipeline fed by the logged events.",
             )
         ]
-    sources = design.with_role("entry", "online")
-    logged = reachable_from(design.graph, sources) & set(design.of_type(*options.log_types))
+    # What users do must come from the client itself; impressions logged by serving show
+    # what was shown, not what the listener did with it.
+    sources = design.with_role("entry")
+    off_request = design.graph.subgraph(n for n in design.graph if design.role(n) != "online")
+    logged = reachable_from(off_request, sources) & set(design.of_type(*options.log_types))
     trained = reachable_from(design.graph, logged) & set(trainers)
     if trained:
         trainer = sorted(trained)[0]
         log = next(n for n in sorted(logged) if nx.has_path(design.graph, n, trainer))
-        source = next(n for n in sources if nx.has_path(design.graph, n, log))
+        source = next(n for n in sources if nx.has_path(off_request, n, log))
         loop = (
-            nx.shortest_path(design.graph, source, log)
+            nx.shortest_path(off_request, source, log)
             + nx.shortest_path(design.graph, log, trainer)[1:]
         )
         return [
@@ -49,8 +52,8 @@ def check(design, scenario, options: Options):
     logs = design.of_type(*options.log_types)
     return [
         RULE.failed(
-            f"Nothing carries plays, skips and impressions from the product back "
-            f"to {names(trainers)}.",
+            f"Nothing carries what listeners do (plays, skips, saves) from the client "
+            f"back to {names(trainers)}.",
             nodes=trainers,
             figures={"log_nodes": logs},
             hint="Log interactions from the client (and impressions from serving) "

@@ -9,7 +9,7 @@ tied only to the gateway, so feature drift goes unseen.
 from pydantic import Field
 
 from design_framework.rubric.base import Options as BaseOptions
-from design_framework.rubric.base import Rule, names
+from design_framework.rubric.base import Rule, TypeId, names
 
 RULE = Rule("monitoring.coverage", "Monitoring coverage", "monitoring")
 
@@ -17,7 +17,7 @@ RULE = Rule("monitoring.coverage", "Monitoring coverage", "monitoring")
 class Options(BaseOptions):
     serving: bool = Field(True, description="Require a request-path node to be watched.")
     data: bool = Field(True, description="Require a data node to be watched (drift).")
-    data_types: list[str] = Field(
+    data_types: list[TypeId] = Field(
         default_factory=lambda: [
             "event_stream",
             "stream_processor",

@@ -12,13 +12,13 @@ from pydantic import Field
 
 from components.analysis import RequestPathCycle, request_order
 from design_framework.rubric.base import Options as BaseOptions
-from design_framework.rubric.base import Rule, names, path_text
+from design_framework.rubric.base import Rule, TypeId, names, path_text
 
 RULE = Rule("path.request", "Request path", "serving")
 
 
 class Options(BaseOptions):
-    answer_types: list[str] = Field(
+    answer_types: list[TypeId] = Field(
         default_factory=lambda: [
             "ranker",
             "re_ranker",
