@@ -134,9 +134,6 @@ class Catalog(Strict):
         component_type = self.get(type_id)
         return self.category(component_type.category).style.merged(component_type.style)
 
-    def of_role(self, *roles: Role) -> set[str]:
-        return {t.id for t in self.types if t.role in roles}
-
     def funnel_types(self) -> set[str]:
         return {t.id for t in self.types if t.funnel_stage}
 

@@ -10,22 +10,61 @@
     feature_store -> ranker : online features
 
 ``id(type)`` declares a component inline. A ``: label`` at the end of an edge line labels
-every edge on it. Errors name the line.
+every edge on it. Labels holding ``#``, quotes or line breaks go in double quotes with JSON
+escapes (``"top #1 \\"hits\\""``); ``#`` outside quotes starts a comment. Errors name the line.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import shlex
+
+from pydantic import ValidationError
 
 from components.catalog import Catalog, load_catalog
 from components.design import ID_PATTERN, Design
-from components.loading import InputError, Problem, problems_from_validation
+from components.loading import InputError, LoadedYaml, Problem, problems_from_validation
 
 _DECLARATION = re.compile(r"^(?P<id>[A-Za-z0-9_-]+)\s*:\s*(?P<rest>.+)$")
 _INLINE = re.compile(r"^(?P<id>[A-Za-z0-9_-]+)(?:\((?P<type>[a-z0-9_]+)\))?$")
 _NUMBER_PARAMS = {"latency_ms", "ms_per_1k_items"}
 _COUNT_PARAMS = {"out_k", "in_k"}
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|#.*|\S+')
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of a declaration: quoted strings stay whole, ``#`` outside quotes ends the line."""
+    tokens = []
+    for token in _TOKEN.findall(text):
+        if token.startswith("#"):
+            break
+        if token.startswith('"'):
+            if len(token) < 2 or not token.endswith('"'):
+                raise ValueError(f"unbalanced quote in {token!r}")
+            try:
+                token = json.loads(token)
+            except json.JSONDecodeError:
+                raise ValueError(f"cannot read the quoted text {token}") from None
+            tokens.append(("quoted", token))
+        elif '"' in token:
+            raise ValueError(f"unbalanced quote in {token!r}")
+        else:
+            tokens.append(("word", token))
+    return tokens
+
+
+def _edge_label(text: str) -> str | None:
+    """The label after ``:`` on an edge line: quoted (any text), or plain up to a comment."""
+    text = text.strip()
+    if text.startswith('"'):
+        tokens = _tokens(text)
+        if len(tokens) != 1 or tokens[0][0] != "quoted":
+            raise ValueError("put the whole edge label in one pair of quotes")
+        return tokens[0][1]
+    text = text.split("#", 1)[0].strip()
+    return text or None
 
 
 def parse_quick(
@@ -42,89 +81,83 @@ def parse_quick(
     edges: list[dict] = []
     problems: list[Problem] = []
 
+    def problem(line_no: int, message: str) -> None:
+        problems.append(Problem(source, "", message, line_no))
+
     def declare(component_id, type_id, line_no, params=None, label=None):
         if not re.match(ID_PATTERN, component_id):
-            problems.append(
-                Problem(
-                    source,
-                    "",
-                    f"bad id {component_id!r}: use lowercase letters, digits, _ and -",
-                    line_no,
-                )
-            )
+            problem(line_no, f"bad id {component_id!r}: use lowercase letters, digits, _ and -")
             return
         if type_id not in catalog:
-            problems.append(
-                Problem(source, f"line {line_no}", f"unknown component type {type_id!r}", line_no)
-            )
+            problem(line_no, f"unknown component type {type_id!r}")
             return
         existing = components.get(component_id)
         if existing and existing["type"] != type_id:
-            problems.append(
-                Problem(
-                    source,
-                    "",
-                    f"{component_id!r} is already a "
-                    f"{existing['type']} (line {declared_on[component_id]})",
-                    line_no,
-                )
+            problem(
+                line_no,
+                f"{component_id!r} is already a {existing['type']} "
+                f"(line {declared_on[component_id]})",
             )
             return
         entry = existing or {"id": component_id, "type": type_id}
         if params:
             entry["params"] = {**entry.get("params", {}), **params}
-        if label:
+        if label is not None:
             entry["label"] = label
         components[component_id] = entry
         declared_on.setdefault(component_id, line_no)
 
     edge_lines: list[tuple[int, str]] = []
-    for line_no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip() if "#" in raw and '"' not in raw else raw.strip()
+    # split on newlines only: splitlines() would also break at \x85 or \u2028 inside labels
+    for line_no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if "->" in line:
-            edge_lines.append((line_no, line))
-            continue
         match = _DECLARATION.match(line)
-        if not match:
-            problems.append(Problem(source, "", "expected `id: type ...` or `a -> b`", line_no))
+        if match is None:
+            if "->" in line:
+                edge_lines.append((line_no, line))
+            else:
+                problem(line_no, "expected `id: type ...` or `a -> b`")
             continue
         try:
-            words = shlex.split(match.group("rest"))
+            words = _tokens(match.group("rest"))
         except ValueError as error:
-            problems.append(Problem(source, "", f"cannot read: {error}", line_no))
+            problem(line_no, str(error))
             continue
-        type_id, params, label = words[0], {}, None
-        for word in words[1:]:
-            if "=" in word:
+        if not words or words[0][0] != "word":
+            problem(line_no, "a declaration needs a type after the colon")
+            continue
+        type_id, params, label = words[0][1], {}, None
+        for kind, word in words[1:]:
+            if kind == "word" and "=" in word:
                 key, _, value = word.partition("=")
                 parsed = _param(key, value)
                 if isinstance(parsed, str):
-                    problems.append(Problem(source, "", parsed, line_no))
+                    problem(line_no, parsed)
                 else:
                     params[key] = parsed
-            elif label is None:
-                label = word
             else:
-                label += " " + word
+                label = word if label is None else f"{label} {word}"
         declare(match.group("id"), type_id, line_no, params, label)
 
     for line_no, line in edge_lines:
-        body, _, label = line.partition(" : ")
+        body, separator, label_text = line.partition(" : ")
+        body = body.split("#", 1)[0]
+        try:
+            label = _edge_label(label_text) if separator else None
+        except ValueError as error:
+            problem(line_no, str(error))
+            continue
         hops = [hop.strip() for hop in body.split("->")]
         if len(hops) < 2 or any(not hop for hop in hops):
-            problems.append(
-                Problem(source, "", "an edge needs a component on each side of ->", line_no)
-            )
+            problem(line_no, "an edge needs a component on each side of ->")
             continue
         ids = []
         for hop in hops:
             match = _INLINE.match(hop)
             if not match:
-                problems.append(
-                    Problem(source, "", f"cannot read {hop!r}: use id or id(type)", line_no)
-                )
+                problem(line_no, f"cannot read {hop!r}: use id or id(type)")
                 break
             hop_id, hop_type = match.group("id"), match.group("type")
             if hop_type:
@@ -133,23 +166,17 @@ def parse_quick(
                 if hop_id in catalog:
                     declare(hop_id, hop_id, line_no)
                 else:
-                    problems.append(
-                        Problem(
-                            source,
-                            "",
-                            f"{hop_id!r} is not "
-                            "declared; write `" + hop_id + ": TYPE` or "
-                            f"{hop_id}(TYPE)",
-                            line_no,
-                        )
+                    problem(
+                        line_no,
+                        f"{hop_id!r} is not declared; write `{hop_id}: TYPE` or {hop_id}(TYPE)",
                     )
                     break
             ids.append(hop_id)
         else:
             for a, b in zip(ids, ids[1:], strict=False):
                 edge = {"from": a, "to": b}
-                if label.strip():
-                    edge["label"] = label.strip()
+                if label is not None:
+                    edge["label"] = label
                 edges.append(edge)
     if problems:
         raise InputError(problems)
@@ -158,10 +185,6 @@ def parse_quick(
         data["title"] = title
     if scenario:
         data["scenario"] = scenario
-    from pydantic import ValidationError
-
-    from components.loading import LoadedYaml
-
     try:
         return Design.model_validate(data, context={"catalog": catalog})
     except ValidationError as error:
@@ -183,18 +206,35 @@ def _param(key: str, value: str):
     return number
 
 
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _plain_label_ok(label: str) -> bool:
+    return bool(label) and label == label.strip() and not any(c in label for c in '"#\n\r')
+
+
 def to_quick(design: Design, catalog: Catalog | None = None) -> str:
-    """The design in quick syntax (declarations, then one line per edge)."""
-    catalog = catalog or load_catalog()
+    """The design in quick syntax (declarations, then one line per edge); parse_quick reads
+    it back to the same design."""
     lines = []
     for component in design.components:
         words = [f"{component.id}: {component.type}"]
         for key, value in component.params.model_dump(exclude_none=True).items():
-            words.append(f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}")
-        if component.label:
-            words.append('"' + component.label.replace('"', "'") + '"')
+            words.append(f"{key}={_number(value)}")
+        if component.label is not None:
+            words.append(json.dumps(component.label, ensure_ascii=False))
         lines.append(" ".join(words))
     for edge in design.edges:
-        suffix = f" : {edge.label}" if edge.label else ""
+        suffix = ""
+        if edge.label is not None:
+            shown = (
+                edge.label
+                if _plain_label_ok(edge.label)
+                else json.dumps(edge.label, ensure_ascii=False)
+            )
+            suffix = f" : {shown}"
         lines.append(f"{edge.source} -> {edge.target}{suffix}")
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from components.design import Design
 from components.loading import InputError
 from components.render import RenderError, export
 from design_framework.rubric import Report, Status, check_design
+from design_framework.rubric.base import STATUS_ORDER
 
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 FORMATS = {
@@ -43,8 +44,7 @@ def format_text(report: Report, source: str) -> str:
     verdict = "PASSED" if report.passed else "FAILED"
     against = f" against {report.scenario}" if report.scenario else " (no scenario)"
     lines = [f"{source}{against}: {verdict}, score {report.score}/100", ""]
-    order = {Status.failed: 0, Status.warning: 1, Status.passed: 2, Status.skipped: 3}
-    for f in sorted(report.findings, key=lambda f: order[Status(f.status)]):
+    for f in sorted(report.findings, key=lambda f: STATUS_ORDER[f.status]):
         lines.append(f"{f.status.upper():4} {f.rule} [{f.step}] {f.message}")
         if f.status in (Status.failed, Status.warning):
             if f.nodes:

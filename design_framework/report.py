@@ -26,7 +26,7 @@ from design_framework.steps import load_framework
 DESIGN_POINTS, NOTES_POINTS, TIME_POINTS = 50.0, 35.0, 15.0
 HINT_COST, HINT_CAP = 2.0, 10.0
 OVERRUN_GRACE = 0.25
-CORE_STEPS = ("requirements", "framing", "data", "model", "evaluation", "monitoring", "serving")
+CORE_STEPS = tuple(step.id for step in load_framework().steps if not step.optional)
 
 
 @dataclass
@@ -80,10 +80,12 @@ class SessionReport:
         }
 
 
-def build_report(session: Session, scenario=None, now: float | None = None) -> SessionReport:
+def build_report(
+    session: Session, scenario=None, now: float | None = None, rubric: RubricReport | None = None
+) -> SessionReport:
     framework = load_framework()
     budgets = step_budgets(session.length_minutes)
-    rubric = check_design(session.design, scenario)
+    rubric = rubric or check_design(session.design, scenario)
     steps = [
         StepReport(
             step.id,

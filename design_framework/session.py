@@ -20,10 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_valid
 
 from components.design import Design, dump_yaml
 from components.loading import InputError, Problem, parse_yaml, read_text, validate
-from design_framework.steps import STEP_IDS, load_framework
+from design_framework.steps import INTERVIEW_LENGTHS, STEP_IDS, load_framework
 
 LENGTHS = (30, 45, 60)
 """Interview lengths offered; None means untimed."""
+DEFAULT_LENGTH = 45
 
 
 class Model(BaseModel):
@@ -74,7 +75,9 @@ class Session(Model):
     scenario_yaml: str | None = Field(
         None, max_length=500_000, description="Text of a scenario authored in the app."
     )
-    length_minutes: int | None = Field(45, description="30, 45 or 60; None for untimed.")
+    length_minutes: int | None = Field(
+        DEFAULT_LENGTH, description="30, 45 or 60; None for untimed."
+    )
     mode: Literal["solo", "mock"] = Field("solo", description="Solo practice or mock interview.")
     room: str | None = Field(None, description="Mock-interview room code.")
     created_at: float = Field(default_factory=time.time, description="Epoch seconds.")
@@ -104,9 +107,13 @@ class Session(Model):
             if key not in STEP_IDS
         ]
         if self.current_step not in STEP_IDS:
-            problems.append(f"current_step.{self.current_step}: unknown step")
+            problems.append(
+                f"current_step: unknown step {self.current_step!r} (steps: {', '.join(STEP_IDS)})"
+            )
         if self.length_minutes is not None and self.length_minutes not in LENGTHS:
-            problems.append(f"length_minutes.{self.length_minutes}: use 30, 45, 60 or null")
+            problems.append(
+                f"length_minutes: {self.length_minutes} is not offered; use 30, 45, 60 or null"
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -191,6 +198,51 @@ class Session(Model):
         return cls.from_string(read_text(path), str(path))
 
 
+def resolve_scenario(session: Session, pack: dict, source: str = "<session>"):
+    """The scenario a session practises, and what in the file does not fit it.
+
+    A session names a shipped scenario or embeds an authored one; its hint indexes must
+    point at that scenario's hints. Checked when a file is opened, so a bad file is refused
+    with reasons instead of breaking the whiteboard later.
+    """
+    from scenarios.loader import scenario_from_string
+
+    problems: list[Problem] = []
+    scenario = None
+    if session.scenario_yaml:
+        try:
+            scenario = scenario_from_string(session.scenario_yaml, "embedded scenario")
+        except InputError as error:
+            problems += [
+                Problem(source, "scenario_yaml", f"the embedded scenario is invalid: {p}")
+                for p in error.problems
+            ]
+    elif session.scenario_id:
+        scenario = pack.get(session.scenario_id)
+        if scenario is None:
+            problems.append(
+                Problem(
+                    source,
+                    "scenario_id",
+                    f"unknown scenario {session.scenario_id!r} (known: {', '.join(sorted(pack))})",
+                )
+            )
+    hints = len(scenario.hints) if scenario else 0
+    for step, indexes in session.hints_used.items():
+        bad = [i for i in indexes if not 0 <= i < hints] + [
+            i for n, i in enumerate(indexes) if i in indexes[:n]
+        ]
+        if bad:
+            problems.append(
+                Problem(
+                    source,
+                    f"hints_used.{step}",
+                    f"hint {bad[0]} does not exist or repeats (the scenario has {hints} hints)",
+                )
+            )
+    return scenario, problems
+
+
 # ---- budgets --------------------------------------------------------------------------------
 
 
@@ -198,10 +250,10 @@ def step_budgets(length_minutes: int | None) -> dict[str, float]:
     """Minutes per step for an interview length. 45 and 60 come from steps.yaml; 30 is
     the 45-minute split scaled down. Untimed sessions get the 45-minute split as a guide."""
     framework = load_framework()
-    if length_minutes in (45, 60):
-        return {s.id: float(s.minutes[length_minutes]) for s in framework.steps}
+    if length_minutes in INTERVIEW_LENGTHS:
+        return {step: float(m) for step, m in framework.budget(length_minutes).items()}
     scale = (length_minutes or 45) / 45
-    return {s.id: s.minutes[45] * scale for s in framework.steps}
+    return {step: m * scale for step, m in framework.budget(45).items()}
 
 
 @dataclass(frozen=True)

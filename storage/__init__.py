@@ -92,13 +92,6 @@ class Store:
             ).fetchone()
         return Session.model_validate(json.loads(row[0])) if row else None
 
-    def session_updated_at(self, session_id: str) -> float | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT updated_at FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
-        return row[0] if row else None
-
     def recent_sessions(self, limit: int = 10) -> list[Session]:
         with self._lock:
             rows = self._db.execute(

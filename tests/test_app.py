@@ -417,3 +417,79 @@ def test_unknown_room_code_is_explained():
     at.radio(key="w_mock_role").set_value("interviewer").run()
     at.text_input(key="w_mock_code").set_value("ZZZZZZ").run()
     assert any("No room 'ZZZZZZ'" in e.value for e in at.error)
+
+
+# ---- review fixes: work is never lost, bad files never break the board ---------------------
+
+
+def test_a_session_file_whose_hints_do_not_exist_is_refused():
+    at = started()
+    original = open_session_id(at)
+    bad = Session(scenario_id="realtime-playlist-recs", hints_used={"requirements": [42]})
+    at.switch_page("ui/files.py").run()
+    at.file_uploader(key="w_upload_session").upload(
+        "bad.session.yaml", bad.to_yaml().encode()
+    ).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "bad.session.yaml: hints_used.requirements: hint 42 does not exist" in errors
+    assert not [b for b in at.button if b.key == "w_open_session"]
+    assert open_session_id(at) == original
+
+
+def test_importing_an_older_export_of_a_saved_session_opens_a_copy():
+    at = started()
+    at.text_area(key="w_notes_requirements").set_value("v1 notes").run()
+    exported = at.session_state["session"].to_yaml()
+    at.text_area(key="w_notes_requirements").set_value("v2 notes, much more work").run()
+    saved_id = open_session_id(at)
+    at.switch_page("ui/files.py").run()
+    at.file_uploader(key="w_upload_session").upload("old.session.yaml", exported.encode()).run()
+    assert any("opens as a copy" in i.value for i in at.info)
+    at.button(key="w_open_session").click().run()
+    assert open_session_id(at) != saved_id
+    assert store().load_session(saved_id).notes["requirements"] == "v2 notes, much more work"
+    assert at.session_state["session"].notes["requirements"] == "v1 notes"
+
+
+def test_recent_sessions_can_be_resumed_from_the_library():
+    at = started("skip-prediction")
+    first = open_session_id(at)
+    at.switch_page("ui/library.py").run()
+    at.button(key="lib_start_discover-weekly").click().run()
+    assert open_session_id(at) != first
+    at.switch_page("ui/library.py").run()
+    at.button(key=f"lib_resume_{first}").click().run()
+    assert not at.exception
+    assert open_session_id(at) == first
+
+
+def test_the_author_draft_survives_leaving_the_page():
+    at = new_app()
+    at.run()
+    at.switch_page("ui/author.py").run()
+    at.text_area(key="w_author_text").set_value("id: my-draft\ntitle: half written").run()
+    at.switch_page("ui/library.py").run()
+    at.switch_page("ui/author.py").run()
+    assert at.text_area(key="w_author_text").value == "id: my-draft\ntitle: half written"
+
+
+def test_a_good_apply_clears_the_other_editors_old_errors():
+    at = started()
+    at.text_area(key="w_yaml_text").set_value(
+        "version: 1\ncomponents:\n  - {id: c, type: clientapp}\n"
+    ).run()
+    at.button(key="w_yaml_apply").click().run()
+    assert any("clientapp" in e.value for e in at.error)
+    at.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker").run()
+    at.button(key="w_quick_apply").click().run()
+    assert not any("clientapp" in e.value for e in at.error)
+
+
+def test_a_non_utf8_upload_is_refused_with_a_reason():
+    at = new_app()
+    at.run()
+    at.switch_page("ui/author.py").run()
+    at.file_uploader(key="w_author_upload").upload("latin.yaml", "id: café".encode("latin-1")).run()
+    assert any("latin.yaml: not UTF-8 text" in e.value for e in at.error)
+    assert at.text_area(key="w_author_text").value == ""

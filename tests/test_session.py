@@ -4,7 +4,8 @@ import pytest
 
 from components.loading import InputError
 from components.quick import parse_quick
-from design_framework.session import Session, clock_view, mmss, step_budgets
+from design_framework.session import Session, clock_view, mmss, resolve_scenario, step_budgets
+from scenarios.loader import shipped_scenarios
 
 T0 = 1_000_000.0
 
@@ -82,9 +83,9 @@ def test_the_session_file_round_trips_with_its_design():
     ("text", "expected"),
     [
         ("version: 1\ncomponents: []\n", "s.yaml:1: kind: not a session file"),
-        ("kind: session\ncurrent_step: lunch\n", "s.yaml:2: current_step.lunch: unknown step"),
+        ("kind: session\ncurrent_step: lunch\n", "s.yaml:2: current_step: unknown step 'lunch'"),
         ("kind: session\nnotes:\n  dessert: cake\n", "s.yaml:3: notes.dessert: unknown step"),
-        ("kind: session\nlength_minutes: 50\n", "s.yaml:2: length_minutes.50: use 30, 45, 60"),
+        ("kind: session\nlength_minutes: 50\n", "s.yaml:2: length_minutes: 50 is not offered"),
         (
             "kind: session\ndesign:\n  components:\n    - {id: a, type: rankr}\n",
             "s.yaml:4: design.components.0.type: unknown component type 'rankr'",
@@ -99,3 +100,21 @@ def test_bad_session_files_name_file_path_and_line(text, expected):
 
 def test_mmss():
     assert mmss(65) == "1:05" and mmss(-65) == "-1:05" and mmss(0) == "0:00"
+
+
+def test_a_session_is_checked_against_its_scenario_when_opened():
+    pack = shipped_scenarios()
+    good = Session(scenario_id="skip-prediction", hints_used={"data": [0]})
+    scenario, problems = resolve_scenario(good, pack, "s.yaml")
+    assert scenario.id == "skip-prediction" and problems == []
+    bad = Session(scenario_id="skip-prediction", hints_used={"data": [0, 0], "model": [42]})
+    _, problems = resolve_scenario(bad, pack, "s.yaml")
+    count = len(scenario.hints)
+    assert [str(p) for p in problems] == [
+        f"s.yaml: hints_used.data: hint 0 does not exist or repeats (the scenario has {count} hints)",
+        f"s.yaml: hints_used.model: hint 42 does not exist or repeats (the scenario has {count} hints)",
+    ]
+    _, problems = resolve_scenario(Session(scenario_id="nope"), pack, "s.yaml")
+    assert str(problems[0]).startswith("s.yaml: scenario_id: unknown scenario 'nope'")
+    _, problems = resolve_scenario(Session(scenario_yaml="id: ["), pack, "s.yaml")
+    assert "s.yaml: scenario_yaml: the embedded scenario is invalid" in str(problems[0])

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.loading import MAX_FILE_BYTES, InputError
-from design_framework.rubric import Status, check_design
+from components.loading import InputError
+from design_framework.rubric import Status
 from design_framework.session import Session
-from scenarios.loader import scenario_from_string
 from ui import state
+from ui.widgets import length_select, uploaded_text
 
 EXAMPLE = Path("scenarios/pack/realtime-playlist-recs.yaml")
 
@@ -20,33 +20,47 @@ st.caption(
 )
 
 
-def load_example() -> None:
-    st.session_state["w_author_text"] = EXAMPLE.read_text(encoding="utf-8")
+DRAFT = "author_draft"  # outside widget state, so the draft survives leaving the page
+
+
+def set_draft(text: str) -> None:
+    st.session_state[DRAFT] = text
+    st.session_state["w_author_text"] = text
+
+
+def keep_draft() -> None:
+    st.session_state[DRAFT] = st.session_state["w_author_text"]
 
 
 upload = st.file_uploader("Upload a scenario file", type=["yaml", "yml"], key="w_author_upload")
-if upload is not None and st.session_state.get("w_author_loaded") != upload.file_id:
-    data = upload.getvalue()
-    if len(data) > MAX_FILE_BYTES:
-        st.error(f"{upload.name}: file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}.")
-    else:
-        st.session_state["w_author_text"] = data.decode("utf-8", errors="replace")
-        st.session_state["w_author_loaded"] = upload.file_id
+if upload is not None and st.session_state.get("author_loaded") != upload.file_id:
+    uploaded = uploaded_text(upload)
+    if uploaded is not None:
+        set_draft(uploaded)
+        st.session_state["author_loaded"] = upload.file_id
 
 st.button(
-    "Start from the real-time playlist example", key="w_author_example", on_click=load_example
+    "Start from the real-time playlist example",
+    key="w_author_example",
+    on_click=set_draft,
+    args=(EXAMPLE.read_text(encoding="utf-8"),),
 )
-text = st.text_area("Scenario YAML", height=420, key="w_author_text")
+text = st.text_area(
+    "Scenario YAML",
+    height=420,
+    key=state.widget_value("w_author_text", lambda: st.session_state.get(DRAFT, "")),
+    on_change=keep_draft,
+)
 
 if text.strip():
     try:
-        scenario = scenario_from_string(text, upload.name if upload else "scenario.yaml")
+        scenario = state.authored_scenario(text, upload.name if upload else "scenario.yaml")
     except InputError as error:
         st.error(
             f"{len(error.problems)} problem(s):\n\n" + "\n".join(f"- {p}" for p in error.problems)
         )
     else:
-        report = check_design(scenario.reference_design, scenario)
+        report = state.check(scenario.reference_design, scenario.id, text)
         failing = [f for f in report.findings if f.status == Status.failed]
         if failing:
             st.warning(
@@ -58,12 +72,7 @@ if text.strip():
                 f"Valid: **{scenario.title}** (`{scenario.id}`), {len(scenario.rules)} "
                 f"rules, reference design passes all of them."
             )
-        length = st.selectbox(
-            "Interview length",
-            [45, 60, 30, None],
-            key="w_author_length",
-            format_func=lambda m: f"{m} minutes" if m else "Untimed",
-        )
+        length = length_select("w_author_length")
         if st.button("Practise on this scenario", key="w_author_practise", type="primary"):
             session = Session(scenario_id=scenario.id, scenario_yaml=text, length_minutes=length)
             state.open_session(session)

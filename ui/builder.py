@@ -30,7 +30,8 @@ def _apply(session: Session, design: Design, message: str) -> None:
     ]
     for key in stale:
         st.session_state.pop(key, None)
-    st.session_state.pop(ERROR_KEY, None)
+    for key in (ERROR_KEY, "w_quick_errors", "w_yaml_errors"):
+        st.session_state.pop(key, None)
     st.toast(message)
 
 

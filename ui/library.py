@@ -1,9 +1,13 @@
 """Scenario library: filter, read the prompt and numbers, start a timed session."""
 
+from typing import get_args
+
 import streamlit as st
 
 from design_framework.session import Session
+from scenarios.model import Mode, Scenario
 from ui import state
+from ui.widgets import length_select
 
 st.title("ML system-design whiteboard")
 st.caption(
@@ -12,28 +16,42 @@ st.caption(
 )
 
 pack = state.pack()
-open_session = state.current_session()
-if open_session is not None and open_session.finished_at is None:
-    scenario = state.scenario_of(open_session)
-    name = scenario.title if scenario else "your free design"
-    left, right = st.columns([4, 1])
-    left.info(f"A session is open: **{name}**.")
-    if right.button("Resume", key="lib_resume", type="primary"):
-        st.switch_page("ui/practice.py", query_params={state.SESSION_PARAM: open_session.id})
+state.current_session()  # restore the session in the URL, if any, so it shows below
+
+
+def resume(session) -> None:
+    state.open_session(session)
+
+
+unfinished = [s for s in state.store().recent_sessions(limit=20) if s.finished_at is None][:5]
+if unfinished:
+    with st.expander(f"Recent sessions ({len(unfinished)} unfinished)", expanded=True):
+        for session in unfinished:
+            scenario = state.scenario_of(session)
+            left, right = st.columns([4, 1])
+            minutes = session.elapsed_seconds() / 60
+            left.markdown(
+                f"**{scenario.title if scenario else 'Free design'}** · "
+                f"{len(session.design.components)} components · {minutes:.0f} min used · "
+                f"on {session.current_step.replace('_', '-')}"
+            )
+            if right.button(
+                "Resume", key=f"lib_resume_{session.id}", on_click=resume, args=(session,)
+            ):
+                st.switch_page("ui/practice.py", query_params={state.SESSION_PARAM: session.id})
 
 tags = sorted({tag for s in pack.values() for tag in s.tags})
 c1, c2, c3, c4 = st.columns([3, 1.3, 1.3, 1.3])
 chosen_tags = c1.multiselect("Tags", tags, key="lib_tags", placeholder="Any topic")
 difficulty = c2.multiselect(
-    "Difficulty", ["easy", "medium", "hard"], key="lib_difficulty", placeholder="Any"
+    "Difficulty",
+    list(get_args(Scenario.model_fields["difficulty"].annotation)),
+    key="lib_difficulty",
+    placeholder="Any",
 )
-modes = c3.multiselect("Mode", ["realtime", "nearline", "batch"], key="lib_mode", placeholder="Any")
-length = c4.selectbox(
-    "Interview length",
-    [45, 60, 30, None],
-    key="lib_length",
-    format_func=lambda m: f"{m} minutes" if m else "Untimed",
-)
+modes = c3.multiselect("Mode", [m.value for m in Mode], key="lib_mode", placeholder="Any")
+with c4:
+    length = length_select("lib_length")
 
 shown = [
     s

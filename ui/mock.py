@@ -9,7 +9,6 @@ and a scoring form whose answers appear in the candidate's report.
 import streamlit as st
 
 from design_framework.coverage import step_coverage
-from design_framework.rubric import check_design
 from design_framework.session import (
     FEEDBACK_AREAS,
     RATING_LABELS,
@@ -88,7 +87,7 @@ def live_view() -> None:
         "Interview time left" if view.total_left_s is not None else "Elapsed",
         mmss(view.total_left_s if view.total_left_s is not None else view.total_elapsed_s),
     )
-    report = check_design(candidate.design, scenario)
+    report = state.rubric(candidate)
     board, guide = st.columns([3, 2], gap="large")
     with board:
         st.markdown(f"#### {scenario.title if scenario else 'Free design'}")

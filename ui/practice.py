@@ -1,7 +1,5 @@
 """The whiteboard: the clock, one step at a time with notes, the graph and the live rubric."""
 
-import time
-
 import streamlit as st
 
 from design_framework.coverage import step_coverage
@@ -58,8 +56,7 @@ def reveal_hint() -> None:
 
 
 def finish() -> None:
-    session.finish(time.time())
-    state.save(session)
+    state.finish(session)
     st.session_state["w_go_to_report"] = True  # the button is gone on the next run
 
 
@@ -186,7 +183,13 @@ with notes_col:
             st.session_state[offset_key] += 3
             st.rerun()
     if scenario and scenario.hints:
-        used = [i for indexes in session.hints_used.values() for i in indexes]
+        # files are checked on opening; stay safe if the scenario's hints changed since
+        used = [
+            i
+            for indexes in session.hints_used.values()
+            for i in indexes
+            if 0 <= i < len(scenario.hints)
+        ]
         for i in used:
             st.info(f"Hint: {scenario.hints[i]}")
         st.button(

@@ -19,13 +19,10 @@ if session.finished_at is None:
         "records the attempt in your history."
     )
     if st.button("Finish the session", key="w_report_finish", type="primary"):
-        session.finish()
-        state.save(session)
+        state.finish(session)
         st.rerun()
 
-report = build_report(session, scenario)
-if session.finished_at is not None:
-    state.store().record_attempt(session, report.score, report.summary())
+report = build_report(session, scenario, rubric=state.rubric(session))
 
 st.title(scenario.title if scenario else "Free design")
 m1, m2, m3, m4 = st.columns(4)

@@ -37,9 +37,10 @@ def pack() -> dict:
     return shipped_scenarios()
 
 
-@st.cache_data(max_entries=32)
-def _authored_scenario(text: str):
-    return scenario_from_string(text, "authored scenario")
+@st.cache_data(max_entries=32, show_spinner=False)
+def authored_scenario(text: str, source: str = "authored scenario"):
+    """A scenario from YAML text, parsed once per text (the author page reruns often)."""
+    return scenario_from_string(text, source)
 
 
 def scenario_of(session: Session | None):
@@ -48,7 +49,7 @@ def scenario_of(session: Session | None):
         return None
     if session.scenario_yaml:
         try:
-            return _authored_scenario(session.scenario_yaml)
+            return authored_scenario(session.scenario_yaml)
         except InputError:
             return None
     return pack().get(session.scenario_id) if session.scenario_id else None
@@ -94,10 +95,25 @@ def set_design(session: Session, design: Design) -> None:
 def _check(design_json: str, scenario_key: str, scenario_yaml: str | None) -> Report:
     design = Design.model_validate_json(design_json)
     if scenario_yaml:
-        scenario = _authored_scenario(scenario_yaml)
+        scenario = authored_scenario(scenario_yaml)
     else:
         scenario = pack().get(scenario_key) if scenario_key else None
     return check_design(design, scenario)
+
+
+def check(design: Design, scenario_id: str | None, scenario_yaml: str | None = None) -> Report:
+    """The rubric for any design, cached like ``rubric``."""
+    return _check(design.model_dump_json(by_alias=True), scenario_id or "", scenario_yaml)
+
+
+def finish(session: Session) -> None:
+    """Stop the clock, save, and record the attempt for the History page (once)."""
+    from design_framework.report import build_report
+
+    session.finish()
+    save(session)
+    report = build_report(session, scenario_of(session), rubric=rubric(session))
+    store().record_attempt(session, report.score, report.summary())
 
 
 def rubric(session: Session) -> Report:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components.analysis import DEFAULT_CATALOG_SIZE
+from components.loading import MAX_FILE_BYTES
 from components.render import to_dot
 from design_framework.rubric import Report, Status
-from design_framework.session import clock_view, mmss
+from design_framework.rubric.base import STATUS_ORDER
+from design_framework.session import DEFAULT_LENGTH, LENGTHS, clock_view, mmss
 from design_framework.steps import load_framework
 
 ICONS = {
@@ -19,6 +21,30 @@ ICONS = {
 """Material icons ship with Streamlit; emoji need a font many Linux machines lack."""
 COVERED = ":green[:material/check_box:]"
 NOT_COVERED = ":gray[:material/check_box_outline_blank:]"
+
+
+def length_select(key: str) -> int | None:
+    """Interview length: the 45-minute default first, the other offered lengths, untimed."""
+    options = [DEFAULT_LENGTH, *(m for m in LENGTHS if m != DEFAULT_LENGTH), None]
+    return st.selectbox(
+        "Interview length",
+        options,
+        key=key,
+        format_func=lambda m: f"{m} minutes" if m else "Untimed",
+    )
+
+
+def uploaded_text(upload) -> str | None:
+    """An uploaded file as text, or None after saying why it cannot be (size, encoding)."""
+    data = upload.getvalue()
+    if len(data) > MAX_FILE_BYTES:
+        st.error(f"{upload.name}: file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}.")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        st.error(f"{upload.name}: not UTF-8 text ({error.reason} at byte {error.start}).")
+        return None
 
 
 def dark_theme() -> bool:
@@ -45,7 +71,7 @@ def findings(report: Report, key: str = "findings") -> None:
         f"**Rubric score {report.score}/100** · {counts['fail']} failing · "
         f"{counts['warn']} warnings · {counts['pass']} passing"
     )
-    order = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
+    order = STATUS_ORDER
     titles = {s.id: s.title for s in load_framework().steps}
     for step in titles:
         items = [f for f in report.findings if f.step == step and f.status != Status.skipped]

@@ -23,6 +23,10 @@ class Status(StrEnum):
     skipped = "skip"
 
 
+STATUS_ORDER = {Status.failed: 0, Status.warning: 1, Status.passed: 2, Status.skipped: 3}
+"""Worst first: how findings are listed."""
+
+
 class Finding(BaseModel):
     """One verdict of one rule, with the nodes and numbers behind it."""
 

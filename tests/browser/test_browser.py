@@ -60,6 +60,10 @@ def test_the_clock_ticks_without_a_page_rerun_and_pauses(page, server):
     time.sleep(2.5)
     second = metric.get_by_test_id("stMetricValue").inner_text()
     assert first != second  # the fragment ticked on its own
+    # the ticks redraw only the clock: what was typed is still there
+    expect(widget(page, "w_notes_requirements").locator("textarea")).to_have_value(
+        "typing while the clock runs"
+    )
     widget(page, "w_clock_pause").locator("button").click()
     expect(page.get_by_text("paused")).to_be_visible()
     paused = metric.get_by_test_id("stMetricValue").inner_text()
