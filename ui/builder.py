@@ -291,36 +291,35 @@ def builder(session: Session) -> None:
             )
 
     with quick_tab:
-        st.text_area(
+        _text_editor(
+            session,
+            "quick",
             "One line per component or chain of edges",
+            "Apply quick text",
+            seed=lambda: to_quick(session.design),
             height=260,
-            key=state.widget_value("w_quick_text", lambda: to_quick(session.design)),
             help='`retrieval: candidate_generation out_k=1000 "Two-tower"` declares a '
             "component; `client -> gateway(api_gateway) -> retrieval -> ranker` chains "
             "edges (an id equal to a type id needs no declaration); `a -> b : label`.",
         )
-        for problem in st.session_state.get("w_quick_errors", []):
-            st.error(problem)
-        st.button(
-            "Apply quick text",
-            key="w_quick_apply",
-            type="primary",
-            on_click=_apply_text,
-            args=(session, "quick"),
+    with yaml_tab:
+        _text_editor(
+            session,
+            "yaml",
+            "Design YAML (version: 1)",
+            "Apply YAML",
+            seed=session.design.to_yaml,
+            height=320,
         )
 
-    with yaml_tab:
-        st.text_area(
-            "Design YAML (version: 1)",
-            height=320,
-            key=state.widget_value("w_yaml_text", session.design.to_yaml),
-        )
-        for problem in st.session_state.get("w_yaml_errors", []):
-            st.error(problem)
-        st.button(
-            "Apply YAML",
-            key="w_yaml_apply",
-            type="primary",
-            on_click=_apply_text,
-            args=(session, "yaml"),
-        )
+
+def _text_editor(
+    session: Session, kind: str, label: str, button: str, seed, height: int, help: str | None = None
+) -> None:
+    """A text view of the design: edit, apply, and see each problem with its line."""
+    st.text_area(label, height=height, key=state.widget_value(f"w_{kind}_text", seed), help=help)
+    for problem in st.session_state.get(f"w_{kind}_errors", []):
+        st.error(problem)
+    st.button(
+        button, key=f"w_{kind}_apply", type="primary", on_click=_apply_text, args=(session, kind)
+    )
