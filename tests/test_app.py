@@ -9,6 +9,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from components.catalog import load_catalog
 from components.design import Design
 from design_framework.session import Session
 from storage import open_store
@@ -493,3 +494,12 @@ def test_a_non_utf8_upload_is_refused_with_a_reason():
     at.file_uploader(key="w_author_upload").upload("latin.yaml", "id: café".encode("latin-1")).run()
     assert any("latin.yaml: not UTF-8 text" in e.value for e in at.error)
     assert at.text_area(key="w_author_text").value == ""
+
+
+def test_the_palette_lists_types_grouped_by_category():
+    at = started()
+    options = at.selectbox(key="w_add_type").options
+    categories = [o.split(" · ")[0] for o in options]
+    runs = [c for i, c in enumerate(categories) if i == 0 or c != categories[i - 1]]
+    assert len(runs) == len(set(categories))  # each category appears as one block
+    assert len(options) == len(load_catalog().ids)

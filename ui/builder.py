@@ -138,6 +138,12 @@ def _apply_text(session: Session, kind: str) -> None:
 # ---- the widget ------------------------------------------------------------------------------
 
 
+def palette_order(catalog) -> list[str]:
+    """Type ids grouped by category, in the catalog's category order."""
+    rank = {c.id: i for i, c in enumerate(catalog.categories)}
+    return sorted(catalog.ids, key=lambda t: (rank[catalog.get(t).category], catalog.ids.index(t)))
+
+
 def builder(session: Session) -> None:
     catalog = load_catalog()
     if st.session_state.get(ERROR_KEY):
@@ -157,7 +163,7 @@ def builder(session: Session) -> None:
         categories = {c.id: c.label for c in catalog.categories}
         type_id = st.selectbox(
             "Component type",
-            catalog.ids,
+            palette_order(catalog),
             key="w_add_type",
             format_func=lambda t: f"{categories[catalog.get(t).category]} · {catalog.get(t).label}",
         )

@@ -69,6 +69,11 @@ if st.session_state.pop("w_go_to_report", False):
 head, controls = st.columns([3, 2])
 with head:
     st.subheader(scenario.title if scenario else "Free design")
+    if session.room:
+        st.caption(
+            f":material/record_voice_over: Mock interview, room **{session.room}**: "
+            "your interviewer sees your notes and diagram as you work."
+        )
     if scenario:
         with st.expander("Prompt and requirements", expanded=not session.started):
             st.markdown(scenario.prompt)

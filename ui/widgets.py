@@ -138,9 +138,16 @@ def clock(session_key: str = "session") -> None:
             )
         else:
             cols[1].metric("Elapsed (untimed)", mmss(view.total_elapsed_s))
-        cols[2].metric(
-            "Clock", "running" if view.running else ("paused" if session.started else "not started")
+        status = (
+            "finished"
+            if session.finished_at is not None
+            else "running"
+            if view.running
+            else "paused"
+            if session.started
+            else "not started"
         )
+        cols[2].metric("Clock", status)
         if view.step_left_s < 0:
             st.warning(f"{step_title} is {mmss(-view.step_left_s)} over its budget.")
         if view.overrun_s > 0 and view.later_budgets_s:
