@@ -132,7 +132,7 @@ def clock(session_key: str = "session") -> None:
         )
         if view.total_left_s is not None:
             cols[1].metric(
-                "Interview time left",
+                "Interview left",
                 mmss(view.total_left_s),
                 help=f"{session.length_minutes}-minute interview",
             )
