@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from design_framework.coverage import StepCoverage
-from design_framework.questions import load_question_bank
+from design_framework.questions import questions_for_step
 
 
 def follow_ups(
@@ -17,10 +17,10 @@ def follow_ups(
     """
     uncovered = {p.id for p in coverage.checklist if not p.covered}
     signals_missing = any(not p.covered for p in coverage.signals)
-    bank = load_question_bank().questions
-    probing = [q.text for q in bank if q.step == step_id and uncovered & set(q.points or [])]
+    asked = questions_for_step(step_id)
+    probing = [q.text for q in asked if uncovered & set(q.points)]
     own = list(scenario.steps[step_id].follow_ups) if scenario and step_id in scenario.steps else []
-    rest = [q.text for q in bank if q.step == step_id and q.text not in probing]
+    rest = [q.text for q in asked if q.text not in probing]
     ordered = (own + probing + rest) if signals_missing else (probing + own + rest)
     unique = list(dict.fromkeys(ordered))
     if not unique:

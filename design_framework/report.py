@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from components.render import to_mermaid
-from design_framework.coverage import StepCoverage, step_coverage
+from design_framework.coverage import StepCoverage, notes_coverage
 from design_framework.rubric import Report as RubricReport
 from design_framework.rubric import Status, check_design
 from design_framework.session import Session, mmss, step_budgets
@@ -86,13 +86,14 @@ def build_report(
     framework = load_framework()
     budgets = step_budgets(session.length_minutes)
     rubric = rubric or check_design(session.design, scenario)
+    coverage = notes_coverage(session.notes, scenario)
     steps = [
         StepReport(
             step.id,
             step.title,
             session.step_seconds(step.id, now),
             budgets[step.id] * 60,
-            step_coverage(session.notes.get(step.id, ""), step.id, scenario),
+            coverage[step.id],
         )
         for step in framework.steps
     ]
@@ -128,16 +129,15 @@ def _notes_losses(steps: list[StepReport]) -> list[PointsLost]:
     for step in steps:
         if step.step_id not in CORE_STEPS:
             continue
-        points = step.coverage.checklist + step.coverage.signals
-        missed = [p.text for p in points if not p.covered]
-        if points and missed:
-            lost = share * len(missed) / len(points)
+        missed = [p.text for p in step.coverage.missing]
+        if missed:
+            lost = share * len(missed) / step.coverage.total
             listed = "; ".join(missed[:4]) + ("; ..." if len(missed) > 4 else "")
             losses.append(
                 PointsLost(
                     "notes",
                     lost,
-                    f"{step.title}: notes miss {len(missed)} of {len(points)} points ({listed}).",
+                    f"{step.title}: notes miss {len(missed)} of {step.coverage.total} points ({listed}).",
                 )
             )
     return losses
@@ -196,7 +196,7 @@ def study_topics(steps: list[StepReport], rubric: RubricReport, limit: int = 5) 
     weights: dict[str, int] = {}
     chosen: dict[str, list] = {}
     for question in bank.questions:
-        probes = {(question.step, point) for point in (question.points or [])}
+        probes = {(question.step, point) for point in question.points}
         weight = 2 * len(probes & uncovered) + (1 if question.step in failed_steps else 0)
         if not weight:
             continue
@@ -230,11 +230,9 @@ def to_markdown(report: SessionReport) -> str:
         "| --- | --- | --- | --- |",
     ]
     for step in report.steps:
-        points = step.coverage.checklist + step.coverage.signals
-        covered = sum(p.covered for p in points)
         out.append(
             f"| {step.title} | {mmss(step.spent_s)} | {mmss(step.budget_s)} | "
-            f"{covered}/{len(points)} |"
+            f"{step.coverage.covered}/{step.coverage.total} |"
         )
     out += ["", "## Points lost", ""]
     if report.lost:
@@ -250,11 +248,10 @@ def to_markdown(report: SessionReport) -> str:
             out.append(f"  - Hint: {_md(f.hint)}")
     out += ["", "## Notes coverage", ""]
     for step in report.steps:
-        points = step.coverage.checklist + step.coverage.signals
-        if not points:
+        if not step.coverage.total:
             continue
         out.append(f"### {step.title}")
-        for p in points:
+        for p in step.coverage.points:
             mark = "x" if p.covered else " "
             shown = f' ("{", ".join(p.matched)}")' if p.matched else ""
             out.append(f"- [{mark}] {_md(p.text)}{_md(shown)}")

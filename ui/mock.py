@@ -8,7 +8,7 @@ and a scoring form whose answers appear in the candidate's report.
 
 import streamlit as st
 
-from design_framework.coverage import step_coverage
+from design_framework.coverage import notes_coverage
 from design_framework.session import (
     FEEDBACK_AREAS,
     RATING_LABELS,
@@ -100,15 +100,14 @@ def live_view() -> None:
         findings(report, key="mock_findings")
     with guide:
         st.markdown("#### Interviewer's guide (hidden from the candidate)")
+        coverage = notes_coverage(candidate.notes, scenario)
         for step in framework.steps:
             notes = candidate.notes.get(step.id, "")
-            cov = step_coverage(notes, step.id, scenario)
-            items = cov.checklist + cov.signals
-            done = sum(p.covered for p in items)
+            cov = coverage[step.id]
             here = " ← now" if step.id == candidate.current_step else ""
             with st.expander(
                 f"{step.title} · {mmss(candidate.step_seconds(step.id))} · "
-                f"{done}/{len(items)}{here}",
+                f"{cov.covered}/{cov.total}{here}",
                 expanded=bool(here),
             ):
                 st.markdown("**Notes**")

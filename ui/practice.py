@@ -153,11 +153,9 @@ with notes_col:
         "Saved when you click outside the box.",
     )
     coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
-    points = coverage.checklist + coverage.signals
-    covered = sum(p.covered for p in points)
     st.progress(
-        covered / len(points) if points else 0.0,
-        text=f"Notes cover {covered} of {len(points)} points",
+        coverage.ratio,
+        text=f"Notes cover {coverage.covered} of {coverage.total} points",
     )
     with st.expander("Checklist", expanded=True):
         for p in coverage.checklist:

@@ -28,8 +28,10 @@ st.title(scenario.title if scenario else "Free design")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Overall score", f"{report.score}/100")
 m2.metric("Design rubric", f"{report.rubric.score}/100")
-points = [p for s in report.steps for p in s.coverage.checklist + s.coverage.signals]
-m3.metric("Notes coverage", f"{sum(p.covered for p in points)}/{len(points)}")
+m3.metric(
+    "Notes coverage",
+    f"{sum(s.coverage.covered for s in report.steps)}/{sum(s.coverage.total for s in report.steps)}",
+)
 m4.metric(
     "Time used",
     mmss(sum(s.spent_s for s in report.steps)),
@@ -51,8 +53,7 @@ st.dataframe(
             "spent": mmss(s.spent_s),
             "budget": mmss(s.budget_s),
             "over by": mmss(s.overrun_s) if s.overrun_s > 0 else "",
-            "notes coverage": f"{sum(p.covered for p in s.coverage.checklist + s.coverage.signals)}"
-            f"/{len(s.coverage.checklist + s.coverage.signals)}",
+            "notes coverage": f"{s.coverage.covered}/{s.coverage.total}",
         }
         for s in report.steps
     ],
@@ -76,11 +77,10 @@ findings(report.rubric, key="report_findings")
 
 st.subheader("Notes coverage")
 for s in report.steps:
-    items = s.coverage.checklist + s.coverage.signals
-    if not items:
+    if not s.coverage.total:
         continue
-    with st.expander(f"{s.title}: {sum(p.covered for p in items)}/{len(items)}"):
-        for p in items:
+    with st.expander(f"{s.title}: {s.coverage.covered}/{s.coverage.total}"):
+        for p in s.coverage.points:
             st.markdown(
                 f"{COVERED if p.covered else NOT_COVERED} {p.text}"
                 + (f" — matched: {', '.join(p.matched)}" if p.matched else "")

@@ -71,15 +71,14 @@ def findings(report: Report, key: str = "findings") -> None:
         f"**Rubric score {report.score}/100** · {counts['fail']} failing · "
         f"{counts['warn']} warnings · {counts['pass']} passing"
     )
-    order = STATUS_ORDER
     titles = {s.id: s.title for s in load_framework().steps}
     for step in titles:
         items = [f for f in report.findings if f.step == step and f.status != Status.skipped]
         if not items:
             continue
-        worst = min(items, key=lambda f: order[f.status]).status
+        worst = min(items, key=lambda f: STATUS_ORDER[f.status]).status
         with st.expander(f"{ICONS[worst]} {titles[step]}", expanded=worst in ("fail", "warn")):
-            for f in sorted(items, key=lambda f: order[f.status]):
+            for f in sorted(items, key=lambda f: STATUS_ORDER[f.status]):
                 finding(f)
     skipped = [f for f in report.findings if f.status == Status.skipped]
     if skipped:
