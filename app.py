@@ -5,6 +5,9 @@ import streamlit as st
 st.set_page_config(
     page_title="ML system-design whiteboard", page_icon=":material/headphones:", layout="wide"
 )
+from ui.state import sign_in_gate  # noqa: E402  (after set_page_config, as Streamlit asks)
+
+sign_in_gate()
 st.navigation(
     {
         "Practise": [

@@ -316,3 +316,57 @@ def mmss(seconds: float) -> str:
     sign = "-" if seconds < 0 else ""
     seconds = int(abs(seconds))
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+# ---- two tabs on one session ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A session merged from two copies, and what both changed differently."""
+
+    session: Session
+    conflicts: list[str]
+    """Human names of the parts both sides changed differently ("notes on Data")."""
+
+
+_CLOCK = ("current_step", "running_since", "started", "finished_at")
+
+
+def merge_sessions(base: Session, mine: Session, theirs: Session) -> Merge:
+    """Three-way merge of two edits of one session read at ``base``.
+
+    A part changed on one side only takes that side's value, so a tab that only edited the
+    design keeps the notes another tab saved meanwhile. A part both changed differently
+    (the same step's notes, the design) takes ``mine`` and is listed in ``conflicts``: the
+    caller keeps ``theirs`` too (as a copy), so neither side is lost. The clock never
+    conflicts: time spent is the larger of the two per step, and the clock state follows
+    the side that changed it (``mine`` if both did).
+    """
+    merged = theirs.model_copy(deep=True)
+    conflicts: list[str] = []
+    titles = {s.id: s.title for s in load_framework().steps}
+
+    for step in sorted(set(base.notes) | set(mine.notes) | set(theirs.notes)):
+        b, m, t = (s.notes.get(step, "") for s in (base, mine, theirs))
+        if m != b:
+            if t not in (b, m):
+                conflicts.append(f"notes on {titles.get(step, step)}")
+            merged.notes[step] = m
+    if mine.design != base.design:
+        if theirs.design not in (base.design, mine.design):
+            conflicts.append("the design")
+        merged.design = mine.design.model_copy(deep=True)
+    for step in set(mine.spent_s) | set(theirs.spent_s):
+        merged.spent_s[step] = max(mine.spent_s.get(step, 0.0), theirs.spent_s.get(step, 0.0))
+    if any(getattr(mine, f) != getattr(base, f) for f in _CLOCK):
+        for name in _CLOCK:
+            setattr(merged, name, getattr(mine, name))
+    for step in set(mine.hints_used) | set(theirs.hints_used):
+        seen = list(theirs.hints_used.get(step, []))
+        seen += [i for i in mine.hints_used.get(step, []) if i not in seen]
+        merged.hints_used[step] = seen
+    for name in ("length_minutes", "mode", "room", "feedback"):
+        if getattr(mine, name) != getattr(base, name):
+            setattr(merged, name, getattr(mine, name))
+    return Merge(merged, conflicts)

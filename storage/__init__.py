@@ -1,16 +1,31 @@
 """Persistence behind one small interface: sessions, mock-interview rooms, finished attempts.
 
 The default is one SQLite file under a data folder (``WHITEBOARD_DATA_DIR``, default
-``./data``). The SQL sticks to what PostgreSQL also runs (TEXT, DOUBLE PRECISION, upserts
-with ``ON CONFLICT``), so a shared deployment can swap the connection factory later; only
-the ``?`` placeholders would change to ``%s``.
+``./data``). The SQL sticks to what PostgreSQL also runs (TEXT, INTEGER, DOUBLE PRECISION,
+upserts with ``ON CONFLICT``, ``ALTER TABLE ... ADD COLUMN``), so another back end can
+subclass ``Store`` and override ``_connect`` (and the ``?`` placeholders).
 
 Documents (sessions) are stored as JSON text: the schema of a session lives in its pydantic
 model, not in columns, and the columns hold only what is queried.
+
+What the interface promises, whatever the back end:
+
+- **No silent overwrite.** Every session row has a ``revision``; ``save_session(...,
+  expected=N)`` writes only if the stored revision is still N and raises ``ConflictError``
+  (carrying the stored session and its revision) otherwise, so two tabs on one session
+  never overwrite each other.
+- **Clear failures.** Any database failure (disk full, read-only file, corrupt or truncated
+  file, missing folder) raises ``StorageError`` whose message names the data path and what
+  to do. A failed write changes nothing stored: each write is one transaction.
+- **Bad rows do not take the rest down.** A stored row that no longer validates is skipped
+  by the listings (``Listing.skipped`` says which and why) and reported by ``load_session``.
+- **Owners.** Sessions, rooms and attempts carry the owner that made them (a signed-in
+  user or a browser's key); listings take an owner and show only that owner's rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -19,6 +34,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from design_framework.session import Feedback, Session
 
@@ -40,8 +57,27 @@ SCHEMA = [
         score INTEGER NOT NULL,
         summary TEXT NOT NULL)""",
 ]
+COLUMNS = [  # added after the first release; added to older files on open
+    ("sessions", "owner", "TEXT"),
+    ("sessions", "revision", "INTEGER NOT NULL DEFAULT 1"),
+    ("rooms", "owner", "TEXT"),
+    ("attempts", "owner", "TEXT"),
+]
 
 ROOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread aloud
+
+
+class StorageError(RuntimeError):
+    """The database cannot be read or written; the message names the data path."""
+
+
+class ConflictError(StorageError):
+    """The session changed in the store since this copy was read (another tab saved)."""
+
+    def __init__(self, message: str, stored: Session | None, revision: int):
+        super().__init__(message)
+        self.stored = stored
+        self.revision = revision
 
 
 @dataclass(frozen=True)
@@ -55,96 +91,306 @@ class Attempt:
     summary: dict
 
 
+class Listing(list):
+    """Rows that loaded, in order, plus ``skipped``: one line per row that did not."""
+
+    def __init__(self, items=(), skipped=()):
+        super().__init__(items)
+        self.skipped: list[str] = list(skipped)
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, in words a user can act on."""
+    text = str(error)
+    lowered = text.lower()
+    if "disk is full" in lowered or "no space" in lowered or "disk quota" in lowered:
+        return "the disk is full; free some space and your next change is saved"
+    if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
+        return "the file or its folder is read-only; make it writable to save again"
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return (
+            f"the file is corrupt or truncated ({text}); move it aside to start a new one, "
+            "or restore it from a backup"
+        )
+    if "unable to open" in lowered:
+        return f"the file cannot be opened ({text}); check the folder exists and is writable"
+    return text
+
+
 class Store:
     """Sessions, rooms and attempts in one SQLite file."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        # One connection shared by Streamlit's script threads; the lock serialises writes.
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        with self._lock, self._db:
-            for statement in SCHEMA:
-                self._db.execute(statement)
+        self._db = None
+        # Opened lazily, and again after a failure: a fixed file (space freed, permissions
+        # restored) works on the next call without restarting the server.
+        with contextlib.suppress(StorageError):
+            self._connection()
+
+    # ---- plumbing -------------------------------------------------------------------------
+
+    def _connect(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection shared by Streamlit's script threads; the lock serialises use.
+        try:
+            db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if not self.path.exists() or os.access(self.path.parent, os.W_OK):
+                raise
+            # A read-only folder (a read-only mount, a backup) still serves reads; saves
+            # then fail with a message that says so.
+            uri = f"file:{self.path}?mode=ro"
+            try:
+                db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
+                db.execute("SELECT 1 FROM sqlite_master").fetchall()
+            except sqlite3.OperationalError:
+                db = sqlite3.connect(
+                    uri + "&immutable=1", uri=True, check_same_thread=False, timeout=10
+                )
+            del error
+        return db
+
+    def _connection(self):
+        if self._db is not None:
+            return self._db
+        try:
+            db = self._connect()
+            self._migrate(db)
+        except (sqlite3.Error, OSError) as error:
+            raise StorageError(self._message("open", error)) from None
+        self._db = db
+        return db
+
+    def _migrate(self, db) -> None:
+        try:
+            with db:
+                for statement in SCHEMA:
+                    db.execute(statement)
+                for table, column, kind in COLUMNS:
+                    try:
+                        db.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
+                    except sqlite3.OperationalError:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        except sqlite3.OperationalError as error:
+            # A read-only file that already has the schema still serves reads.
+            if "readonly" in str(error).lower() and self._has_schema(db):
+                return
+            raise
+
+    @staticmethod
+    def _has_schema(db) -> bool:
+        try:
+            for table, column, _ in COLUMNS:
+                db.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
+        except sqlite3.Error:
+            return False
+        return True
+
+    def _message(self, action: str, error: BaseException) -> str:
+        return f"Could not {action} the database at {self.path}: {_reason(error)}."
+
+    def _read(self, sql: str, args: tuple = (), one: bool = False):
+        with self._lock:
+            db = self._connection()
+            try:
+                cursor = db.execute(sql, args)
+                return cursor.fetchone() if one else cursor.fetchall()
+            except sqlite3.Error as error:
+                raise StorageError(self._message("read", error)) from None
+
+    def _write(self, action):
+        """Run ``action(db)`` in one transaction; on failure nothing stored changes."""
+        with self._lock:
+            db = self._connection()
+            try:
+                with db:
+                    return action(db)
+            except sqlite3.Error as error:
+                raise StorageError(self._message("save to", error)) from None
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     # ---- sessions -------------------------------------------------------------------------
 
-    def save_session(self, session: Session) -> None:
-        session.updated_at = time.time()
+    def save_session(
+        self, session: Session, owner: str | None = None, expected: int | None = None
+    ) -> int:
+        """Store ``session`` and return its new revision.
+
+        With ``expected`` (the revision this copy was read at), the write happens only if
+        nobody saved in between; otherwise ``ConflictError`` carries what is stored. Without
+        it, the session is written whatever is stored (imports, new sessions, tools).
+        A stored owner is kept: ``owner`` only fills it where it is empty.
+        """
+        updated_at = time.time()
         body = json.dumps(session.to_dict())
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT INTO sessions (id, scenario_id, updated_at, body) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET scenario_id = excluded.scenario_id, "
-                "updated_at = excluded.updated_at, body = excluded.body",
-                (session.id, session.scenario_id, session.updated_at, body),
+
+        def write(db):
+            if expected is None:
+                db.execute(
+                    "INSERT INTO sessions (id, owner, scenario_id, updated_at, revision, body) "
+                    "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "owner = COALESCE(sessions.owner, excluded.owner), "
+                    "scenario_id = excluded.scenario_id, updated_at = excluded.updated_at, "
+                    "revision = sessions.revision + 1, body = excluded.body",
+                    (session.id, owner, session.scenario_id, updated_at, body),
+                )
+            else:
+                cursor = db.execute(
+                    "UPDATE sessions SET scenario_id = ?, updated_at = ?, body = ?, "
+                    "revision = revision + 1, owner = COALESCE(owner, ?) "
+                    "WHERE id = ? AND revision = ?",
+                    (session.scenario_id, updated_at, body, owner, session.id, expected),
+                )
+                if cursor.rowcount == 0:
+                    return None
+            row = db.execute("SELECT revision FROM sessions WHERE id = ?", (session.id,))
+            return row.fetchone()[0]
+
+        revision = self._write(write)
+        if revision is None:
+            stored = self.load_versioned(session.id)
+            if stored is None:  # deleted meanwhile: nothing to lose, write it back
+                return self.save_session(session, owner)
+            raise ConflictError(
+                f"Session {session.id} was changed elsewhere (revision {stored[1]}, "
+                f"this copy has {expected}).",
+                stored[0],
+                stored[1],
             )
+        session.updated_at = updated_at
+        return revision
+
+    def load_versioned(self, session_id: str) -> tuple[Session, int] | None:
+        """The stored session and its revision, or None if there is none."""
+        row = self._read(
+            "SELECT body, revision FROM sessions WHERE id = ?", (session_id,), one=True
+        )
+        if row is None:
+            return None
+        return self._session(session_id, row[0]), row[1]
 
     def load_session(self, session_id: str) -> Session | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT body FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
-        return Session.model_validate(json.loads(row[0])) if row else None
+        stored = self.load_versioned(session_id)
+        return stored[0] if stored else None
 
-    def recent_sessions(self, limit: int = 10) -> list[Session]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT body FROM sessions ORDER BY updated_at DESC LIMIT ?", (limit,)
-            ).fetchall()
-        return [Session.model_validate(json.loads(body)) for (body,) in rows]
+    def session_revision(self, session_id: str) -> int | None:
+        """The stored revision alone (a cheap check whether another tab saved)."""
+        row = self._read("SELECT revision FROM sessions WHERE id = ?", (session_id,), one=True)
+        return row[0] if row else None
+
+    def session_owner(self, session_id: str) -> str | None:
+        row = self._read("SELECT owner FROM sessions WHERE id = ?", (session_id,), one=True)
+        return row[0] if row else None
+
+    def claim_session(self, session_id: str, owner: str) -> None:
+        """Give an ownerless session (stored before owners existed) to ``owner``."""
+        self._write(
+            lambda db: db.execute(
+                "UPDATE sessions SET owner = ? WHERE id = ? AND owner IS NULL",
+                (owner, session_id),
+            )
+        )
+
+    def recent_sessions(self, limit: int = 10, owner: str | None = None) -> Listing:
+        """The owner's sessions, newest first (every session when ``owner`` is None)."""
+        if owner is None:
+            rows = self._read(
+                "SELECT id, body FROM sessions ORDER BY updated_at DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = self._read(
+                "SELECT id, body FROM sessions WHERE owner = ? ORDER BY updated_at DESC LIMIT ?",
+                (owner, limit),
+            )
+        listing = Listing()
+        for session_id, body in rows:
+            try:
+                listing.append(self._session(session_id, body))
+            except StorageError as error:
+                listing.skipped.append(str(error))
+        return listing
+
+    def _session(self, session_id: str, body: str) -> Session:
+        try:
+            return Session.model_validate(json.loads(body))
+        except (ValueError, ValidationError) as error:
+            first = str(error).splitlines()
+            detail = first[1] if len(first) > 1 else first[0]
+            if isinstance(error, ValidationError):
+                item = error.errors(include_url=False)[0]
+                where = ".".join(str(p) for p in item["loc"])
+                detail = f"{where}: {item['msg']}" if where else item["msg"]
+            raise StorageError(
+                f"Stored session {session_id} in {self.path} cannot be read "
+                f"({error.__class__.__name__}: {detail[:200]}); it is left as it is."
+            ) from None
 
     # ---- rooms ----------------------------------------------------------------------------
 
-    def create_room(self, session_id: str) -> str:
+    def create_room(self, session_id: str, owner: str | None = None) -> str:
         """A short code the interviewer types in the other browser."""
-        with self._lock, self._db:
-            while True:
+
+        def write(db):
+            for _ in range(100):  # 32**6 codes: a clash is rare, a hundred in a row is not
                 code = "".join(secrets.choice(ROOM_ALPHABET) for _ in range(6))
-                taken = self._db.execute("SELECT 1 FROM rooms WHERE code = ?", (code,)).fetchone()
+                taken = db.execute("SELECT 1 FROM rooms WHERE code = ?", (code,)).fetchone()
                 if not taken:
                     break
-            self._db.execute(
-                "INSERT INTO rooms (code, session_id, created_at, feedback) VALUES (?, ?, ?, ?)",
-                (code, session_id, time.time(), Feedback().model_dump_json()),
+            db.execute(
+                "INSERT INTO rooms (code, session_id, created_at, feedback, owner) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (code, session_id, time.time(), Feedback().model_dump_json(), owner),
             )
-        return code
+            return code
+
+        return self._write(write)
 
     def room_session_id(self, code: str) -> str | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT session_id FROM rooms WHERE code = ?", (code.strip().upper(),)
-            ).fetchone()
+        row = self._read(
+            "SELECT session_id FROM rooms WHERE code = ?", (code.strip().upper(),), one=True
+        )
         return row[0] if row else None
 
     def save_feedback(self, code: str, feedback: Feedback) -> None:
         # Kept apart from the session row so the interviewer's saves never overwrite the
         # candidate's notes (two browsers write at the same time).
-        with self._lock, self._db:
-            self._db.execute(
+        self._write(
+            lambda db: db.execute(
                 "UPDATE rooms SET feedback = ? WHERE code = ?",
                 (feedback.model_dump_json(), code.strip().upper()),
             )
+        )
 
     def load_feedback(self, code: str) -> Feedback:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT feedback FROM rooms WHERE code = ?", (code.strip().upper(),)
-            ).fetchone()
-        return Feedback.model_validate_json(row[0]) if row else Feedback()
+        row = self._read(
+            "SELECT feedback FROM rooms WHERE code = ?", (code.strip().upper(),), one=True
+        )
+        if row is None:
+            return Feedback()
+        try:
+            return Feedback.model_validate_json(row[0])
+        except ValidationError:
+            raise StorageError(
+                f"Stored feedback of room {code} in {self.path} cannot be read; it is left "
+                "as it is."
+            ) from None
 
     # ---- attempts -------------------------------------------------------------------------
 
-    def record_attempt(self, session: Session, score: int, summary: dict) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT INTO attempts (session_id, scenario_id, finished_at, score, summary) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
+    def record_attempt(
+        self, session: Session, score: int, summary: dict, owner: str | None = None
+    ) -> None:
+        self._write(
+            lambda db: db.execute(
+                "INSERT INTO attempts (session_id, scenario_id, finished_at, score, summary, "
+                "owner) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
                 "finished_at = excluded.finished_at, score = excluded.score, "
                 "summary = excluded.summary",
                 (
@@ -153,16 +399,32 @@ class Store:
                     session.finished_at or time.time(),
                     score,
                     json.dumps(summary),
+                    owner,
                 ),
             )
+        )
 
-    def attempts(self) -> list[Attempt]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT session_id, scenario_id, finished_at, score, summary FROM attempts "
-                "ORDER BY finished_at"
-            ).fetchall()
-        return [Attempt(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+    def attempts(self, owner: str | None = None) -> Listing:
+        """The owner's finished attempts, oldest first (everyone's when ``owner`` is None)."""
+        columns = "session_id, scenario_id, finished_at, score, summary"
+        if owner is None:
+            rows = self._read(f"SELECT {columns} FROM attempts ORDER BY finished_at")
+        else:
+            rows = self._read(
+                f"SELECT {columns} FROM attempts WHERE owner = ? ORDER BY finished_at", (owner,)
+            )
+        listing = Listing()
+        for r in rows:
+            try:
+                summary = json.loads(r[4])
+                if not isinstance(summary, dict):
+                    raise ValueError("summary is not an object")
+                listing.append(Attempt(r[0], r[1], float(r[2]), int(r[3]), summary))
+            except (ValueError, TypeError) as error:
+                listing.skipped.append(
+                    f"Stored attempt {r[0]} in {self.path} cannot be read ({error}); skipped."
+                )
+        return listing
 
 
 def default_data_dir() -> Path:

@@ -5,6 +5,7 @@ import streamlit as st
 from components.design import Design
 from components.loading import InputError
 from design_framework.session import Session, resolve_scenario
+from storage import StorageError
 from ui import state
 from ui.builder import EDITOR_KEYS
 from ui.widgets import diagram, findings, uploaded_text
@@ -41,13 +42,17 @@ with session_col:
                 f"components, notes on {sum(bool(v) for v in incoming.notes.values())} "
                 "steps."
             )
-            if state.store().load_session(incoming.id) is not None:
+            try:
+                taken = state.store().session_revision(incoming.id) is not None
+            except StorageError:
+                taken = False
+            if taken:
                 st.info(
                     "A session with this id is already saved here, perhaps with newer work; "
                     "the file opens as a copy and the saved one is kept."
                 )
             if st.button("Open this session", key="w_open_session", type="primary"):
-                if state.store().load_session(incoming.id) is not None:
+                if taken:
                     incoming = incoming.model_copy(update={"id": Session().id})
                 state.open_session(incoming)
                 st.switch_page("ui/practice.py", query_params={state.SESSION_PARAM: incoming.id})

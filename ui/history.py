@@ -4,10 +4,17 @@ from datetime import datetime
 
 import streamlit as st
 
+from storage import StorageError
 from ui import state
 
 st.title("History")
-attempts = state.store().attempts()
+try:
+    attempts = state.store().attempts(owner=state.owner())
+except StorageError as error:
+    st.error(f"{error} Your history cannot be shown until then.")
+    st.stop()
+for line in attempts.skipped:
+    st.caption(f":material/report: {line}")
 if not attempts:
     st.info("No finished sessions yet. Finish one from the whiteboard and it appears here.")
     st.stop()
@@ -27,7 +34,7 @@ for attempt in attempts:
             "failed rules": ", ".join(attempt.summary.get("failed_rules", [])),
         }
     )
-st.metric("Attempts", len(rows), help="Finished sessions on this machine")
+st.metric("Attempts", len(rows), help="Your finished sessions on this server")
 st.line_chart(
     [{"attempt": i + 1, "score": r["score"]} for i, r in enumerate(rows)], x="attempt", y="score"
 )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from design_framework.session import Session
 from scenarios.model import Mode, Scenario
+from storage import Listing, StorageError
 from ui import state
 from ui.widgets import length_select
 
@@ -23,7 +24,17 @@ def resume(session) -> None:
     state.open_session(session)
 
 
-unfinished = [s for s in state.store().recent_sessions(limit=20) if s.finished_at is None][:5]
+state.storage_notice()
+try:
+    recent = state.store().recent_sessions(limit=20, owner=state.owner())
+except StorageError as error:
+    st.error(f"{error} Recent sessions cannot be listed; the scenarios below still work.")
+    recent = Listing()
+if recent.skipped:
+    with st.expander(f":material/report: {len(recent.skipped)} stored session(s) skipped"):
+        for line in recent.skipped:
+            st.caption(line)
+unfinished = [s for s in recent if s.finished_at is None][:5]
 if unfinished:
     with st.expander(f"Recent sessions ({len(unfinished)} unfinished)", expanded=True):
         for session in unfinished:

@@ -18,6 +18,7 @@ from design_framework.session import (
     mmss,
 )
 from design_framework.steps import load_framework
+from storage import StorageError
 from ui import state
 from ui.widgets import COVERED, NOT_COVERED, diagram, findings
 
@@ -48,7 +49,11 @@ if role == "candidate":
             "form."
         )
         if st.button("Open a room", key="w_mock_open", type="primary"):
-            session.room = state.store().create_room(session.id)
+            try:
+                session.room = state.store().create_room(session.id, state.owner())
+            except StorageError as error:
+                st.error(f"{error} No room was opened.")
+                st.stop()
             session.mode = "mock"
             state.save(session)
             st.rerun()
@@ -61,7 +66,11 @@ code = st.text_input("Room code", key="w_mock_code", max_chars=6).strip().upper(
 if not code:
     st.caption("Ask the candidate for the six-letter code shown on their Mock interview page.")
     st.stop()
-session_id = state.store().room_session_id(code)
+try:
+    session_id = state.store().room_session_id(code)
+except StorageError as error:
+    st.error(f"{error} The room cannot be looked up until then.")
+    st.stop()
 if session_id is None:
     st.error(f"No room {code!r}. Check the code with the candidate.")
     st.stop()
@@ -74,7 +83,11 @@ titles = {s.id: s.title for s in framework.steps}
 
 @st.fragment(run_every=2)
 def live_view() -> None:
-    candidate = state.store().load_session(session_id)
+    try:
+        candidate = state.store().load_session(session_id)
+    except StorageError as error:
+        st.error(str(error))
+        return
     if candidate is None:
         st.error("The candidate's session is gone.")
         return
@@ -135,7 +148,11 @@ def live_view() -> None:
 live_view()
 
 st.markdown("#### Scoring form")
-saved = state.store().load_feedback(code)
+try:
+    saved = state.store().load_feedback(code)
+except StorageError as error:
+    st.error(f"{error} The form starts empty.")
+    saved = Feedback()
 with st.form("w_feedback_form"):
     for key, label in FEEDBACK_AREAS.items():
         current = saved.ratings.get(key, Rating())
@@ -176,5 +193,9 @@ with st.form("w_feedback_form"):
             verdict=st.session_state["w_fb_verdict"],
             summary=st.session_state["w_fb_summary"],
         )
-        state.store().save_feedback(code, feedback)
-        st.success("Saved. The candidate sees it in their report.")
+        try:
+            state.store().save_feedback(code, feedback)
+        except StorageError as error:
+            st.error(f"Not saved: {error} The form keeps what you typed; save again.")
+        else:
+            st.success("Saved. The candidate sees it in their report.")

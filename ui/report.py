@@ -5,13 +5,17 @@ import streamlit as st
 from components.render import RenderError, export
 from design_framework.report import build_report, to_markdown
 from design_framework.session import mmss
+from storage import StorageError
 from ui import state
 from ui.widgets import COVERED, NOT_COVERED, diagram, findings
 
 session = state.require_session()
 scenario = state.scenario_of(session)
 if session.room:
-    session.feedback = state.store().load_feedback(session.room)
+    try:
+        session.feedback = state.store().load_feedback(session.room)
+    except StorageError as error:
+        st.warning(f"{error} The interviewer's feedback is left out of this report.")
 
 if session.finished_at is None:
     st.info(

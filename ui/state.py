@@ -4,22 +4,43 @@ The open session lives in ``st.session_state["session"]`` and is saved to the st
 every change. Its id is in the URL (``?s=<id>``), so a browser refresh or a server restart
 restores it. Widget keys are stable, readable strings; tests and browser automation find
 widgets by them.
+
+Saving never loses work:
+
+- Each tab remembers the revision it read (``session_revision``) and the session as it was
+  then (``session_base``). A save that finds a newer revision (another tab saved) merges
+  the two per part (notes per step, design, clock); where both changed the same part, this
+  tab's edit stays and the other tab's version is kept as a copy, and the page says so.
+- A save that fails (disk full, read-only or corrupt database) keeps the session in
+  memory, says so at the top of every page, and is retried on the next page run.
+- Everything a browser lists belongs to its owner: the signed-in user where the deployment
+  configures Streamlit's login (``[auth]`` in secrets.toml), else a key kept in a cookie.
 """
 
 from __future__ import annotations
+
+import re
+import secrets
 
 import streamlit as st
 
 from components.design import Design
 from components.loading import InputError
 from design_framework.rubric import Report, check_design
-from design_framework.session import Session
+from design_framework.session import Session, merge_sessions
 from scenarios.loader import scenario_from_string, shipped_scenarios
-from storage import Store, default_data_dir, open_store
+from storage import ConflictError, StorageError, Store, default_data_dir, open_store
 
 SESSION = "session"
 SESSION_PARAM = "s"
 ROOM_PARAM = "room"
+REVISION = "session_revision"  # revision of the open session this tab last read or wrote
+BASE = "session_base"  # the open session as of that revision (for three-way merges)
+UNSAVED = "session_unsaved"  # why the last save failed; the session waits in memory
+CONFLICT = "session_conflict"  # what the last merge could not reconcile, and where it went
+OWNER = "owner"
+OWNER_COOKIE = "whiteboard_owner"
+_OWNER_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 @st.cache_resource
@@ -55,6 +76,67 @@ def scenario_of(session: Session | None):
     return pack().get(session.scenario_id) if session.scenario_id else None
 
 
+# ---- owners ---------------------------------------------------------------------------------
+
+
+def login_configured() -> bool:
+    """Whether the deployment configured Streamlit's built-in login (``[auth]`` secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def owner() -> str:
+    """Who the open browser works for: ``user:<subject>`` when signed in, else
+    ``browser:<key>``, a random key the browser keeps in a cookie."""
+    if login_configured() and st.user.is_logged_in:
+        subject = st.user.get("sub") or st.user.get("email")
+        return f"user:{st.user.get('iss', '')}|{subject}"
+    key = st.session_state.get(OWNER)
+    if key is None:
+        cookie = st.context.cookies.get(OWNER_COOKIE) if st.context.cookies else None
+        key = cookie if cookie and _OWNER_KEY.match(cookie) else secrets.token_hex(16)
+        st.session_state[OWNER] = key
+    return f"browser:{key}"
+
+
+def _remember_owner() -> None:
+    """Keep this browser's key in a cookie, so a refresh or a new tab is the same owner."""
+    key = st.session_state.get(OWNER)
+    if key is None or st.session_state.get("owner_cookie_set"):
+        return
+    if (st.context.cookies or {}).get(OWNER_COOKIE) != key:
+        st.html(
+            f"<script>document.cookie = '{OWNER_COOKIE}={key}; path=/; "
+            "max-age=31536000; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True,
+            width="content",
+        )
+    st.session_state["owner_cookie_set"] = True
+
+
+def sign_in_gate() -> None:
+    """Where login is configured, nobody works without signing in; show who is signed in."""
+    if not login_configured():
+        owner()
+        _remember_owner()
+        return
+    if not st.user.is_logged_in:
+        st.title("ML system-design whiteboard")
+        st.info(
+            "This server keeps each user's sessions, rooms and history apart. Sign in to see yours."
+        )
+        st.button("Sign in", key="w_login", type="primary", on_click=st.login)
+        st.stop()
+    with st.sidebar:
+        st.caption(f"Signed in as {st.user.get('email') or st.user.get('name') or 'you'}")
+        st.button("Sign out", key="w_logout", on_click=st.logout)
+
+
+# ---- the open session ------------------------------------------------------------------------
+
+
 def current_session() -> Session | None:
     """The open session, restored from the URL after a refresh or a restart."""
     session = st.session_state.get(SESSION)
@@ -62,28 +144,153 @@ def current_session() -> Session | None:
     if session is not None and (wanted is None or wanted == session.id):
         if wanted is None:
             st.query_params[SESSION_PARAM] = session.id
+        _retry_or_refresh(session)
         return session
     if wanted:
-        restored = store().load_session(wanted)
-        if restored is not None:
-            open_session(restored)
-            return restored
+        try:
+            restored = store().load_versioned(wanted)
+            stored_owner = store().session_owner(wanted) if restored else None
+        except StorageError as error:
+            st.error(f"{error} Your session {wanted} cannot be opened until then.")
+            return None
+        if restored is None:
+            return None
+        # Signed-in users own their sessions on every device; without login the id in
+        # the URL is the key (unguessable, never listed to other browsers).
+        mine = owner()
+        if stored_owner not in (None, mine) and mine.startswith("user:"):
+            st.error(
+                f"Session {wanted} belongs to someone else on this server, so it is not "
+                "opened here. Ask its owner for the session file (Report page) instead."
+            )
+            return None
+        _adopt(*restored)
+        if stored_owner is None:
+            _try(lambda: store().claim_session(wanted, owner()))
+        return restored[0]
     return None
+
+
+def _adopt(session: Session, revision: int | None) -> None:
+    st.session_state[SESSION] = session
+    st.session_state[REVISION] = revision
+    st.session_state[BASE] = session.model_copy(deep=True)
+    st.query_params[SESSION_PARAM] = session.id
+
+
+def _try(action):
+    try:
+        return action()
+    except StorageError as error:
+        st.session_state[UNSAVED] = str(error)
+        return None
 
 
 def open_session(session: Session) -> None:
     """Make ``session`` the open one and drop widget values that belong to another."""
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("w_")]:
         del st.session_state[key]
-    st.session_state[SESSION] = session
-    st.query_params[SESSION_PARAM] = session.id
-    store().save_session(session)
+    st.session_state.pop(UNSAVED, None)
+    st.session_state.pop(CONFLICT, None)
+    _adopt(session, None)
+    _write(session)
 
 
-def save(session: Session) -> None:
-    """Autosave: called after every change the user makes."""
+def save(session: Session) -> bool:
+    """Autosave: called after every change the user makes. False if it could not be saved
+    now (the page says why; the change stays in memory and is saved on a later run)."""
     st.session_state[SESSION] = session
-    store().save_session(session)
+    return _write(session)
+
+
+def _write(session: Session) -> bool:
+    for _ in range(3):  # each round merges what another tab saved meanwhile
+        try:
+            revision = store().save_session(
+                session, owner(), expected=st.session_state.get(REVISION)
+            )
+        except ConflictError as conflict:
+            _merge(session, conflict)
+            continue
+        except StorageError as error:
+            st.session_state[UNSAVED] = str(error)
+            return False
+        st.session_state[REVISION] = revision
+        st.session_state[BASE] = session.model_copy(deep=True)
+        st.session_state.pop(UNSAVED, None)
+        return True
+    st.session_state[UNSAVED] = "Another tab keeps saving this session; will try again."
+    return False
+
+
+def _merge(session: Session, conflict: ConflictError) -> None:
+    """Fold what another tab saved into ``session`` (in place: callers hold it)."""
+    theirs = conflict.stored
+    base = st.session_state.get(BASE) or theirs
+    merged = merge_sessions(base, session, theirs)
+    if merged.conflicts:
+        copy = theirs.model_copy(deep=True, update={"id": Session().id})
+        _try(lambda: store().save_session(copy, owner()))
+        st.session_state[CONFLICT] = (merged.conflicts, copy.id)
+    _replace(session, merged.session)
+    st.session_state[REVISION] = conflict.revision
+    st.session_state[BASE] = theirs.model_copy(deep=True)
+
+
+def _replace(session: Session, new: Session) -> None:
+    """Make ``session`` hold ``new`` and reseed the widgets that showed what changed."""
+    for step in set(session.notes) | set(new.notes):
+        if session.notes.get(step, "") != new.notes.get(step, ""):
+            st.session_state.pop(f"w_notes_{step}", None)
+    if session.design != new.design:
+        for key in [k for k in st.session_state if isinstance(k, str)]:
+            if key in ("w_quick_text", "w_yaml_text") or key.startswith("w_edit_"):
+                st.session_state.pop(key, None)
+    if session.current_step != new.current_step:
+        st.session_state.pop("w_step_nav", None)
+    for name in Session.model_fields:
+        setattr(session, name, getattr(new, name))
+
+
+def _retry_or_refresh(session: Session) -> None:
+    """Each page run: retry a failed save, or pick up what another tab saved."""
+    if st.session_state.get(UNSAVED):
+        if _write(session):
+            st.toast("Saved: your unsaved changes are stored now.")
+        return
+    try:
+        stored = store().session_revision(session.id)
+        if stored is None or stored == st.session_state.get(REVISION):
+            return
+        fresh = store().load_versioned(session.id)
+    except StorageError as error:
+        st.session_state[UNSAVED] = str(error)
+        return
+    if fresh is not None:
+        _replace(session, fresh[0])
+        st.session_state[REVISION] = fresh[1]
+        st.session_state[BASE] = fresh[0].model_copy(deep=True)
+
+
+def storage_notice() -> None:
+    """What the user must know about saving: a failed save, a merge with another tab."""
+    if st.session_state.get(UNSAVED):
+        st.error(
+            ":material/cloud_off: **Not saved.** "
+            + st.session_state[UNSAVED]
+            + " Your work stays on this page and is saved on your next change; do not "
+            "close the tab until this message is gone.",
+        )
+    if st.session_state.get(CONFLICT):
+        parts, copy_id = st.session_state[CONFLICT]
+        st.warning(
+            f":material/call_split: Another tab changed {', '.join(parts)} of this session "
+            "at the same time. This tab's version is kept here; the other version is saved "
+            f"as session `{copy_id}` (open it with `?s={copy_id}` or from the library)."
+        )
+        st.button(
+            "Got it", key="w_conflict_ok", on_click=lambda: st.session_state.pop(CONFLICT, None)
+        )
 
 
 def set_design(session: Session, design: Design) -> None:
@@ -113,7 +320,7 @@ def finish(session: Session) -> None:
     session.finish()
     save(session)
     report = build_report(session, scenario_of(session), rubric=rubric(session))
-    store().record_attempt(session, report.score, report.summary())
+    _try(lambda: store().record_attempt(session, report.score, report.summary(), owner()))
 
 
 def rubric(session: Session) -> Report:
@@ -140,6 +347,7 @@ def widget_value(key: str, initial):
 def require_session() -> Session:
     """The open session, or a pointer to the library and a stop."""
     session = current_session()
+    storage_notice()
     if session is None:
         st.info(
             "No session is open. Pick a scenario in the library to start one, or open a "

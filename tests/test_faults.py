@@ -1,0 +1,249 @@
+"""Faults a real deployment meets: two tabs on one session, a full disk, a corrupt or
+read-only database, a server killed mid-edit. Each ends with nothing stored lost and a
+clear message on screen.
+
+The full and read-only disks are real: a small tmpfs mounted for the test (the test run
+is root, as `make test` is on CI and on the developers' machines).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from design_framework.session import Session
+from storage import StorageError, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MiB tmpfs: fill it to get ENOSPC, remount it read-only to get EROFS."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """Write zeros until the disk is full; return the filler (delete it to free space)."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for _ in range(4096):
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def remount(disk: Path, mode: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(disk)], check=True)
+
+
+def long_notes(n: int) -> dict:
+    return {"requirements": "peak 40k QPS, p99 under 200 ms. " * n}
+
+
+# ---- storage ---------------------------------------------------------------------------------
+
+
+def test_a_full_disk_fails_the_save_and_keeps_what_was_stored(small_disk):
+    store = open_store(small_disk / "data")
+    session = Session(notes={"requirements": "stored before the disk filled"})
+    store.save_session(session)
+    filler = fill(small_disk)
+    bigger = session.model_copy(deep=True, update={"notes": long_notes(3000)})
+    with pytest.raises(StorageError) as raised:
+        store.save_session(bigger)
+    assert "disk is full" in str(raised.value) and str(small_disk) in str(raised.value)
+    assert store.load_session(session.id).notes == session.notes  # nothing overwritten
+    filler.unlink()
+    store.save_session(bigger)  # space freed: the same store saves again, no restart
+    assert store.load_session(session.id).notes == bigger.notes
+
+
+def test_a_read_only_database_serves_reads_and_names_the_path_on_write(small_disk):
+    store = open_store(small_disk / "data")
+    session = Session(notes={"data": "written before the disk went read-only"})
+    store.save_session(session)
+    store.close()
+    remount(small_disk, "ro")
+    reopened = open_store(small_disk / "data")
+    assert reopened.load_session(session.id).notes == session.notes
+    with pytest.raises(StorageError) as raised:
+        reopened.save_session(session.model_copy(update={"notes": {"data": "new"}}))
+    assert "read-only" in str(raised.value) and str(small_disk) in str(raised.value)
+    remount(small_disk, "rw")
+    assert open_store(small_disk / "data").load_session(session.id).notes == session.notes
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from design_framework.session import Session
+    from storage import open_store
+
+    store = open_store(sys.argv[1])
+    session = Session(id="killedmidedit01")
+    revision = store.save_session(session)
+    for n in range(100000):
+        session.notes["requirements"] = f"edit {n} " + "x" * 2000
+        revision = store.save_session(session, expected=revision)
+        print(n, flush=True)
+    """
+)
+
+
+def test_a_server_killed_mid_edit_keeps_every_acknowledged_save(tmp_path):
+    data = tmp_path / "data"
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(data)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    acknowledged = -1
+    deadline = time.time() + 60
+    while acknowledged < 200 and time.time() < deadline:
+        acknowledged = int(process.stdout.readline())
+    os.kill(process.pid, signal.SIGKILL)  # in the middle of the next save
+    process.wait(timeout=10)
+    stored = open_store(data).load_session("killedmidedit01")
+    edit = int(stored.notes["requirements"].split()[1])
+    assert edit >= acknowledged
+
+
+# ---- on screen -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_data(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    return tmp_path
+
+
+def whiteboard(data_dir: Path, session_id: str | None = None) -> AppTest:
+    os.environ["WHITEBOARD_DATA_DIR"] = str(data_dir)
+    at = AppTest.from_file(APP, default_timeout=60)
+    if session_id is None:
+        at.run()
+        at.button(key="lib_start_realtime-playlist-recs").click().run()
+    else:
+        at.switch_page("ui/practice.py")
+        at.query_params["s"] = session_id
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(
+        e.value for kind in ("error", "warning", "info", "success") for e in getattr(at, kind)
+    )
+
+
+def test_two_tabs_on_one_session_never_overwrite_each_other(app_data, monkeypatch):
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(app_data / "data"))
+    tab_a = whiteboard(app_data / "data")
+    session_id = tab_a.session_state["session"].id
+    tab_b = whiteboard(app_data / "data", session_id)  # opened earlier, idle since
+    tab_a.text_area(key="w_notes_requirements").set_value("A: 40k QPS at peak").run()
+    tab_b.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker")
+    tab_b.button(key="w_quick_apply").click().run()
+    stored = open_store(app_data / "data").load_session(session_id)
+    assert stored.notes["requirements"] == "A: 40k QPS at peak"  # B kept A's notes
+    assert {c.id for c in stored.design.components} == {"client", "ranker"}
+    assert tab_b.text_area(key="w_notes_requirements").value == "A: 40k QPS at peak"
+    tab_a.button(key="w_clock_start").click().run()  # A's Start keeps B's design
+    stored = open_store(app_data / "data").load_session(session_id)
+    assert stored.started and {c.id for c in stored.design.components} == {"client", "ranker"}
+    # both edit the same notes: this tab's text stays, the other's is kept as a copy
+    tab_a.text_area(key="w_notes_requirements").set_value("A: 40k QPS, p99 200 ms").run()
+    tab_b.text_area(key="w_notes_requirements").set_value("B: 10k QPS").run()
+    assert not tab_b.exception
+    assert "Another tab changed notes on Clarify requirements" in page_text(tab_b)
+    copy_id = tab_b.session_state["session_conflict"][1]
+    store = open_store(app_data / "data")
+    assert store.load_session(session_id).notes["requirements"] == "B: 10k QPS"
+    assert store.load_session(copy_id).notes["requirements"] == "A: 40k QPS, p99 200 ms"
+
+
+def test_a_full_disk_keeps_the_notes_on_screen_and_saves_them_later(small_disk, monkeypatch):
+    data = small_disk / "data"
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(data))
+    monkeypatch.chdir(ROOT)
+    at = whiteboard(data)
+    session_id = at.session_state["session"].id
+    at.text_area(key="w_notes_requirements").set_value("stored first").run()
+    filler = fill(small_disk)
+    typed = "typed while the disk was full. " * 2000
+    at.text_area(key="w_notes_requirements").set_value(typed).run()
+    assert not at.exception
+    assert "Not saved" in page_text(at) and "disk is full" in page_text(at)
+    assert at.text_area(key="w_notes_requirements").value == typed
+    assert open_store(data).load_session(session_id).notes["requirements"] == "stored first"
+    at.switch_page("ui/report.py").run()  # wander off and back: the text stays
+    assert not at.exception and "Not saved" in page_text(at)
+    at.switch_page("ui/practice.py").run()
+    assert at.text_area(key="w_notes_requirements").value == typed
+    filler.unlink()
+    at.run()  # the next page run retries
+    assert "Not saved" not in page_text(at)
+    assert open_store(data).load_session(session_id).notes["requirements"] == typed
+
+
+def test_a_corrupt_database_names_its_path_and_the_app_still_serves(app_data, monkeypatch):
+    data = app_data / "data"
+    data.mkdir()
+    (data / "whiteboard.sqlite3").write_bytes(b"garbage, not SQLite\n" * 100)
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(data))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert str(data / "whiteboard.sqlite3") in page_text(at) and "corrupt" in page_text(at)
+    at.button(key="lib_start_skip-prediction").click().run()  # practising still works
+    assert not at.exception
+    at.text_area(key="w_notes_requirements").set_value("kept in memory").run()
+    assert "Not saved" in page_text(at)
+    assert at.text_area(key="w_notes_requirements").value == "kept in memory"
+    at.switch_page("ui/history.py").run()
+    assert not at.exception and "corrupt" in page_text(at)
+
+
+def test_a_stored_session_that_no_longer_loads_does_not_break_the_library(app_data, monkeypatch):
+    data = app_data / "data"
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(data))
+    store = open_store(data)
+    good, bad = Session(notes={"data": "fine"}), Session()
+    for s in (good, bad):
+        store.save_session(s)
+    body = json.loads(store._read("SELECT body FROM sessions WHERE id = ?", (bad.id,))[0][0])
+    body["current_step"] = "an_old_step_id"
+    store._write(
+        lambda db: db.execute(
+            "UPDATE sessions SET body = ?, owner = NULL WHERE id = ?", (json.dumps(body), bad.id)
+        )
+    )
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("ui/practice.py")
+    at.query_params["s"] = bad.id
+    at.run()
+    assert not at.exception
+    assert bad.id in page_text(at) and "current_step" in page_text(at)
