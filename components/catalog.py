@@ -32,6 +32,16 @@ class Role(StrEnum):
     observability = "observability"
 
 
+PARAMS_BY_ROLE = {
+    "online": ("latency_ms", "ms_per_1k_items", "replicas"),
+    "online_store": ("latency_ms", "ms_per_1k_keys"),
+    "nearline": ("latency_ms",),
+}
+"""Which params change anything, by role: online nodes their costs and replicas, stores their
+read costs, nearline nodes their delay; funnel stages also out_k and in_k, batch jobs
+in_k (items per key), their per-item cost and workers; the rest none."""
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
@@ -76,6 +86,22 @@ class ComponentType(Strict):
     ms_per_1k_items: NonNegativeFloat = Field(
         0, description="Extra ms per 1,000 items the stage takes in."
     )
+    ms_per_1k_keys: NonNegativeFloat = Field(
+        0, description="Online stores: extra ms of one read per 1,000 keys fetched."
+    )
+    workers: PositiveInt | None = Field(
+        None, description="Batch jobs: default number of parallel workers (takes in_k, workers)."
+    )
+    plausible: dict[str, tuple[NonNegativeFloat, NonNegativeFloat]] = Field(
+        default_factory=dict,
+        description="[low, high] per parameter a design may override; outside it, "
+        "params.plausible reports the value.",
+    )
+    scan_replaced_by: list[str] = Field(
+        default_factory=list,
+        description="Store types whose read replaces this stage's per-item scan (retrieval "
+        "that reads an ANN index or precomputed lists does not score the whole catalog).",
+    )
     funnel_stage: bool = Field(False, description="Whether the stage narrows a list of items.")
     out_k: PositiveInt | None = Field(
         None, description="Default number of items a funnel stage outputs."
@@ -88,7 +114,27 @@ class ComponentType(Strict):
             raise ValueError(f"online type {self.id!r} needs latency_ms")
         if self.out_k is not None and not self.funnel_stage:
             raise ValueError(f"type {self.id!r} has out_k but is not a funnel_stage")
+        for param, (low, high) in self.plausible.items():
+            if low > high:
+                raise ValueError(f"type {self.id!r}: plausible {param} range [{low}, {high}]")
+            if param not in self.params:
+                raise ValueError(
+                    f"type {self.id!r}: plausible range for {param}, a param it does not take"
+                )
         return self
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The design params that change anything for this type, by role (see design.md)."""
+        if self.workers is not None:
+            return ("in_k", "ms_per_1k_items", "workers")
+        if self.funnel_stage:
+            return ("latency_ms", "ms_per_1k_items", "out_k", "in_k", "replicas")
+        return PARAMS_BY_ROLE.get(self.role.value, ())
+
+    def default(self, param: str):
+        """The catalog's value of a param (None where the type has none)."""
+        return getattr(self, param, None) if param != "in_k" else None
 
 
 class Catalog(Strict):

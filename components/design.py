@@ -65,18 +65,8 @@ Millis = Annotated[
 
 
 def allowed_params(kind) -> tuple[str, ...]:
-    """The params that change anything for a component type (see PARAMS_BY_ROLE)."""
-    if kind.funnel_stage:
-        return ("latency_ms", "ms_per_1k_items", "out_k", "in_k")
-    return PARAMS_BY_ROLE.get(kind.role.value, ())
-
-
-PARAMS_BY_ROLE = {
-    "online": ("latency_ms", "ms_per_1k_items"),
-    "online_store": ("latency_ms",),
-}
-"""Which params change anything for a type: funnel stages take all four; other online
-nodes their costs; stores their read latency; the rest none."""
+    """The params that change anything for a component type (ComponentType.params)."""
+    return kind.params
 
 
 class Model(BaseModel):
@@ -92,8 +82,14 @@ class Params(Model):
     in_k: Count | None = Field(
         None,
         description="Items this stage takes in, for a first stage that does not scan the "
-        "whole catalog (a trending list, a seed's neighbours).",
+        "whole catalog (a trending list, a seed's neighbours); for a batch job, the items "
+        "it scores per key (candidates per user).",
     )
+    ms_per_1k_keys: Millis | None = Field(
+        None, description="Online stores: extra ms of one read per 1,000 keys fetched."
+    )
+    workers: Count | None = Field(None, description="Batch jobs: parallel workers.")
+    replicas: Count | None = Field(None, description="Online nodes: serving replicas deployed.")
 
 
 class Component(Model):
@@ -292,7 +288,8 @@ def design_graph(design: Design, catalog: Catalog | None = None) -> nx.DiGraph:
 
     Node attributes: ``type``, ``role``, ``category``, ``label``, ``funnel`` (bool),
     ``latency_ms``, ``ms_per_1k_items``, ``out_k`` (None: passes its input through),
-    ``in_k`` (None: computed from upstream stages). Edge attribute: ``label``.
+    ``in_k`` (None: computed from upstream stages), ``ms_per_1k_keys`` (stores), ``workers``
+    (batch jobs), ``replicas`` (None: not declared). Edge attribute: ``label``.
     """
     catalog = catalog or load_catalog()
     graph = nx.DiGraph(title=design.title, scenario=design.scenario)
@@ -314,6 +311,12 @@ def design_graph(design: Design, catalog: Catalog | None = None) -> nx.DiGraph:
             ),
             out_k=params.out_k if params.out_k is not None else kind.out_k,
             in_k=params.in_k,
+            ms_per_1k_keys=(
+                params.ms_per_1k_keys if params.ms_per_1k_keys is not None else kind.ms_per_1k_keys
+            ),
+            workers=params.workers if params.workers is not None else kind.workers,
+            replicas=params.replicas,
+            scan_replaced_by=tuple(kind.scan_replaced_by),
         )
     for edge in design.edges:
         graph.add_edge(edge.source, edge.target, label=edge.label)

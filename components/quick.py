@@ -27,8 +27,8 @@ from components.loading import InputError, LoadedYaml, Problem, problems_from_va
 
 _DECLARATION = re.compile(r"^(?P<id>[A-Za-z0-9_-]+)\s*:\s*(?P<rest>.+)$")
 _INLINE = re.compile(r"^(?P<id>[A-Za-z0-9_-]+)(?:\((?P<type>[a-z0-9_]+)\))?$")
-_NUMBER_PARAMS = {"latency_ms", "ms_per_1k_items"}
-_COUNT_PARAMS = {"out_k", "in_k"}
+_NUMBER_PARAMS = {"latency_ms", "ms_per_1k_items", "ms_per_1k_keys"}
+_COUNT_PARAMS = {"out_k", "in_k", "workers", "replicas"}
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|#.*|\S+')

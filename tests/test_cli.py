@@ -46,7 +46,7 @@ def test_check_explains_a_failure_and_exits_1(tmp_path, capsys):
     assert design_main(["check", str(path)]) == 1
     out = capsys.readouterr().out
     assert "FAILED" in out
-    assert "FAIL latency.budget [serving] The slowest request path takes 5,030.0 ms" in out
+    assert "FAIL latency.budget [serving] The slowest request path takes 7,030.0 ms" in out
     assert "hint: Send fewer items to the expensive stage" in out
 
 
@@ -61,7 +61,7 @@ def test_check_json_has_the_contract_shape(tmp_path, capsys):
     latency = next(f for f in result["findings"] if f["rule"] == "latency.budget")
     assert set(latency) == {"rule", "status", "step", "message", "nodes", "figures", "hint"}
     assert latency["status"] == "fail" and latency["figures"]["budget_ms"] == 200
-    assert latency["figures"]["total_ms"] == 5030.0
+    assert latency["figures"]["total_ms"] == 7030.0  # 5 + (15 + 2,000 scan) + (10 + 5,000)
 
 
 def test_check_with_scenario_option_and_no_scenario(tmp_path, capsys):

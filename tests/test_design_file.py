@@ -108,7 +108,7 @@ def test_every_reference_design_round_trips(scenario_id):
         pytest.param(
             "version: 1\ncomponents:\n  - {id: a, type: ranker, params: {speed: 3}}\n",
             "components.0.params.speed: unknown key (allowed: latency_ms, ms_per_1k_items, "
-            "out_k, in_k)",
+            "out_k, in_k, ms_per_1k_keys, workers, replicas)",
             id="unknown-param",
         ),
         pytest.param(

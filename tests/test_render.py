@@ -63,7 +63,9 @@ def test_mermaid_ids_survive_reserved_words_and_dashes():
 def test_dot_shows_funnel_sizes_and_latency_on_nodes():
     scenario = get_scenario("realtime-playlist-recs")
     dot = to_dot(scenario.reference_design, catalog_size=scenario.requirements.catalog_size)
-    assert "400 → 100 items\\n25.0 ms" in dot  # the ranker: in -> out, then its latency
+    assert (
+        "400 → 100 items\\n25.4 ms" in dot
+    )  # the ranker: 10 + 10 for 400 items + 5.4 feature read
     assert "100M → 1k items" in dot  # a retrieval channel scans the catalog
     assert "cluster_request" in dot and "cluster_offline" in dot
 

@@ -58,15 +58,17 @@ def cases():
             yield pytest.param(data["rule"], case, id=f"{data['rule']}: {case['name']}")
 
 
-def test_every_rule_has_a_fixture_file_with_pass_fail_and_its_own_skip_cases():
+def test_every_rule_has_a_fixture_file_with_pass_flag_and_its_own_skip_cases():
     for rule_id in RULE_MODULES:
         file = FIXTURES / f"{rule_id}.yaml"
         assert file.exists(), f"no fixture file for {rule_id}"
         data = yaml.safe_load(file.read_text())
         assert data["rule"] == rule_id
         statuses = {case["expect"] for case in data["cases"]}
-        can_skip = "RULE.skipped(" in inspect.getsource(get_rule(rule_id))
-        wanted = {"pass", "fail"} | ({"skip"} if can_skip else set())
+        source = inspect.getsource(get_rule(rule_id))
+        can_skip = "RULE.skipped(" in source
+        flags = {"fail"} if "RULE.failed(" in source else {"warn"}  # rules that only warn
+        wanted = {"pass"} | flags | ({"skip"} if can_skip else set())
         assert wanted <= statuses, f"{rule_id} lacks {wanted - statuses}"
 
 

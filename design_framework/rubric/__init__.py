@@ -64,7 +64,12 @@ def check_design(design: Design, scenario=None, catalog: Catalog | None = None) 
 
     catalog = catalog or load_catalog()
     catalog_size = scenario.requirements.catalog_size if scenario else None
-    analysed = Analysed(design, catalog, **({"catalog_size": catalog_size} if catalog_size else {}))
+    analysed = Analysed(
+        design,
+        catalog,
+        **({"catalog_size": catalog_size} if catalog_size else {}),
+        mode=scenario.requirements.mode.value if scenario else None,
+    )
     findings: list[Finding] = []
     for rule in all_rules():
         rule_id = rule.RULE.id

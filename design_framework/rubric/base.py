@@ -68,6 +68,8 @@ class Analysed:
     design: Design
     catalog: Catalog = field(default_factory=load_catalog)
     catalog_size: int = analysis.DEFAULT_CATALOG_SIZE
+    mode: str | None = None
+    """The scenario's mode (realtime, nearline, batch); None without a scenario."""
 
     @cached_property
     def graph(self) -> nx.DiGraph:
@@ -96,9 +98,27 @@ class Analysed:
     def on_request_path(self, node: str) -> bool:
         return node in self.request
 
+    @cached_property
+    def serving(self) -> set[str]:
+        """Models and services on any serving path: request, event and batch."""
+        return analysis.serving_nodes(self.graph)
+
+    @cached_property
+    def event_path(self) -> set[str]:
+        """Streams, processors and scorers on an event path that ends in a scorer."""
+        return analysis.event_path_nodes(self.graph)
+
+    @cached_property
+    def batch_serving(self) -> list[str]:
+        """Batch jobs whose results a serving path reads."""
+        return analysis.batch_serving_nodes(self.graph)
+
+    def on_serving_path(self, node: str) -> bool:
+        return node in self.serving
+
     def request_readers(self, store: str) -> list[str]:
-        """Request-path nodes that read an online store."""
-        return sorted(n for n in self.neighbours(store) if n in self.request)
+        """Nodes on a request or event path that read an online store."""
+        return analysis.store_readers(self.graph, store)
 
 
 @dataclass(frozen=True)
@@ -122,6 +142,9 @@ class Rule:
 
     def skipped(self, message: str, **extra) -> Finding:
         return self.finding(Status.skipped, message, **extra)
+
+    def warned(self, message: str, **extra) -> Finding:
+        return self.finding(Status.warning, message, **extra)
 
 
 def path_text(nodes) -> str:

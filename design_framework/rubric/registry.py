@@ -22,6 +22,9 @@ RULE_MODULES = {
     "cold_start.content_path": "cold_start_content_path",
     "deploy.registry": "deploy_registry",
     "batch.pipeline": "batch_pipeline",
+    "params.plausible": "params_plausible",
+    "capacity.batch_window": "capacity_batch_window",
+    "capacity.serving": "capacity_serving",
 }
 
 

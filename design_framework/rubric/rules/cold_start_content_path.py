@@ -1,8 +1,17 @@
-"""cold_start.content_path: content features reach retrieval or ranking, so a new item
-with no plays can still be recommended.
+"""cold_start.content_path: content features reach the stage that must find a new item, so
+an item with no plays can still be recommended.
 
-Passing: content_features -> ann_index -> candidate_generation. Failing: no content
-features at all, or content embeddings computed but never connected to serving.
+When the design retrieves (candidate generation on a serving path), content must reach a
+retrieval channel, directly or through a store it reads: a ranker that knows a new track's
+audio never sees it if every channel is collaborative filtering, since a track with no plays
+is never retrieved. A design with no retrieval (a classifier, a batch job) needs content to
+reach a model of ``target_types`` on a serving path. Content must arrive as data (stores,
+features), not only as training input: a model trained on audio still knows nothing of a
+track uploaded after training.
+
+Passing: content_features -> ann_index -> candidate_generation. Failing: no content features
+at all; content embeddings computed but never connected to serving; or content_features ->
+feature_store -> ranker while the only retrieval is a CF channel.
 """
 
 import networkx as nx
@@ -16,6 +25,10 @@ RULE = Rule("cold_start.content_path", "Cold-start content path", "model")
 
 
 class Options(BaseOptions):
+    retrieval_types: list[TypeId] = Field(
+        default_factory=lambda: ["candidate_generation"],
+        description="Stages that find items; when the design has one, content must reach one.",
+    )
     target_types: list[TypeId] = Field(
         default_factory=lambda: [
             "candidate_generation",
@@ -23,8 +36,9 @@ class Options(BaseOptions):
             "ranker",
             "model_server",
             "bandit_policy",
+            "batch_scoring",
         ],
-        description="Stages content features must reach (directly or through stores).",
+        description="Stages content features must reach when the design has no retrieval.",
     )
 
 
@@ -41,13 +55,19 @@ def check(design, scenario, options: Options):
                 "feeding retrieval or the ranker.",
             )
         ]
-    targets = [n for n in design.of_type(*options.target_types) if design.on_request_path(n)]
-    # Content must reach serving as data (stores, features), not only as training input:
-    # a model trained on audio still knows nothing of a track uploaded after training.
+    retrieval = [n for n in design.of_type(*options.retrieval_types) if design.on_serving_path(n)]
+    targets = retrieval or [
+        n for n in design.of_type(*options.target_types) if design.on_serving_path(n)
+    ]
+    # Content must reach serving as data (stores, features), not only as training input.
     data_paths = design.graph.subgraph(
-        n for n in design.graph if design.type(n) not in ("training_pipeline", "model_registry")
+        n
+        for n in design.graph
+        if design.type(n) not in ("training_pipeline", "model_registry")
+        and (design.role(n) != "online" or n in targets)
     )
     reached = sorted(reachable_from(data_paths, extractors) & set(targets))
+    figures = {"targets": targets, "retrieval": retrieval}
     if reached:
         paths = [
             path
@@ -59,14 +79,37 @@ def check(design, scenario, options: Options):
         return [
             RULE.passed(
                 f"Content features reach {names(reached)}: {' -> '.join(path)}.",
-                figures={"path": path},
+                figures={**figures, "path": path},
+            )
+        ]
+    if retrieval:
+        others = sorted(
+            reachable_from(
+                design.graph.subgraph(
+                    n
+                    for n in design.graph
+                    if design.type(n) not in ("training_pipeline", "model_registry")
+                ),
+                extractors,
+            )
+            & design.serving
+        )
+        also = f" (content reaches only {names(others)})" if others else ""
+        return [
+            RULE.failed(
+                f"No retrieval channel ({names(retrieval)}) gets content features{also}, so "
+                "an item with no plays is never retrieved and never reaches the ranker.",
+                nodes=extractors + retrieval,
+                figures=figures,
+                hint="Add a content retrieval channel: content embeddings into an ANN index "
+                "that a candidate_generation stage reads.",
             )
         ]
     return [
         RULE.failed(
-            f"{names(extractors)} never reaches a stage on the request path.",
+            f"{names(extractors)} never reaches a stage on a serving path.",
             nodes=extractors,
-            figures={"targets": targets},
+            figures=figures,
             hint="Write content embeddings into the ANN index or feature store "
             "that retrieval and ranking read.",
         )

@@ -1,16 +1,21 @@
-"""components.required: the scenario's required component types are in the design.
+"""components.required: the scenario's required component types are in the design and used.
 
 Options: ``types`` lists type ids; a nested list is an any-of group. ``edges`` lists
 type-level links that must exist (``{from: feature_store, to: ranker}``).
 
-Passing: types ``[ranker, [candidate_generation, ann_index]]`` and the design has a ranker
-and an ann_index. Failing: the same options and the design has no ranker.
+A component counts only when it is used: an online node a request or event reaches, a store
+a serving node reads, any other component joined to the design by an edge. An ANN index
+nothing reads is a drawing, not a part of the system.
+
+Passing: types ``[ranker, [candidate_generation, ann_index]]`` and the design has a ranker on
+the request path and an ann_index that retrieval reads. Failing: the same options and the
+design has no ranker, or an ann_index that no serving node reads.
 """
 
 from pydantic import Field
 
 from design_framework.rubric.base import Options as BaseOptions
-from design_framework.rubric.base import Rule, TypeId
+from design_framework.rubric.base import Rule, TypeId, names
 
 RULE = Rule("components.required", "Required components", "framing")
 
@@ -31,15 +36,29 @@ def _group_text(group) -> str:
     return group if isinstance(group, str) else " or ".join(group)
 
 
+def used(design, node: str) -> bool:
+    """Whether a component does anything in the design (see the module docstring)."""
+    role = design.role(node)
+    if role == "online":
+        return design.on_serving_path(node)
+    if role == "online_store":
+        return bool(design.request_readers(node))
+    return bool(design.neighbours(node))
+
+
 def check(design, scenario, options: Options):
     if not options.types and not options.edges:
         return [RULE.skipped("No required components are configured.")]
-    present = {kind for _, kind in design.graph.nodes(data="type")}
-    missing = [
-        _group_text(g)
-        for g in options.types
-        if not ({g} if isinstance(g, str) else set(g)) & present
-    ]
+    present = {design.type(n) for n in design.graph if used(design, n)}
+    drawn = {design.type(n) for n in design.graph}
+    missing, unused = [], []
+    for group in options.types:
+        kinds = {group} if isinstance(group, str) else set(group)
+        if kinds & present:
+            continue
+        if kinds & drawn:
+            unused += sorted(n for n in design.graph if design.type(n) in kinds)
+        missing.append(_group_text(group))
     missing_links = [
         f"{e.source} -> {e.target}"
         for e in options.edges
@@ -50,17 +69,28 @@ def check(design, scenario, options: Options):
     figures = {
         "required": [_group_text(g) for g in options.types],
         "missing": missing,
+        "unused": unused,
         "missing_links": missing_links,
     }
     if not missing and not missing_links:
         return [RULE.passed("Every required component and link is present.", figures=figures)]
-    parts = (["missing " + "; ".join(missing)] if missing else []) + (
-        ["missing links " + "; ".join(missing_links)] if missing_links else []
-    )
+    parts = []
+    absent = [m for m in missing if not any(design.type(n) in m.split(" or ") for n in unused)]
+    if absent:
+        parts.append("The design is missing " + "; ".join(absent) + ".")
+    if unused:
+        parts.append(
+            f"{names(unused)} is drawn but not used: no request or event reaches it, or no "
+            "serving node reads it."
+        )
+    if missing_links:
+        parts.append("Missing links: " + "; ".join(missing_links) + ".")
     return [
         RULE.failed(
-            "The design is " + ", and ".join(parts) + ".",
+            " ".join(parts),
+            nodes=unused,
             figures=figures,
-            hint="Add them from the palette: this scenario cannot be answered without them.",
+            hint="Add them from the palette and connect them where they work: this scenario "
+            "cannot be answered without them.",
         )
     ]

@@ -1,8 +1,14 @@
 """deploy.registry: trained models reach serving through a model registry (versioned,
 gated, one step to roll back), never straight from the training job.
 
-Passing: training_pipeline -> model_registry -> ranker. Failing: training_pipeline ->
-ranker, or a registry that nothing deploys from.
+Every deployable artifact goes through the registry: models for online nodes, the model a
+batch job runs, and embeddings pushed into an index or store (an index build that takes
+embeddings straight from training bypasses the registry). In a batch scenario the batch job
+is the serving model: a registry must feed it.
+
+Passing: training_pipeline -> model_registry -> ranker, and model_registry -> batch_scoring
+-> ann_index. Failing: training_pipeline -> ranker, training_pipeline -> ann_index, or a
+registry that nothing deploys from.
 """
 
 from components.analysis import reachable_from
@@ -33,7 +39,10 @@ def check(design, scenario, options: Options):
             )
         ]
     direct = [
-        (t, v) for t in trainers for v in design.graph.successors(t) if design.role(v) == "online"
+        (t, v)
+        for t in trainers
+        for v in design.graph.successors(t)
+        if design.role(v) in SERVING_ROLES or design.type(v) == "batch_scoring"
     ]
     consumers = sorted(
         {
@@ -61,6 +70,12 @@ def check(design, scenario, options: Options):
     if not consumers:
         problems.append(f"nothing deploys from {names(registries)}")
         nodes += registries
+    if design.mode == "batch":
+        deployed = reachable_from(design.graph, registries)
+        unfed = [j for j in design.of_type("batch_scoring") if j not in deployed]
+        if unfed:
+            problems.append(f"{names(unfed)} runs a model that no registry deploys")
+            nodes += unfed
     if not problems:
         return [
             RULE.passed(

@@ -1,13 +1,22 @@
-"""experiment.ab_layer: an A/B assignment layer on the request path routes users to the
-model variants, so a new model is judged online before it takes all traffic.
+"""experiment.ab_layer: an A/B assignment layer routes traffic to the model variants before
+the first model stage, so every model can be judged online before it takes all traffic.
 
-Passing: client -> gateway -> ab_testing -> service -> ranker. Failing: an ab_testing box
-drawn beside the diagram with no request passing through it.
+The assignment point is the layer itself when it sits on a request or event path, or the
+node that calls it from the side (the service asks the assignment service for the user's
+variant, then calls that variant's models). Every serving model of ``model_types`` must come
+after an assignment point: a layer placed after the ranker can test only what follows it. In
+a batch scenario the batch job is the model: an assignment that feeds the batch job (one
+result per variant, exposure logged when the result is read) is an A/B layer too.
+
+Passing: client -> gateway -> ab_testing -> service -> retrieval -> ranker. Failing: an
+ab_testing box drawn beside the diagram with no request passing through it, or gateway ->
+retrieval -> ranker -> ab_testing -> re_ranker (retrieval and ranking cannot be tested).
 """
 
 import networkx as nx
 from pydantic import Field
 
+from components.analysis import event_graph, reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, TypeId, names
 
@@ -28,6 +37,19 @@ class Options(BaseOptions):
     )
 
 
+def _assignment_points(design, layer, path) -> list[str]:
+    if layer not in path:
+        return []
+    if any(design.role(s) == "online" for s in path.successors(layer)):
+        return [layer]
+    return list(path.predecessors(layer)) or [layer]  # called from the side
+
+
+def _side_called(design, layer, path) -> list[str]:
+    """Path nodes that call a layer drawn off the path (service -> ab_testing)."""
+    return sorted(n for n in design.neighbours(layer) if n in path and design.role(n) == "online")
+
+
 def check(design, scenario, options: Options):
     layers = design.of_type("ab_testing")
     if not layers:
@@ -38,32 +60,82 @@ def check(design, scenario, options: Options):
                 hint="Put an ab_testing node on the request path before the models.",
             )
         ]
-    routed = [layer for layer in layers if design.on_request_path(layer)]
-    if not routed:
+    paths = [design.request, event_graph(design.graph)]
+    models = sorted(
+        n
+        for n in design.of_type(*options.model_types)
+        if design.role(n) == "online" and design.on_serving_path(n)
+    )
+    if design.mode == "batch":
+        jobs = design.batch_serving or design.of_type("batch_scoring")
+        offline = design.graph.subgraph(
+            n for n in design.graph if design.role(n) in ("online", "offline")
+        )
+        fed = [j for j in jobs if reachable_from(offline, layers) & {j}]
+        if fed:
+            return [
+                RULE.passed(
+                    f"{names(layers)} assigns variants to {names(fed)}: one result per variant.",
+                    figures={"layers": layers, "models": fed},
+                )
+            ]
+    points = set()
+    for layer in layers:
+        for path in paths:
+            if layer in path:
+                points |= set(_assignment_points(design, layer, path))
+            else:
+                points |= set(_side_called(design, layer, path))
+    if not points:
         return [
             RULE.failed(
-                f"{names(layers)} is not on the request path: no request passes through it.",
+                f"{names(layers)} is not on a serving path: no request passes through it.",
                 nodes=layers,
                 hint="Connect it between the gateway and the models.",
             )
         ]
-    for layer in routed:
-        models = sorted(
-            n
-            for n in nx.descendants(design.request, layer)
-            if design.type(n) in options.model_types
-        )
-        if models:
-            return [
-                RULE.passed(
-                    f"{layer} assigns each request to a variant before {names(models)}.",
-                    figures={"layer": layer, "models": models},
-                )
-            ]
+    covered = set()
+    for path in paths:
+        for point in (p for p in points if p in path):
+            # a model that calls the layer from the side is assigned after it has run
+            covered |= reachable_from(path, [point]) - ({point} - set(layers))
+    covered -= set(layers)
+    tested = [m for m in models if m in covered]
+    untested = [m for m in models if m not in covered]
+    figures = {
+        "layers": layers,
+        "assignment": sorted(points),
+        "models": tested,
+        "untested": untested,
+    }
+    if tested and not untested:
+        return [
+            RULE.passed(
+                f"{names(sorted(points))} assigns each request to a variant before "
+                f"{names(tested)}.",
+                figures=figures,
+            )
+        ]
+    if not tested:
+        return [
+            RULE.failed(
+                f"{names(sorted(points))} routes requests, but no model comes after it.",
+                nodes=layers,
+                figures=figures,
+                hint="Place the assignment before the models it compares.",
+            )
+        ]
+    before = sorted(
+        m
+        for m in untested
+        if any(p in design.request and nx.has_path(design.request, m, p) for p in points)
+    )
     return [
         RULE.failed(
-            f"{names(routed)} routes requests, but no model comes after it.",
-            nodes=routed,
-            hint="Place the assignment before the models it compares.",
+            f"{names(untested)} come before the assignment (or beside it), so their variants "
+            f"cannot be tested; only {names(tested)} can.",
+            nodes=sorted(set(layers) | set(untested)),
+            figures={**figures, "before_assignment": before},
+            hint="Move the A/B assignment before the first model stage (right after the gateway).",
         )
     ]

@@ -1,12 +1,24 @@
-"""features.online_store: models on the request path read features from an online store,
-never straight from offline systems.
+"""features.online_store: serving models get their features from an online store (or from
+a stream processor handing them over with the event), never straight from offline systems.
 
-Passing: feature_store -> ranker. Failing: data_lake -> ranker (a query to the lake on
-every request takes seconds), or a ranker with no feature store at all.
+A model counts as fed when it reads a store of ``store_types``, when a serving node before it
+on the path reads one and passes the features on (the service hydrates features, then calls
+the ranker), or, on an event path, when a stream processor computes them on the way. An edge
+either way between a model and an offline data system is a synchronous read, whichever way
+it is drawn. Models that need only the request (a query-text classifier, a dot-product
+pre-ranker over embeddings it is handed) are not in the default ``model_types``; a scenario
+lists the types that need features.
+
+Passing: feature_store -> ranker, or gateway -> service -> ranker with feature_store ->
+service. Failing: data_lake -> ranker (a query to the lake on every request takes seconds),
+ranker -> data_warehouse (the same read drawn in call direction), or a ranker with no feature
+source at all.
 """
 
+import networkx as nx
 from pydantic import Field
 
+from components.analysis import event_graph
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, TypeId, names
 
@@ -15,8 +27,8 @@ RULE = Rule("features.online_store", "Online features", "data")
 
 class Options(BaseOptions):
     model_types: list[TypeId] = Field(
-        default_factory=lambda: ["pre_ranker", "ranker", "model_server", "bandit_policy"],
-        description="Online model types that need features.",
+        default_factory=lambda: ["ranker", "model_server", "bandit_policy"],
+        description="Serving model types that need features beyond the request.",
     )
     store_types: list[TypeId] = Field(
         default_factory=lambda: ["feature_store"],
@@ -35,30 +47,51 @@ class Options(BaseOptions):
     )
 
 
+def _reads_store(design, node, store_types) -> bool:
+    return any(
+        design.type(s) in store_types and design.role(s) == "online_store"
+        for s in design.neighbours(node)
+    )
+
+
+def _fed(design, model, options) -> bool:
+    if _reads_store(design, model, options.store_types):
+        return True
+    upstream = set()
+    if model in design.request:
+        upstream |= nx.ancestors(design.request, model)
+    events = event_graph(design.graph)
+    if model in events:
+        before = nx.ancestors(events, model)
+        if any(design.type(n) == "stream_processor" for n in before):
+            return True
+        upstream |= before
+    return any(_reads_store(design, n, options.store_types) for n in upstream)
+
+
 def check(design, scenario, options: Options):
-    models = [n for n in design.of_type(*options.model_types) if design.on_request_path(n)]
+    models = [
+        n
+        for n in design.of_type(*options.model_types)
+        if design.role(n) == "online" and design.on_serving_path(n)
+    ]
     if not models:
-        return [RULE.skipped("No model on the request path needs online features.")]
-    without_store, offline_fed = [], {}
-    for model in models:
-        sources = design.neighbours(model)
-        if not any(design.type(s) in options.store_types for s in sources):
-            without_store.append(model)
-        offline = [
-            p
-            for p in design.graph.predecessors(model)
-            if design.type(p) in options.offline_data_types
-        ]
-        if offline:
-            offline_fed[model] = offline
+        return [RULE.skipped("No serving model needs online features.")]
+    without_store = [m for m in models if not _fed(design, m, options)]
+    offline_fed = {
+        m: sorted(n for n in design.neighbours(m) if design.type(n) in options.offline_data_types)
+        for m in models
+    }
+    offline_fed = {m: sources for m, sources in offline_fed.items() if sources}
     figures = {"models": models, "without_store": without_store, "offline_sources": offline_fed}
     if not without_store and not offline_fed:
-        return [
-            RULE.passed(f"{names(models)} read features from an online store.", figures=figures)
-        ]
+        return [RULE.passed(f"{names(models)} get features from an online store.", figures=figures)]
     parts = []
     if without_store:
-        parts.append(f"{names(without_store)} read no {' or '.join(options.store_types)}")
+        parts.append(
+            f"{names(without_store)} read no {' or '.join(options.store_types)}, and nothing "
+            "before them on the path does"
+        )
     for model, sources in offline_fed.items():
         parts.append(f"{model} reads offline {names(sources)} directly")
     return [

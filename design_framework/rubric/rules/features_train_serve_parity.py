@@ -1,7 +1,14 @@
-"""features.train_serve_parity: training reads the same feature definitions that serving
-reads, through the same feature store, so the model sees the same numbers in both places.
+"""features.train_serve_parity: training sees the same feature values that serving sees.
 
-Passing: feature_store -> ranker and feature_store -> training_pipeline. Failing: serving
+Two designs give parity. Shared definitions: training reads the feature store (or, for a
+batch job, the feature pipeline) that serving reads. Serve-time logging ("log and wait"): a
+serving model logs the features it used (an edge out of it whose label names features) to
+a stream or lake that training reads, the strongest parity there is. Serving nodes are those
+of any path: a request path, an event path (a scorer fed by a stream processor), or a batch
+job whose results are served.
+
+Passing: feature_store -> ranker and feature_store -> training_pipeline; or ranker ->
+event_stream labelled "features used" -> data_lake -> training_pipeline. Failing: serving
 reads feature_store while training rebuilds features from the data lake with its own code.
 """
 
@@ -11,14 +18,47 @@ from design_framework.rubric.base import Rule, names
 
 RULE = Rule("features.train_serve_parity", "Training/serving parity", "data")
 
+FEATURE_SOURCES = ("feature_store", "batch_etl", "stream_processor")
+"""Where a batch job or an event scorer gets its features from (one definition each)."""
+
 
 class Options(BaseOptions):
     pass
 
 
+def _serving_sources(design) -> list[str]:
+    stores = [s for s in design.of_type("feature_store") if design.request_readers(s)]
+    fed_jobs = [
+        p
+        for job in design.batch_serving
+        for p in design.graph.predecessors(job)
+        if design.type(p) in FEATURE_SOURCES
+    ]
+    scorers_fed = [
+        p
+        for n in design.event_path
+        if design.role(n) == "online"
+        for p in design.graph.predecessors(n)
+        if design.type(p) == "stream_processor"
+    ]
+    return sorted(set(stores) | set(fed_jobs) | set(scorers_fed))
+
+
+def _logged_features(design) -> list[tuple[str, str]]:
+    """Edges out of serving models that carry the features they used."""
+    return [
+        (u, v)
+        for u, v, label in design.graph.edges(data="label")
+        if u in design.serving
+        and design.role(u) == "online"
+        and design.role(v) in ("nearline", "offline")
+        and label
+        and "feature" in label.lower()
+    ]
+
+
 def check(design, scenario, options: Options):
     trainers = design.of_type("training_pipeline")
-    served = [s for s in design.of_type("feature_store") if design.request_readers(s)]
     if not trainers:
         return [
             RULE.failed(
@@ -27,38 +67,52 @@ def check(design, scenario, options: Options):
                 hint="Add a training pipeline that reads the feature store.",
             )
         ]
-    if not served:
+    sources = _serving_sources(design)
+    logs = _logged_features(design)
+    if not sources and not logs:
         return [
             RULE.failed(
-                "No feature store is read on the request path, so training and "
-                "serving cannot share feature definitions.",
+                "No serving model reads a feature store (or a feature pipeline), and none "
+                "logs the features it used, so training and serving cannot share features.",
                 nodes=trainers,
-                hint="Serve features from a feature store and train from it too.",
+                hint="Serve features from a feature store and train from it too, or log the "
+                "features used at serving time and train on those logs.",
             )
         ]
     # Feature data must reach training through data systems; a detour through serving
-    # (ranker -> impressions -> lake -> training) is logging, not a shared definition.
+    # (ranker -> impressions -> lake -> training) is logging of what was shown, not parity.
     offline_side = design.graph.subgraph(
         n for n in design.graph if design.role(n) not in ("entry", "online", "observability")
     )
-    fed = reachable_from(offline_side, served)
+    fed = reachable_from(offline_side, sources) | reachable_from(offline_side, [v for _, v in logs])
     unmatched = [t for t in trainers if t not in fed]
-    figures = {"serving_stores": served, "training": trainers, "unmatched": unmatched}
+    figures = {
+        "serving_sources": sources,
+        "logged_features": [list(e) for e in logs],
+        "training": trainers,
+        "unmatched": unmatched,
+    }
     if not unmatched:
+        how = []
+        if any(t in reachable_from(offline_side, sources) for t in trainers) and sources:
+            how.append(f"the features serving reads ({names(sources)})")
+        if logs:
+            how.append("the features logged at serving time (" + names(u for u, _ in logs) + ")")
         return [
             RULE.passed(
-                f"Training ({names(trainers)}) reads the features serving reads ({names(served)}).",
+                f"Training ({names(trainers)}) learns from " + " and ".join(how) + ".",
                 figures=figures,
             )
         ]
     return [
         RULE.failed(
-            f"{names(unmatched)} does not read {names(served)}, which serving "
-            "reads: two definitions of each feature drift apart (training/serving "
-            "skew).",
-            nodes=unmatched + served,
+            f"{names(unmatched)} does not read {names(sources) or 'the serving features'}, "
+            "which serving reads: two definitions of each feature drift apart "
+            "(training/serving skew).",
+            nodes=unmatched + sources,
             figures=figures,
-            hint="Connect the feature store to training (point-in-time training "
-            "sets from the same definitions).",
+            hint="Connect the feature store to training (point-in-time training sets from the "
+            "same definitions), or log the features used at serving time (label the edge "
+            "'features used') and train on the logs.",
         )
     ]

@@ -1,5 +1,7 @@
 """freshness.streaming: when features must be seconds or minutes fresh, a streaming path
-(event stream -> stream processor -> online store) feeds what serving reads.
+(event stream -> stream processor -> online store) feeds what serving reads, or hands the
+features straight to a model scoring the events (event stream -> stream processor ->
+model_server, an event path).
 
 Passing: freshness 60 s; event_stream -> stream_processor -> feature_store -> ranker.
 Failing: the same freshness with only a nightly batch_etl writing the feature store.
@@ -36,6 +38,8 @@ def check(design, scenario, options: Options):
     processors = reachable_from(nearline, design.of_type("event_stream")) & set(
         design.of_type("stream_processor")
     )
+    scorers = [n for n in design.event_path if design.role(n) == "online"]
+    stores = stores + scorers
     streaming = design.graph.subgraph([*nearline, *stores])
     fed = sorted(reachable_from(streaming, processors) & set(stores))
     if fed:
@@ -50,10 +54,14 @@ def check(design, scenario, options: Options):
             nx.shortest_path(nearline, stream, processor)
             + nx.shortest_path(streaming, processor, store)[1:]
         )
+        end = (
+            f"read by {', '.join(design.request_readers(store))}"
+            if design.role(store) == "online_store"
+            else "which scores each event as it arrives"
+        )
         return [
             RULE.passed(
-                f"Fresh features stream in: {' -> '.join(path)}, read by "
-                f"{', '.join(design.request_readers(store))}.",
+                f"Fresh features stream in: {' -> '.join(path)}, {end}.",
                 figures={**figures, "path": path},
             )
         ]
@@ -61,7 +69,7 @@ def check(design, scenario, options: Options):
         RULE.failed(
             f"Features must be under {freshness:,} s old, but no event stream -> "
             "stream processor path writes a store that serving reads.",
-            nodes=stores,
+            nodes=[s for s in stores if design.role(s) == "online_store"],
             figures=figures,
             hint="Add event_stream -> stream_processor -> feature_store so session "
             "features (last skips, current context) arrive in seconds.",

@@ -1,17 +1,20 @@
-"""latency.budget: the slowest request path fits the scenario's latency budget.
+"""latency.budget: the slowest serving path fits the scenario's latency budget.
 
-Each online node costs ``latency_ms + ms_per_1k_items * in_k / 1000`` plus the slowest
-online store it reads; parallel branches count once, the slowest of them.
+Realtime scenarios time the request path; nearline ones the event path (from the event to
+its score) when the design has one. Each node costs ``latency_ms + ms_per_1k_items * in_k /
+1000`` plus every store it reads (``latency_ms + ms_per_1k_keys * keys / 1000``); retrieval
+that reads no ANN index or precomputed store scans what it takes in; parallel branches count
+once, the slowest of them.
 
-Passing: 200 ms budget, client -> gateway (5) -> retrieval (15 + ANN 5) -> ranker fed 500
-items (10 + 12.5 + features 5) = 52.5 ms. Failing: the same ranker fed 100,000 items costs
-2,515 ms on its own.
+Passing: 200 ms budget, client -> gateway (5) -> retrieval (15 + ANN 5.5) -> ranker fed
+1,000 items (10 + 25 + 1,000 feature rows 6) = 66.5 ms. Failing: retrieval with no index
+scans 100M items at 0.02 ms per 1,000 (2 s), or the ranker fed 100,000 items costs 2.6 s.
 """
 
 import networkx as nx
 from pydantic import Field
 
-from components.analysis import RequestPathCycle, critical_path
+from components.analysis import RequestPathCycle, critical_path, event_critical_path
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, path_text
 
@@ -28,17 +31,50 @@ def _cost_text(cost) -> str:
     parts = [f"{cost.base_ms:g} ms"]
     if cost.items_ms:
         parts.append(f"{cost.items_ms:,.1f} ms for {cost.in_k:,} items")
-    if cost.store:
-        parts.append(f"{cost.store_ms:g} ms reading {cost.store}")
+    for read in cost.reads:
+        parts.append(f"{read.ms:,.1f} ms reading {read.keys:,} keys from {read.store}")
     return " + ".join(parts)
+
+
+def _hint(design, slowest, cost) -> str:
+    attrs = design.graph.nodes[slowest]
+    if attrs.get("scan_replaced_by") and cost.items_ms > cost.base_ms:
+        return (
+            f"{slowest} reads no {' or '.join(attrs['scan_replaced_by'])}, so it scans all "
+            f"{cost.in_k:,} items exactly. Put an ANN index (or precomputed candidate lists) "
+            "beside it."
+        )
+    if cost.store_ms > cost.compute_ms:
+        return (
+            "Store reads dominate: fetch fewer rows (send fewer candidates on), cache, or "
+            "read the stores in parallel."
+        )
+    fed_by_nothing = attrs["funnel"] and not any(
+        design.graph.nodes[p]["funnel"] for p in nx.ancestors(design.request, slowest)
+    )
+    if fed_by_nothing and cost.in_k >= design.catalog_size:
+        # A service drawn as a star (service -> retrieval, service -> ranker) makes every
+        # stage a first stage: say so, the arithmetic alone would puzzle.
+        return (
+            f"No funnel stage feeds {slowest}, so it scores the whole catalog. Draw the "
+            f"stages in order (retrieval -> {slowest}) rather than all from the service."
+        )
+    if cost.items_ms > cost.base_ms:
+        return "Send fewer items to the expensive stage (a pre-ranker, or a lower out_k upstream)."
+    return "Run stages in parallel, cache, or pick faster stores for the slowest node."
 
 
 def check(design, scenario, options: Options):
     budget = options.budget_ms or (scenario.requirements.latency_budget_ms if scenario else None)
     if budget is None:
         return [RULE.skipped("No latency budget applies (no scenario, or a batch scenario).")]
+    events = design.mode == "nearline" and bool(design.event_path)
     try:
-        report = critical_path(design.graph, design.catalog_size)
+        report = (
+            event_critical_path(design.graph)
+            if events
+            else critical_path(design.graph, design.catalog_size)
+        )
     except RequestPathCycle as cycle:
         return [
             RULE.failed(
@@ -57,44 +93,27 @@ def check(design, scenario, options: Options):
         ]
     per_node = {n: round(report.costs[n].total_ms, 2) for n in report.path}
     slowest = max(report.path, key=lambda n: report.costs[n].total_ms)
+    what = "event path (from the event to its score)" if events else "request path"
     figures = {
         "total_ms": round(report.total_ms, 1),
         "budget_ms": budget,
         "critical_path": report.path,
         "per_node_ms": per_node,
         "slowest": slowest,
+        "path_kind": "event" if events else "request",
     }
     summary = (
-        f"The slowest request path takes {report.total_ms:,.1f} ms against a "
+        f"The slowest {what} takes {report.total_ms:,.1f} ms against a "
         f"{budget:g} ms budget: {path_text(report.path)}."
     )
     if report.total_ms <= budget:
         return [RULE.passed(summary, figures=figures)]
     cost = report.costs[slowest]
-    hint = (
-        "Send fewer items to the expensive stage (a pre-ranker, or a lower out_k upstream)."
-        if cost.items_ms > cost.base_ms
-        else "Run stages in parallel, cache, or pick faster stores for the slowest node."
-    )
-    fed_by_nothing = design.graph.nodes[slowest]["funnel"] and not any(
-        design.graph.nodes[p]["funnel"] for p in nx.ancestors(design.request, slowest)
-    )
-    if (
-        fed_by_nothing
-        and cost.in_k >= design.catalog_size
-        and design.type(slowest) != ("candidate_generation")
-    ):
-        # A service drawn as a star (service -> retrieval, service -> ranker) makes every
-        # stage a first stage: say so, the arithmetic alone would puzzle.
-        hint = (
-            f"No funnel stage feeds {slowest}, so it scores the whole catalog. Draw the "
-            f"stages in order (retrieval -> {slowest}) rather than all from the service."
-        )
     return [
         RULE.failed(
             f"{summary} The slowest node, {slowest}, costs {_cost_text(cost)}.",
             nodes=[slowest],  # the path itself is in figures and drawn on the edges
             figures=figures,
-            hint=hint,
+            hint=_hint(design, slowest, cost),
         )
     ]

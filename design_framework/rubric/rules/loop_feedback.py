@@ -1,7 +1,11 @@
 """loop.feedback: what users do with the results flows back into training.
 
-Passing: client -> event_stream -> data_lake -> training_pipeline. Failing: training reads
-only a static content table, so the model never learns from plays and skips.
+Events may pass through the gateway's event API on the way (client -> api_gateway ->
+event_stream); a detour through the models is not the listener's own signal.
+
+Passing: client -> event_stream -> data_lake -> training_pipeline, or client -> api_gateway ->
+event_stream -> ... Failing: training reads only a static content table, so the model never
+learns from plays and skips.
 """
 
 import networkx as nx
@@ -19,6 +23,10 @@ class Options(BaseOptions):
         default_factory=lambda: ["event_stream", "data_lake", "data_warehouse"],
         description="Types that carry logged interactions.",
     )
+    collector_types: list[TypeId] = Field(
+        default_factory=lambda: ["api_gateway"],
+        description="Online types that may relay client events (an event collection API).",
+    )
 
 
 def check(design, scenario, options: Options):
@@ -33,7 +41,11 @@ def check(design, scenario, options: Options):
     # What users do must come from the client itself; impressions logged by serving show
     # what was shown, not what the listener did with it.
     sources = design.with_role("entry")
-    off_request = design.graph.subgraph(n for n in design.graph if design.role(n) != "online")
+    off_request = design.graph.subgraph(
+        n
+        for n in design.graph
+        if design.role(n) != "online" or design.type(n) in options.collector_types
+    )
     logged = reachable_from(off_request, sources) & set(design.of_type(*options.log_types))
     trained = reachable_from(design.graph, logged) & set(trainers)
     if trained:

@@ -1,7 +1,9 @@
 """path.request: a request from the client reaches a stage that produces the answer.
 
-The path follows online nodes only; an answer comes from a node of ``answer_types``, or
-from one of those stores read by a node on the path (a precomputed playlist).
+The path follows online nodes (and stores drawn inline between them); an answer comes from a
+node of ``answer_types``, or from one of those stores read by a node on the path (a
+precomputed playlist). In a nearline scenario an event path also answers: an event stream
+feeding, through stream processors, a model that scores each event as it arrives.
 
 Passing: client -> gateway -> ranker. Failing: client -> gateway, and the ranker is fed
 only by the training pipeline, so no request ever reaches it.
@@ -52,9 +54,27 @@ def check(design, scenario, options: Options):
             )
         ]
     answers = [n for n in design.request if design.type(n) in options.answer_types]
+
+    def readers(store):
+        return [n for n in design.request_readers(store) if n in design.request]
+
     for store in design.of_type(*options.answer_types):
-        if design.role(store) == "online_store":
-            answers += [store] if design.request_readers(store) else []
+        if design.role(store) == "online_store" and store not in answers:
+            answers += [store] if readers(store) else []
+    scorers = [n for n in design.event_path if design.type(n) in options.answer_types]
+    if not answers and design.mode == "nearline" and scorers:
+        streams = [n for n in design.of_type("event_stream") if n in design.event_path]
+        graph = design.graph.subgraph(design.event_path)
+        path = min(
+            (
+                nx.shortest_path(graph, s, t)
+                for s in streams
+                for t in scorers
+                if nx.has_path(graph, s, t)
+            ),
+            key=len,
+        )
+        return [RULE.passed(f"Events reach a scorer: {path_text(path)}.", figures={"path": path})]
     if not answers:
         reached = sorted(set(design.request) - set(entries))
         return [
@@ -70,7 +90,7 @@ def check(design, scenario, options: Options):
     graph = design.request.copy()
     for store in answers:
         if store not in graph:
-            graph.add_edges_from((reader, store) for reader in design.request_readers(store))
+            graph.add_edges_from((reader, store) for reader in readers(store))
     answer_set = set(answers)
     paths = [
         path
