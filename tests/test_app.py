@@ -87,7 +87,7 @@ def test_library_lists_every_scenario_and_filters_by_mode():
         for b in at.button
         if b.key and b.key.startswith("lib_start_") and b.key != "lib_start_free"
     ]
-    assert len(starts) == 12
+    assert len(starts) == 14
     at.multiselect(key="lib_mode").set_value(["batch"]).run()
     batch = {b.key for b in at.button if b.key and b.key.startswith("lib_start_")} - {
         "lib_start_free"
@@ -96,6 +96,7 @@ def test_library_lists_every_scenario_and_filters_by_mode():
         "lib_start_premium-churn",
         "lib_start_discover-weekly",
         "lib_start_mood-classification",
+        "lib_start_new-release-notifications",
     }
 
 

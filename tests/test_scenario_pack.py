@@ -24,6 +24,8 @@ CONTRACT_IDS = [
     "home-feed-multi-objective",
     "song-radio-ann",
     "next-track-sequential",
+    "artificial-streams",
+    "new-release-notifications",
 ]
 
 
