@@ -10,6 +10,8 @@ values. The model (design.md, "How the rubric reads a design (model v2)"):
 * Event path (nearline): starts at an event stream and follows nearline nodes and the online
   nodes they feed (a model scoring events as they arrive); stores end it (writing a store is
   not scoring).
+* Batch path: a batch job fills a store that a request path, an event path or a campaign (an
+  online sender no request reaches, reading what the batch job wrote) reads.
 * Funnel: a stage's ``in_k`` is the sum of the ``out_k`` of the stages feeding it (other
   nodes pass items through); a first stage takes the catalog size unless ``in_k`` says
   otherwise. A stage with no ``out_k`` passes its input through.
@@ -224,9 +226,42 @@ def event_path_nodes(graph: nx.DiGraph) -> set[str]:
 # ---- serving nodes ---------------------------------------------------------------------------
 
 
+def batch_written_stores(graph: nx.DiGraph) -> set[str]:
+    """Online stores a batch job fills, directly or through offline hops."""
+
+    def compute():
+        offline_side = graph.subgraph(
+            [*nodes_with_role(graph, OFFLINE), *nodes_with_role(graph, ONLINE_STORE)]
+        )
+        reached = reachable_from(offline_side, nodes_of_type(graph, "batch_scoring"))
+        return {n for n in reached if graph.nodes[n]["role"] == ONLINE_STORE}
+
+    return _cached(graph, "batch_written", compute)
+
+
+def campaign_readers(graph: nx.DiGraph) -> list[str]:
+    """Online nodes no request reaches that act on what a batch job wrote (a sender that
+    reads the send schedule): the serving side of a campaign."""
+
+    def compute():
+        reached = request_serving_nodes(graph) | event_path_nodes(graph)
+        written = batch_written_stores(graph)
+        feeders = set(nodes_with_role(graph, ENTRY, ONLINE))
+        return sorted(
+            n
+            for n in nodes_with_role(graph, ONLINE)
+            if n not in reached
+            and not any(p in feeders for p in graph.predecessors(n))
+            and neighbours(graph, n) & written
+        )
+
+    return _cached(graph, "campaign", compute)
+
+
 def store_readers(graph: nx.DiGraph, store: str) -> list[str]:
-    """Nodes on a request or event path that read a store (from the side or as a hop)."""
-    serving = request_serving_nodes(graph) | event_path_nodes(graph)
+    """Nodes on a request or event path (or a campaign) that read a store, from the side or
+    as a hop."""
+    serving = request_serving_nodes(graph) | event_path_nodes(graph) | set(campaign_readers(graph))
     return sorted(n for n in neighbours(graph, store) if n in serving and n != store)
 
 
@@ -259,7 +294,12 @@ def batch_serving_nodes(graph: nx.DiGraph) -> list[str]:
 
 def serving_nodes(graph: nx.DiGraph) -> set[str]:
     """The models and services on any serving path: request, event and batch."""
-    return request_serving_nodes(graph) | event_path_nodes(graph) | set(batch_serving_nodes(graph))
+    return (
+        request_serving_nodes(graph)
+        | event_path_nodes(graph)
+        | set(campaign_readers(graph))
+        | set(batch_serving_nodes(graph))
+    )
 
 
 # ---- funnel and costs ------------------------------------------------------------------------

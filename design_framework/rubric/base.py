@@ -100,8 +100,11 @@ class Analysed:
 
     @cached_property
     def serving(self) -> set[str]:
-        """Models and services on any serving path: request, event and batch."""
-        return analysis.serving_nodes(self.graph)
+        """Models and services on any serving path: request, event and batch. In a batch
+        scenario every batch job is a serving model, served or not (batch.pipeline judges
+        whether its results reach the product)."""
+        batch_jobs = set(self.of_type("batch_scoring")) if self.mode == "batch" else set()
+        return analysis.serving_nodes(self.graph) | batch_jobs
 
     @cached_property
     def event_path(self) -> set[str]:

@@ -22,6 +22,18 @@ FEATURE_SOURCES = ("feature_store", "batch_etl", "stream_processor")
 """Where a batch job or an event scorer gets its features from (one definition each)."""
 
 
+FEATURE_CARRIERS = (
+    "feature_store",
+    "batch_etl",
+    "stream_processor",
+    "event_stream",
+    "data_lake",
+    "data_warehouse",
+    "training_pipeline",
+)
+"""Types through which feature values travel on their way to training."""
+
+
 class Options(BaseOptions):
     pass
 
@@ -79,10 +91,11 @@ def check(design, scenario, options: Options):
                 "features used at serving time and train on those logs.",
             )
         ]
-    # Feature data must reach training through data systems; a detour through serving
-    # (ranker -> impressions -> lake -> training) is logging of what was shown, not parity.
+    # Feature data must reach training through data systems that carry features; a detour
+    # through serving (ranker -> impressions -> lake -> training) is logging of what was
+    # shown, and one through a batch job's results or the labels is not the features.
     offline_side = design.graph.subgraph(
-        n for n in design.graph if design.role(n) not in ("entry", "online", "observability")
+        n for n in design.graph if design.type(n) in FEATURE_CARRIERS
     )
     fed = reachable_from(offline_side, sources) | reachable_from(offline_side, [v for _, v in logs])
     unmatched = [t for t in trainers if t not in fed]

@@ -25,8 +25,16 @@ class Options(BaseOptions):
     pass
 
 
+ASSIGNMENT = ("ab_testing", "batch_scoring")
+"""An assignment layer feeding a batch job (one result per variant) is no synchronous call."""
+
+
 def _offline(design, node) -> bool:
     return design.role(node) == "offline" and design.type(node) not in DEPLOYMENT_TYPES
+
+
+def _assignment(design, u, v) -> bool:
+    return (design.type(u), design.type(v)) == ASSIGNMENT
 
 
 def check(design, scenario, options: Options):
@@ -37,7 +45,8 @@ def check(design, scenario, options: Options):
     bad = [
         (u, v)
         for u, v in design.graph.edges
-        if (_offline(design, u) and v in serving) or (u in serving and _offline(design, v))
+        if ((_offline(design, u) and v in serving) or (u in serving and _offline(design, v)))
+        and not _assignment(design, u, v)
     ]
     if not bad:
         return [RULE.passed("Serving nodes read only online stores and deployed models.")]
