@@ -105,6 +105,12 @@ def _cached(graph: nx.DiGraph, key: str, compute):
     return cache[key]
 
 
+def _own(sub: nx.DiGraph) -> nx.DiGraph:
+    """A derived graph with a cache of its own: ``copy()`` shares the parent's cache dict."""
+    sub.graph.pop("_derived", None)
+    return sub
+
+
 def reachable_from(graph: nx.DiGraph, sources, reverse: bool = False) -> set[str]:
     """Every node reachable from any of ``sources`` (included), in one traversal.
 
@@ -174,13 +180,17 @@ def reachable_request_graph(graph: nx.DiGraph) -> nx.DiGraph:
     def compute():
         sub = request_graph(graph)
         reached = reachable_from(sub, nodes_with_role(sub, ENTRY))
-        return sub.subgraph(reached).copy()
+        return _own(sub.subgraph(reached).copy())
 
     return _cached(graph, "reachable_request", compute)
 
 
 def request_order(sub: nx.DiGraph) -> list[str]:
     """Topological order of a request graph; RequestPathCycle if it loops."""
+    return _cached(sub, "order", lambda: _request_order(sub))
+
+
+def _request_order(sub: nx.DiGraph) -> list[str]:
     try:
         return list(nx.topological_sort(sub))
     except nx.NetworkXUnfeasible:
@@ -200,7 +210,7 @@ def event_graph(graph: nx.DiGraph) -> nx.DiGraph:
 def _event_graph(graph: nx.DiGraph) -> nx.DiGraph:
     allowed = graph.subgraph(nodes_with_role(graph, NEARLINE, ONLINE))
     reached = reachable_from(allowed, nodes_of_type(graph, "event_stream"))
-    return allowed.subgraph(reached).copy()
+    return _own(allowed.subgraph(reached).copy())
 
 
 def event_scorers(graph: nx.DiGraph) -> list[str]:
@@ -261,19 +271,33 @@ def campaign_readers(graph: nx.DiGraph) -> list[str]:
 def store_readers(graph: nx.DiGraph, store: str) -> list[str]:
     """Nodes on a request or event path (or a campaign) that read a store, from the side or
     as a hop."""
-    serving = request_serving_nodes(graph) | event_path_nodes(graph) | set(campaign_readers(graph))
+    serving = _cached(
+        graph,
+        "readers",
+        lambda: (
+            request_serving_nodes(graph) | event_path_nodes(graph) | set(campaign_readers(graph))
+        ),
+    )
     return sorted(n for n in neighbours(graph, store) if n in serving and n != store)
 
 
 def request_serving_nodes(graph: nx.DiGraph) -> set[str]:
     """Nodes a request reaches, without the entry."""
-    sub = reachable_request_graph(graph)
-    return {n for n in sub if sub.nodes[n]["role"] != ENTRY}
+
+    def compute():
+        sub = reachable_request_graph(graph)
+        return {n for n, role in sub.nodes(data="role") if role != ENTRY}
+
+    return _cached(graph, "request_serving", compute)
 
 
 def served_stores(graph: nx.DiGraph) -> list[str]:
     """Online stores read on a request or event path (or drawn inline on one)."""
-    return sorted(s for s in nodes_with_role(graph, ONLINE_STORE) if store_readers(graph, s))
+    return _cached(
+        graph,
+        "served_stores",
+        lambda: sorted(s for s in nodes_with_role(graph, ONLINE_STORE) if store_readers(graph, s)),
+    )
 
 
 def batch_serving_nodes(graph: nx.DiGraph) -> list[str]:
@@ -294,11 +318,15 @@ def batch_serving_nodes(graph: nx.DiGraph) -> list[str]:
 
 def serving_nodes(graph: nx.DiGraph) -> set[str]:
     """The models and services on any serving path: request, event and batch."""
-    return (
-        request_serving_nodes(graph)
-        | event_path_nodes(graph)
-        | set(campaign_readers(graph))
-        | set(batch_serving_nodes(graph))
+    return _cached(
+        graph,
+        "serving",
+        lambda: (
+            request_serving_nodes(graph)
+            | event_path_nodes(graph)
+            | set(campaign_readers(graph))
+            | set(batch_serving_nodes(graph))
+        ),
     )
 
 
@@ -442,7 +470,7 @@ def event_costs(graph: nx.DiGraph) -> dict[str, NodeCost]:
 def event_critical_path(graph: nx.DiGraph) -> LatencyReport:
     """The slowest way from an event to its score (empty without a scorer)."""
     nodes = event_path_nodes(graph)
-    sub = event_graph(graph).subgraph(nodes).copy()
+    sub = _own(event_graph(graph).subgraph(nodes).copy())
     request_order(sub)
     costs = event_costs(graph)
     if sub.number_of_edges() == 0:
