@@ -459,6 +459,7 @@ def summarise(judgements: list[Judgement]) -> dict:
             "designs": len(of_kind),
             "designs_agreed": sum(not j.disagreements for j in of_kind),
         }
+    flagged = [r for r in results if r.expected in ("fail", "warn")]
     scenarios: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KINDS, 0))
     for j in judgements:
         scenarios[j.judged.scenario][j.judged.kind] += 1
@@ -473,6 +474,15 @@ def summarise(judgements: list[Judgement]) -> dict:
         "overall": {
             **_share(sum(r.agreed for r in results), len(results)),
             "designs_agreed": sum(not j.disagreements for j in judgements),
+        },
+        "flags": {
+            "expert_flags": len(flagged),
+            "caught": sum(r.agreed for r in flagged),
+            "false_alarms": sum(
+                r.got in ("fail", "warn", "error")
+                for r in results
+                if r.expected in ("pass", "skip")
+            ),
         },
         "disagreements": [
             {
@@ -524,6 +534,12 @@ def format_text(summary: dict) -> str:
         f"{'overall':<30} {ratio:>14} {_percent(overall):>7}  "
         f"{overall['designs_agreed']}/{summary['designs']}"
     )
+    flags = summary["flags"]
+    lines += [
+        "",
+        f"expert flags (fail/warn) the tool raised: {flags['caught']}/{flags['expert_flags']}",
+        f"tool fail/warn/error where the expert expects pass: {flags['false_alarms']}",
+    ]
     if summary["load_notes"]:
         lines += ["", "Loaded only without the model v2 params the loader still rejects:"]
         for note in summary["load_notes"]:
