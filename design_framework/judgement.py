@@ -30,7 +30,14 @@ from pydantic import ValidationError
 
 from components.catalog import Catalog, load_catalog
 from components.design import Design
-from components.loading import InputError, LoadedYaml, Problem, parse_yaml, read_text
+from components.loading import (
+    InputError,
+    LoadedYaml,
+    Problem,
+    parse_yaml,
+    problems_from_validation,
+    read_text,
+)
 from components.quick import parse_quick
 from design_framework.rubric import RULE_MODULES, Status, check_design
 from design_framework.rubric.base import STATUS_ORDER
@@ -145,8 +152,6 @@ def _design_from_mapping(data, source: str, catalog: Catalog) -> Design:
     try:
         return Design.model_validate(data, context={"catalog": catalog})
     except ValidationError as error:
-        from components.loading import problems_from_validation
-
         raise InputError(
             problems_from_validation(error, LoadedYaml(data, source), Design)
         ) from None

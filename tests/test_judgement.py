@@ -189,3 +189,30 @@ def test_report_counts_agreement_per_rule_and_lists_each_disagreement(tmp_path, 
     text = capsys.readouterr().out
     assert "loop.feedback" in text and "expected pass, got fail" in text
     assert "expert: wrong on purpose" in text
+
+
+@pytest.mark.parametrize("form", ["quick", "design"])
+def test_a_model_v2_param_loads_or_is_reported_as_dropped(tmp_path, form):
+    if form == "quick":
+        body = GOOD.replace("-> model_server", "-> skip(model_server)").replace(
+            "      client: client_app\n",
+            "      client: client_app\n      skip: model_server replicas=3\n",
+        )
+    else:
+        body = GOOD.replace(
+            "    quick: |\n"
+            "      client: client_app\n"
+            "      client -> gateway(api_gateway) -> model_server\n",
+            "    design:\n"
+            "      version: 1\n"
+            "      components:\n"
+            "        - {id: client, type: client_app}\n"
+            "        - {id: skip, type: model_server, params: {replicas: 3}}\n"
+            "      edges:\n"
+            "        - {from: client, to: skip}\n",
+        )
+    path = tmp_path / "v2.yaml"
+    path.write_text(body, encoding="utf-8")
+    (tiny,) = load_suite(path)
+    replicas = getattr(tiny.design.component("skip").params, "replicas", None)
+    assert replicas == 3 or tiny.dropped_params == ["replicas=3"]
