@@ -283,19 +283,40 @@ def _flow_small_maps(value, key=None):
     return value
 
 
+COST_PARAMS = ("latency_ms", "ms_per_1k_items", "ms_per_1k_keys")
+"""Params whose smaller value makes a design look faster."""
+
+
+def _costed_params(params: Params, kind) -> tuple[Params, dict]:
+    """The params the arithmetic uses: a cost typed below its type's plausible range is
+    costed at the catalog default, so a budget cannot be met by typing a small number
+    (params.plausible reports it). Returns the params and ``{param: typed value}``."""
+    implausible = {}
+    for param in COST_PARAMS:
+        value = getattr(params, param)
+        low = kind.plausible.get(param, (0, 0))[0]
+        if value is not None and value < low:
+            implausible[param] = value
+    if not implausible:
+        return params, {}
+    return params.model_copy(update=dict.fromkeys(implausible)), implausible
+
+
 def design_graph(design: Design, catalog: Catalog | None = None) -> nx.DiGraph:
     """The design as a DiGraph whose node attributes hold the effective figures.
 
     Node attributes: ``type``, ``role``, ``category``, ``label``, ``funnel`` (bool),
     ``latency_ms``, ``ms_per_1k_items``, ``out_k`` (None: passes its input through),
     ``in_k`` (None: computed from upstream stages), ``ms_per_1k_keys`` (stores), ``workers``
-    (batch jobs), ``replicas`` (None: not declared). Edge attribute: ``label``.
+    (batch jobs), ``replicas`` (None: not declared), ``implausible`` (costs typed below the
+    plausible range, ``{param: typed}``: the arithmetic uses the catalog default instead).
+    Edge attribute: ``label``.
     """
     catalog = catalog or load_catalog()
     graph = nx.DiGraph(title=design.title, scenario=design.scenario)
     for component in design.components:
         kind = catalog.get(component.type)
-        params = component.params
+        params, implausible = _costed_params(component.params, kind)
         graph.add_node(
             component.id,
             type=kind.id,
@@ -317,6 +338,7 @@ def design_graph(design: Design, catalog: Catalog | None = None) -> nx.DiGraph:
             workers=params.workers if params.workers is not None else kind.workers,
             replicas=params.replicas,
             scan_replaced_by=tuple(kind.scan_replaced_by),
+            implausible=implausible,
         )
     for edge in design.edges:
         graph.add_edge(edge.source, edge.target, label=edge.label)

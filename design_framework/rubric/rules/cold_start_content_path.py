@@ -2,9 +2,10 @@
 an item with no plays can still be recommended.
 
 When the design retrieves (candidate generation on a serving path), content must reach a
-retrieval channel, directly or through a store it reads: a ranker that knows a new track's
-audio never sees it if every channel is collaborative filtering, since a track with no plays
-is never retrieved. A design with no retrieval (a classifier, a batch job) needs content to
+retrieval channel through an index it searches (an ANN index or precomputed lists): a ranker
+that knows a new track's audio never sees it if every channel is collaborative filtering,
+since a track with no plays is never retrieved, and a channel that reads content features
+from the feature store only fetches rows for items it already found. A design with no retrieval (a classifier, a batch job) needs content to
 reach a model of ``target_types`` on a serving path. Content must arrive as data (stores,
 features), not only as training input: a model trained on audio still knows nothing of a
 track uploaded after training.
@@ -60,11 +61,27 @@ def check(design, scenario, options: Options):
         n for n in design.of_type(*options.target_types) if design.on_serving_path(n)
     ]
     # Content must reach serving as data (stores, features), not only as training input.
+    # A retrieval channel finds items only through an index it searches (ANN index,
+    # precomputed lists); a feature-store read fetches rows for keys it already has.
+    index_types = {t for n in retrieval for t in design.graph.nodes[n]["scan_replaced_by"]}
     data_paths = design.graph.subgraph(
         n
         for n in design.graph
         if design.type(n) not in ("training_pipeline", "model_registry")
         and (design.role(n) != "online" or n in targets)
+    ).copy()
+    indexed = {
+        n for n in retrieval if any(design.type(s) in index_types for s in design.neighbours(n))
+    }
+    # a channel with no index scans the vectors it reads (slowly: latency.budget says so)
+    data_paths.remove_edges_from(
+        [
+            (u, v)
+            for u, v in data_paths.edges
+            if v in indexed
+            and design.role(u) == "online_store"
+            and design.type(u) not in index_types
+        ]
     )
     reached = sorted(reachable_from(data_paths, extractors) & set(targets))
     figures = {"targets": targets, "retrieval": retrieval}
@@ -83,17 +100,10 @@ def check(design, scenario, options: Options):
             )
         ]
     if retrieval:
-        others = sorted(
-            reachable_from(
-                design.graph.subgraph(
-                    n
-                    for n in design.graph
-                    if design.type(n) not in ("training_pipeline", "model_registry")
-                ),
-                extractors,
-            )
-            & design.serving
-        )
+        stores = {
+            n for n in reachable_from(data_paths, extractors) if design.role(n) == "online_store"
+        }
+        others = sorted({r for s in stores for r in design.request_readers(s)} - set(retrieval))
         also = f" (content reaches only {names(others)})" if others else ""
         return [
             RULE.failed(

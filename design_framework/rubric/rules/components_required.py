@@ -1,7 +1,8 @@
 """components.required: the scenario's required component types are in the design and used.
 
 Options: ``types`` lists type ids; a nested list is an any-of group. ``edges`` lists
-type-level links that must exist (``{from: feature_store, to: ranker}``).
+type-level links that must exist (``{from: feature_store, to: ranker}``), directly or through
+a cache drawn between them.
 
 A component counts only when it is used: an online node a request or event reaches, a store
 a serving node reads, any other component joined to the design by an edge. An ANN index
@@ -36,6 +37,22 @@ def _group_text(group) -> str:
     return group if isinstance(group, str) else " or ".join(group)
 
 
+def _linked(design, source: str, target: str) -> bool:
+    """A link of types exists: directly, or through caches drawn between them (a near cache
+    of feature rows in front of the ranker still feeds the ranker)."""
+    relays = {n for n in design.graph if design.type(n) == "cache"}
+    for node in design.of_type(source):
+        frontier, seen = [node], {node}
+        while frontier:
+            for nxt in design.graph.successors(frontier.pop()):
+                if design.type(nxt) == target:
+                    return True
+                if nxt in relays and nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+    return False
+
+
 def used(design, node: str) -> bool:
     """Whether a component does anything in the design (see the module docstring)."""
     role = design.role(node)
@@ -62,9 +79,7 @@ def check(design, scenario, options: Options):
     missing_links = [
         f"{e.source} -> {e.target}"
         for e in options.edges
-        if not any(
-            design.type(u) == e.source and design.type(v) == e.target for u, v in design.graph.edges
-        )
+        if not _linked(design, e.source, e.target)
     ]
     figures = {
         "required": [_group_text(g) for g in options.types],

@@ -3,7 +3,8 @@ the first model stage, so every model can be judged online before it takes all t
 
 The assignment point is the layer itself when it sits on a request or event path, or the
 node that calls it from the side (the service asks the assignment service for the user's
-variant, then calls that variant's models). Every serving model of ``model_types`` must come
+variant, then calls that variant's models); nothing that can answer a request (a cache drawn
+inline) may come before it. Every serving model of ``model_types`` must come
 after an assignment point: a layer placed after the ranker can test only what follows it. In
 a batch scenario the batch job is the model: an assignment that feeds the batch job (one
 result per variant, exposure logged when the result is read) is an A/B layer too.
@@ -108,6 +109,24 @@ def check(design, scenario, options: Options):
         "models": tested,
         "untested": untested,
     }
+    caches = sorted(
+        n
+        for p in points
+        if p in design.request
+        for n in nx.ancestors(design.request, p)
+        if design.role(n) == "online_store"
+    )
+    if tested and not untested and caches:
+        return [
+            RULE.failed(
+                f"{names(caches)} answers requests before the assignment ({names(sorted(points))}): "
+                "a cache hit serves a page from any variant and logs no exposure.",
+                nodes=caches,
+                figures={**figures, "answered_before_assignment": caches},
+                hint="Assign first and cache per variant (the variant in the cache key), or "
+                "put the cache after the assignment.",
+            )
+        ]
     if tested and not untested:
         return [
             RULE.passed(

@@ -7,9 +7,13 @@ a stream or lake that training reads, the strongest parity there is. Serving nod
 of any path: a request path, an event path (a scorer fed by a stream processor), or a batch
 job whose results are served.
 
+A serving model that reads no feature store but computes its features from raw data (the
+lake, the warehouse, a batch table) has a second definition of every feature.
+
 Passing: feature_store -> ranker and feature_store -> training_pipeline; or ranker ->
 event_stream labelled "features used" -> data_lake -> training_pipeline. Failing: serving
-reads feature_store while training rebuilds features from the data lake with its own code.
+reads feature_store while training rebuilds features from the data lake with its own code,
+or the ranker builds its features from data_lake at request time.
 """
 
 from components.analysis import reachable_from
@@ -32,6 +36,13 @@ FEATURE_CARRIERS = (
     "training_pipeline",
 )
 """Types through which feature values travel on their way to training."""
+
+
+RAW_DATA = ("data_lake", "data_warehouse", "batch_etl")
+SCORING_MODELS = ("pre_ranker", "ranker", "re_ranker", "model_server", "bandit_policy")
+"""Models that score items with learned features (retrieval sources and query parsing are
+judged by serving.no_offline_reads alone)."""
+"""Offline data a serving model computing its own features from would read."""
 
 
 class Options(BaseOptions):
@@ -99,12 +110,35 @@ def check(design, scenario, options: Options):
     )
     fed = reachable_from(offline_side, sources) | reachable_from(offline_side, [v for _, v in logs])
     unmatched = [t for t in trainers if t not in fed]
+    raw = sorted(
+        {
+            f"{m} <- {n}"
+            for m in design.serving
+            if design.type(m) in SCORING_MODELS
+            and not any(design.type(x) == "feature_store" for x in design.neighbours(m))
+            for n in design.neighbours(m)
+            if design.type(n) in RAW_DATA
+        }
+    )
     figures = {
         "serving_sources": sources,
         "logged_features": [list(e) for e in logs],
         "training": trainers,
         "unmatched": unmatched,
     }
+    if raw and not logs:
+        figures["raw_reads"] = raw
+        return [
+            RULE.failed(
+                f"Serving computes features from raw data ({', '.join(raw)}) that training "
+                "does not read through the same definitions: a second definition of each "
+                "feature (training/serving skew).",
+                nodes=sorted({part.split(" <- ")[0] for part in raw}),
+                figures=figures,
+                hint="Materialise those features into the feature store and read them there, "
+                "in training and serving alike.",
+            )
+        ]
     if not unmatched:
         how = []
         if any(t in reachable_from(offline_side, sources) for t in trainers) and sources:

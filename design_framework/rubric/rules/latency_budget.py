@@ -4,7 +4,8 @@ Realtime scenarios time the request path; nearline ones the event path (from the
 its score) when the design has one. Each node costs ``latency_ms + ms_per_1k_items * in_k /
 1000`` plus every store it reads (``latency_ms + ms_per_1k_keys * keys / 1000``); retrieval
 that reads no ANN index or precomputed store scans what it takes in; parallel branches count
-once, the slowest of them.
+once, the slowest of them. A cost typed below its type's plausible range is costed at the
+catalog default (params.plausible says so): the budget is met by the design, not the number.
 
 Passing: 200 ms budget, client -> gateway (5) -> retrieval (15 + ANN 5.5) -> ranker fed
 1,000 items (10 + 25 + 1,000 feature rows 6) = 66.5 ms. Failing: retrieval with no index
@@ -109,9 +110,21 @@ def check(design, scenario, options: Options):
     if report.total_ms <= budget:
         return [RULE.passed(summary, figures=figures)]
     cost = report.costs[slowest]
+    typed = {
+        n: design.graph.nodes[n]["implausible"]
+        for n in report.path
+        if design.graph.nodes[n].get("implausible")
+    }
+    if typed:
+        figures["costed_at_default"] = typed
+    note = "".join(
+        f" {n}'s {', '.join(f'{k} = {v:g}' for k, v in values.items())} is below what such a "
+        "component costs, so it is costed at the catalog default (see params.plausible)."
+        for n, values in typed.items()
+    )
     return [
         RULE.failed(
-            f"{summary} The slowest node, {slowest}, costs {_cost_text(cost)}.",
+            f"{summary} The slowest node, {slowest}, costs {_cost_text(cost)}.{note}",
             nodes=[slowest],  # the path itself is in figures and drawn on the edges
             figures=figures,
             hint=_hint(design, slowest, cost),

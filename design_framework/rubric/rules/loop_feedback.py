@@ -18,6 +18,17 @@ from design_framework.rubric.base import Rule, TypeId, names, path_text
 RULE = Rule("loop.feedback", "Feedback loop", "data")
 
 
+LOG_CARRIERS = (
+    "event_stream",
+    "data_lake",
+    "data_warehouse",
+    "batch_etl",
+    "labeling",
+    "training_pipeline",
+)
+"""Types that carry logged outcomes (and the labels made from them) to training."""
+
+
 class Options(BaseOptions):
     log_types: list[TypeId] = Field(
         default_factory=lambda: ["event_stream", "data_lake", "data_warehouse"],
@@ -47,14 +58,17 @@ def check(design, scenario, options: Options):
         if design.role(n) != "online" or design.type(n) in options.collector_types
     )
     logged = reachable_from(off_request, sources) & set(design.of_type(*options.log_types))
-    trained = reachable_from(design.graph, logged) & set(trainers)
+    # Outcomes reach training as logs or labels; a path that only turns plays into online
+    # features (stream processor -> feature store) never gives the model an outcome to learn.
+    log_side = design.graph.subgraph(n for n in design.graph if design.type(n) in LOG_CARRIERS)
+    trained = reachable_from(log_side, logged) & set(trainers)
     if trained:
         trainer = sorted(trained)[0]
-        log = next(n for n in sorted(logged) if nx.has_path(design.graph, n, trainer))
+        log = next(n for n in sorted(logged) if n in log_side and nx.has_path(log_side, n, trainer))
         source = next(n for n in sources if nx.has_path(off_request, n, log))
         loop = (
             nx.shortest_path(off_request, source, log)
-            + nx.shortest_path(design.graph, log, trainer)[1:]
+            + nx.shortest_path(log_side, log, trainer)[1:]
         )
         return [
             RULE.passed(

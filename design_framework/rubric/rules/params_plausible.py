@@ -2,8 +2,9 @@
 
 The catalog gives each type a [low, high] range per parameter (components/catalog.yaml,
 ``plausible``). A value outside it is reported with the range and the catalog default, so a
-budget cannot be met by typing a small number. Its findings are warnings: the candidate may
-know something the catalog does not, and should say so.
+budget cannot be met by typing a small number: a cost below its range is also costed at the
+catalog default by the latency and capacity arithmetic. Its findings are warnings: the
+candidate may know something the catalog does not, and should say so.
 
 Passing: a ranker at 20 ms per 1,000 items (range 5 to 500). Warning: a ranker at 0.01 ms
 per 1,000 items, or a retrieval stage at 0 ms per 1,000 items with no index.
