@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from components.loading import parse_yaml, read_text, validate
+from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import Point, load_framework
 
 TERMS_PATH = Path(__file__).with_name("coverage_terms.yaml")
@@ -65,6 +66,26 @@ class TradeoffTerms(_Model):
     )
 
 
+class NegationTerms(_Model):
+    """How negation is read (NegEx-style triggers, pseudo-triggers and scope ends)."""
+
+    dismissals: list[str] = Field(description="Wave a topic away; reach both ways.")
+    negators: list[str] = Field(description="Plain negation; reaches forward only.")
+    pseudo: list[str] = Field(description="Look like negations and are not ('not only').")
+    terminators: list[str] = Field(description="Words that end a negation's scope.")
+    window: int = Field(6, ge=1, le=20, description="Most words a scope reaches.")
+
+
+class QuantityTerms(_Model):
+    """How numbers with units are recognised."""
+
+    scales: dict[str, float] = Field(description="Multipliers written after a number (k, M).")
+    number_words: list[str] = Field(description="Words that start a spelled-out number.")
+    fillers: list[str] = Field(description="Words allowed between a number and its unit.")
+    units: dict[str, list[str]] = Field(description="Unit words by kind.")
+    per_time: list[str] = Field(description="Units of time that make a count a rate.")
+
+
 class Terms(_Model):
     """Everything the matcher knows about words, loaded from coverage_terms.yaml."""
 
@@ -80,6 +101,12 @@ class Terms(_Model):
     abbreviations: list[str] = Field(
         description="Words whose trailing full stop does not end a sentence ('vs.', 'e.g.')."
     )
+    negation: NegationTerms = Field(description="How negation is read.")
+    vague: list[str] = Field(description="Wording that commits to nothing ('is important').")
+    clause_words: list[str] = Field(
+        description="Words that make a line a clause rather than a bare list of terms."
+    )
+    quantities: QuantityTerms = Field(description="How numbers with units are recognised.")
 
 
 @lru_cache(maxsize=1)
@@ -89,18 +116,44 @@ def load_terms(path: Path = TERMS_PATH) -> Terms:
 
 # --- results ---------------------------------------------------------------------------
 
+COVERED, NEGATED, LISTED, MISSING = "covered", "negated", "listed", "missing"
+STATUSES = (COVERED, NEGATED, LISTED, MISSING)
+"""A point's status, best first: stated in a sentence that commits to something; named only
+to dismiss it; named without reasoning (a bare list, vague wording, no number where one is
+needed); not named at all."""
+_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+
 
 @dataclass(frozen=True)
 class PointCoverage:
-    """Whether the notes cover one point, and what showed it."""
+    """What the notes do with one point, and what showed it."""
 
     id: str
     text: str
-    covered: bool
+    status: str = MISSING
     matched: list[str] = field(default_factory=list)
     """The point's phrases that matched, as written in the data."""
     evidence: list[str] = field(default_factory=list)
-    """The words in the notes that matched, as the candidate wrote them, in order."""
+    """The words in the notes that showed it (phrases or quantities), as written, in order."""
+    sentence: str = ""
+    """The sentence (or list line) that gave the status."""
+    negation: list[str] = field(default_factory=list)
+    """For a negated point: the words that negated it ("won't", "no need")."""
+    reason: str = ""
+    """For a listed point: why it earns nothing ("named in a list, not explained")."""
+
+    @property
+    def covered(self) -> bool:
+        return self.status == COVERED
+
+
+@dataclass(frozen=True)
+class NotRelevant:
+    """A generic checklist point the scenario does not need: never missed, never scored."""
+
+    id: str
+    text: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -111,6 +164,10 @@ class StepCoverage:
     checklist: list[PointCoverage]
     signals: list[PointCoverage] = field(default_factory=list)
     tradeoffs: list[str] = field(default_factory=list)
+    """Sentences that weigh options and commit to one (they count as reasoning)."""
+    not_relevant: list[NotRelevant] = field(default_factory=list)
+    truncated: bool = False
+    """Whether the notes were longer than MAX_NOTES_CHARS and only their start was read."""
 
     @property
     def points(self) -> list[PointCoverage]:
@@ -126,12 +183,16 @@ class StepCoverage:
 
     @property
     def ratio(self) -> float:
-        """Covered points over all points (checklist and signals); 0.0 when there are none."""
+        """Covered points over all relevant points (checklist and signals); 0.0 when none."""
         return self.covered / self.total if self.total else 0.0
 
     @property
     def missing(self) -> list[PointCoverage]:
+        """Every point not covered, whatever its status (negated, listed or missing)."""
         return [point for point in self.points if not point.covered]
+
+    def with_status(self, status: str) -> list[PointCoverage]:
+        return [point for point in self.points if point.status == status]
 
 
 # --- words -----------------------------------------------------------------------------
@@ -389,39 +450,473 @@ def phrase_matches(notes: str, phrase: str) -> list[str]:
     return list(dict.fromkeys(found.snippet(span) for span in found.find(phrase)))
 
 
+# --- sentences -------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+_BULLET = re.compile(r"(?:[-*\u2022+>]+|\d+[.)])\s+")
+_LAST_WORD = re.compile(r"\S+$")
+_ABBREVIATION_WINDOW = 24
+"""Characters looked at before a full stop to find the word it ends (abbreviations are
+short), so splitting stays linear however the notes are written."""
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or list line, bullets and blanks trimmed. Linear."""
+    abbreviations = _abbreviations()
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group() == ".":
+            window = text[max(start, match.start() - _ABBREVIATION_WINDOW) : match.start()]
+            last = _LAST_WORD.search(window)
+            last_word = last.group().lstrip("([{\"'").casefold() if last else ""
+            if last_word in abbreviations:
+                continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        bullet = _BULLET.match(text, begin, end)
+        if bullet:
+            begin = bullet.end()
+        if begin < end and any(char.isalpha() for char in text[begin:end]):
+            trimmed.append((begin, end))
+    return trimmed
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(a.casefold() for a in load_terms().abbreviations)
+
+
+def sentences(text: str) -> list[str]:
+    """Split notes into sentences: at . ! ? followed by a blank, and at line breaks.
+
+    A full stop after an abbreviation ("vs.", "e.g.") does not end a sentence; list bullets
+    are dropped; pieces without a letter (a lone "1.") are skipped. Linear in the length.
+    """
+    return [text[begin:end] for begin, end in _sentence_spans(text)]
+
+
+# --- quantities ------------------------------------------------------------------------
+
+_DIGITS = re.compile(
+    r"(?<![\w.@])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:e[+-]?\d+)?"
+    r"(?:\s?(?:k|m|mn|b|bn)(?![^\W\d_])|\s?(?:thousand|million|billion|trillion|hundred)s?\b)?\+?",
+    re.IGNORECASE,
+)
+_UNIT_TEXT = re.compile(r"%|/|[^\W\d_]+")
+_UNIT_STOP = re.compile(r"[,;.:!?()\n]|\d")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit, as written ("15k refreshes a second"), and the unit's kinds."""
+
+    text: str
+    kinds: frozenset[str]
+    start: int
+
+
+@lru_cache(maxsize=1)
+def _quantity_tables():
+    terms = load_terms().quantities
+    words = "|".join(sorted(map(re.escape, terms.number_words), key=len, reverse=True))
+    scale = r"(?:hundred|thousand|million|billion|trillion)s?"
+    spelled = re.compile(
+        rf"\b(?:(?:{words})\s+(?:of\s+)?)?{scale}\b(?:\s+(?:of\s+)?{scale}\b)*", re.IGNORECASE
+    )
+    units = {stem(word): kind for kind, words in terms.units.items() for word in words}
+    return (
+        spelled,
+        units,
+        frozenset(map(stem, terms.fillers)),
+        frozenset(map(stem, terms.per_time)),
+    )
+
+
+def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
+    """Numbers followed by a unit within a few words, in any common notation."""
+    spelled, units, fillers, per_time = _quantity_tables()
+    found = []
+    numbers = sorted(
+        [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
+        + [(m.start(), m.end()) for m in spelled.finditer(text)]
+    )
+    last_end = -1
+    for start, end in numbers:
+        if start < last_end:
+            continue
+        rest = text[end : end + 48]
+        stop = _UNIT_STOP.search(rest)
+        rest = rest[: stop.start()] if stop else rest
+        kinds: set[str] = set()
+        words = [w if w in "%/" else stem(w) for w in _UNIT_TEXT.findall(rest)]
+        unit_end = 0
+        skipped = 0
+        for index, word in enumerate(words):
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if word in ("per", "a", "an", "/") and following in per_time:
+                kinds.add("rate")
+                unit_end = index + 2
+                break
+            if word == "%":
+                kinds.add("share")
+                unit_end = index + 1
+                break
+            if word in units:
+                kinds.add(units[word])
+                unit_end = index + 1
+                after = words[index + 1 : index + 3]
+                if len(after) == 2 and after[0] in ("per", "a", "an", "/") and after[1] in per_time:
+                    kinds.add("rate")
+                    unit_end = index + 3
+                elif units[word] in ("data", "audience") and after[:1] == ["/"]:
+                    kinds.add("rate")
+                if word in ("qps", "rps", "qpm", "tps", "eps"):
+                    kinds.add("rate")
+                break
+            if word in fillers:
+                continue
+            skipped += 1
+            if skipped > 1:
+                break
+        if kinds:
+            shown_end = end + _end_of_words(text[end:], unit_end)
+            found.append(Quantity(text[start:shown_end].strip(), frozenset(kinds), offset + start))
+            last_end = shown_end
+        else:
+            found.append(Quantity(text[start:end].strip(), frozenset(), offset + start))
+            last_end = end
+    return found
+
+
+def _end_of_words(rest: str, count: int) -> int:
+    """Character offset in ``rest`` just after its first ``count`` unit words."""
+    if count <= 0:
+        return 0
+    end = 0
+    for index, match in enumerate(_UNIT_TEXT.finditer(rest)):
+        end = match.end()
+        if index + 1 >= count:
+            break
+    return end
+
+
+# --- reading sentences -----------------------------------------------------------------
+
+
+@dataclass
+class _Segment:
+    """One sentence or list line, and how it reads."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+    """Token indexes of its first and last word (last < first: no words)."""
+    commits: bool = False
+    why_not: str = ""
+    credits: int = 1
+    quantities: list[Quantity] = field(default_factory=list)
+    dismissive: bool = False
+
+
+@dataclass(frozen=True)
+class _Scope:
+    first: int
+    last: int
+    trigger: str
+    dismissal: bool
+    trigger_span: tuple[int, int]
+
+
+@lru_cache(maxsize=1)
+def _clause_stems() -> frozenset[str]:
+    return frozenset(stem(word) for word in load_terms().clause_words)
+
+
+_ITEM_SPLIT = re.compile(r"[,;|]|\s[+/&]\s|\s(?:and|or)\s", re.IGNORECASE)
+_SCOPE_STOP = set(",;.!?()[]\n")
+
+
+class _Reading:
+    """Notes cut into sentences, each read once: commitment, negation scopes, quantities."""
+
+    def __init__(self, text: str):
+        terms = load_terms()
+        self.text = text
+        self.notes = _Notes(text)
+        tokens = self.notes.tokens
+        self.segments: list[_Segment] = []
+        self.segment_of: list[int] = [0] * len(tokens)
+        index = 0
+        for number, (start, end) in enumerate(_sentence_spans(text)):
+            first = index
+            while index < len(tokens) and tokens[index].start < end:
+                if tokens[index].start >= start:
+                    self.segment_of[index] = number
+                index += 1
+            self.segments.append(_Segment(start, end, first, index - 1))
+        self.vague_at = self._starts(terms.vague)
+        self.terminator_at = self._starts(terms.negation.terminators)
+        pseudo = self._spans(terms.negation.pseudo)
+        self.pseudo_tokens = {i for first, last in pseudo for i in range(first, last + 1)}
+        self.scopes: list[_Scope] = []
+        for phrase in terms.negation.dismissals:
+            self._add_scopes(phrase, dismissal=True)
+        for phrase in terms.negation.negators:
+            self._add_scopes(phrase, dismissal=False)
+        clause = _clause_stems()
+        for segment in self.segments:
+            self._read(segment, clause)
+
+    # phrases of the word tables, found once over the whole notes
+    def _spans(self, phrases: Iterable[str]) -> list[tuple[int, int]]:
+        return [span for phrase in phrases for span in self.notes.find(phrase.lstrip("^"))]
+
+    def _starts(self, phrases: Iterable[str]) -> set[int]:
+        return {first for first, _ in self._spans(phrases)}
+
+    def _gap_stops(self, index: int) -> bool:
+        """Whether punctuation between word ``index - 1`` and word ``index`` ends a scope."""
+        tokens = self.notes.tokens
+        gap = self.text[tokens[index - 1].end : tokens[index].start]
+        return any(char in _SCOPE_STOP for char in gap)
+
+    def _add_scopes(self, phrase: str, dismissal: bool) -> None:
+        at_start = phrase.startswith("^")
+        window = load_terms().negation.window
+        tokens = self.notes.tokens
+        for first, last in self.notes.find(phrase.lstrip("^")):
+            if first in self.pseudo_tokens:
+                continue
+            segment = self.segments[self.segment_of[first]]
+            if at_start and first != segment.first:
+                continue
+            if any(s.trigger_span[0] <= first and last <= s.trigger_span[1] for s in self.scopes):
+                continue  # "not" inside "not needed": the dismissal already reads it
+            trigger = self.notes.snippet((first, last))
+            end = last
+            while (
+                end + 1 <= segment.last
+                and end + 1 - last <= window
+                and not self._gap_stops(end + 1)
+                and end + 1 not in self.terminator_at
+            ):
+                end += 1
+            begin = first
+            if dismissal:
+                while (
+                    begin - 1 >= segment.first
+                    and first - (begin - 1) <= window
+                    and not self._gap_stops(begin)
+                    and begin - 1 not in self.terminator_at
+                ):
+                    begin -= 1
+            if end > last or begin < first:
+                self.scopes.append(_Scope(begin, end, trigger, dismissal, (first, last)))
+            if dismissal:
+                segment.dismissive = True
+        del tokens
+
+    def _read(self, segment: _Segment, clause: frozenset[str]) -> None:
+        text = self.text[segment.start : segment.end]
+        tokens = self.notes.tokens[segment.first : segment.last + 1]
+        words = len(tokens)
+        segment.quantities = [q for q in find_quantities(text, segment.start) if q.kinds]
+        segment.credits = max(1, min(3, 1 + words // 10))
+        vague = any(segment.first <= i <= segment.last for i in self.vague_at)
+        has_clause = any(token.stem in clause for token in tokens)
+        if segment.quantities:
+            segment.commits = True
+        elif text.rstrip().endswith("?") and words <= 6:
+            segment.why_not = "asked, not answered"
+        elif vague:
+            segment.why_not = "vague wording, nothing decided"
+        elif not has_clause or _is_list(text, clause):
+            segment.why_not = "named in a list, not explained"
+        else:
+            segment.commits = True
+
+    def negation_of(self, span: tuple[int, int], absence_counts: bool) -> _Scope | None:
+        first, last = span
+        for scope in self.scopes:
+            if absence_counts and not scope.dismissal:
+                continue
+            if scope.trigger_span[0] >= first and scope.trigger_span[1] <= last:
+                continue  # the phrase itself holds the negation ("no history")
+            if scope.first <= last and first <= scope.last:
+                return scope
+        return None
+
+
+def _is_list(text: str, clause: frozenset[str]) -> bool:
+    """Three or more short items, most of them without a clause word: a list of terms."""
+    items = [item for item in _ITEM_SPLIT.split(text) if item.strip()]
+    if len(items) < 3:
+        return False
+    short = 0
+    for item in items:
+        words = [stem(word) for word in _WORD.findall(item)]
+        if len(words) <= 3 and not any(word in clause for word in words):
+            short += 1
+    return short / len(items) >= 0.75
+
+
 # --- coverage --------------------------------------------------------------------------
 
 
-def cover_points(notes: str, points: Iterable[Point | Any]) -> list[PointCoverage]:
-    """For each point, whether ``notes`` cover it, which phrases matched and which words showed it."""
-    found = _Notes(notes or "")
+@dataclass
+class _Candidate:
+    status: str
+    segment: int
+    position: int
+    matched: list[str]
+    evidence: list[str]
+    negation: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def _candidates(reading: _Reading, point: Point | Any) -> dict[int, _Candidate]:
+    """The best reading of ``point`` in each sentence that names it, by sentence index."""
+    by_segment: dict[int, _Candidate] = {}
+    notes = reading.notes
+    absence = getattr(point, "absence_counts", False)
+    needs_quantity = getattr(point, "needs", None) == "quantity"
+    for phrase in point.phrases:
+        for span in notes.find(phrase):
+            number = reading.segment_of[span[0]]
+            segment = reading.segments[number]
+            scope = reading.negation_of(span, absence)
+            if scope is not None:
+                candidate = _Candidate(NEGATED, number, span[0], [phrase], [], [scope.trigger])
+            elif not segment.commits:
+                candidate = _Candidate(LISTED, number, span[0], [phrase], [], reason=segment.why_not)
+            elif needs_quantity:
+                candidate = _Candidate(
+                    LISTED, number, span[0], [phrase], [], reason="named without a number"
+                )
+            else:
+                candidate = _Candidate(COVERED, number, span[0], [phrase], [])
+            candidate.evidence.append(notes.snippet(span))
+            _keep(by_segment, number, candidate)
+    if needs_quantity:
+        kinds = set(getattr(point, "units", []) or [])
+        wanted = getattr(point, "quantities", 1)
+        for number, segment in enumerate(reading.segments):
+            matching = [q for q in segment.quantities if not kinds or q.kinds & kinds]
+            if len(matching) < wanted:
+                continue
+            positions = [i for i in range(segment.first, segment.last + 1)]
+            start_token = next(
+                (i for i in positions if notes.tokens[i].start >= matching[0].start),
+                segment.first,
+            )
+            candidate = _Candidate(
+                COVERED, number, start_token, [], [q.text for q in matching[: max(wanted, 3)]]
+            )
+            _keep(by_segment, number, candidate)
+    return by_segment
+
+
+def _keep(by_segment: dict[int, _Candidate], number: int, candidate: _Candidate) -> None:
+    current = by_segment.get(number)
+    if current is None or _RANK[candidate.status] < _RANK[current.status]:
+        if current is not None and candidate.status == current.status:
+            candidate.matched = current.matched + candidate.matched
+        by_segment[number] = candidate
+    elif candidate.status == current.status:
+        current.matched = list(dict.fromkeys(current.matched + candidate.matched))
+        current.evidence = list(dict.fromkeys(current.evidence + candidate.evidence))
+
+
+def _assess(reading: _Reading, points: Sequence[Point | Any]) -> list[PointCoverage]:
+    """Statuses of ``points``; one sentence credits at most its ``credits`` points."""
+    per_point = [_candidates(reading, point) for point in points]
+    by_segment: dict[int, list[tuple[int, int]]] = {}
+    for index, candidates in enumerate(per_point):
+        for number, candidate in candidates.items():
+            if candidate.status == COVERED:
+                by_segment.setdefault(number, []).append((candidate.position, index))
+    for number, credited in by_segment.items():
+        segment = reading.segments[number]
+        for _, index in sorted(credited)[segment.credits :]:
+            candidate = per_point[index][number]
+            candidate.status = LISTED
+            candidate.reason = (
+                f"the same sentence already credits {segment.credits} "
+                f"point{'s' if segment.credits > 1 else ''}"
+            )
     results = []
-    for point in points:
-        matched: list[str] = []
-        spans: list[tuple[int, int]] = []
-        for phrase in point.phrases:
-            hits = found.find(phrase)
-            if hits:
-                matched.append(phrase)
-                spans += hits
-        evidence = list(dict.fromkeys(found.snippet(span) for span in sorted(set(spans))))
-        results.append(PointCoverage(point.id, point.text, bool(matched), matched, evidence))
+    for point, candidates in zip(points, per_point, strict=True):
+        if not candidates:
+            results.append(PointCoverage(point.id, point.text))
+            continue
+        best = min(candidates.values(), key=lambda c: (_RANK[c.status], c.segment))
+        same = [c for c in candidates.values() if c.status == best.status]
+        matched = list(dict.fromkeys(p for c in same for p in c.matched))
+        if best.status == COVERED:
+            evidence = list(dict.fromkeys(best.evidence))
+        else:
+            evidence = list(dict.fromkeys(e for c in same for e in c.evidence))
+        segment = reading.segments[best.segment]
+        results.append(
+            PointCoverage(
+                point.id,
+                point.text,
+                best.status,
+                matched,
+                evidence,
+                reading.text[segment.start : segment.end],
+                list(dict.fromkeys(n for c in same for n in c.negation)),
+                best.reason,
+            )
+        )
     return results
+
+
+def _prepare(notes: str | None) -> tuple[str, bool]:
+    text = notes or ""
+    if len(text) > MAX_NOTES_CHARS:
+        return text[:MAX_NOTES_CHARS], True
+    return text, False
+
+
+def cover_points(notes: str, points: Iterable[Point | Any]) -> list[PointCoverage]:
+    """For each point, its status in ``notes``, which phrases matched and what showed it."""
+    text, _ = _prepare(notes)
+    return _assess(_Reading(text), list(points))
 
 
 def step_coverage(notes: str, step_id: str, scenario: Any = None) -> StepCoverage:
     """Coverage of one step's notes against the framework checklist and, when a scenario is
-    given, the signals its interviewer guide expects for that step.
+    given, the signals its interviewer guide expects for that step. Checklist points the
+    scenario marks as not relevant are set aside, neither missed nor scored.
 
     Raises KeyError for an unknown step id.
     """
     step = load_framework().get(step_id)
     guide = scenario.steps.get(step_id) if scenario is not None else None
+    skip = dict(getattr(guide, "not_relevant", {}) or {})
+    text, truncated = _prepare(notes)
+    reading = _Reading(text)
+    relevant = [point for point in step.checklist if point.id not in skip]
     return StepCoverage(
         step_id=step_id,
-        checklist=cover_points(notes, step.checklist),
-        signals=cover_points(notes, guide.signals) if guide is not None else [],
-        tradeoffs=find_tradeoffs(notes or ""),
+        checklist=_assess(reading, relevant),
+        signals=_assess(reading, guide.signals) if guide is not None else [],
+        tradeoffs=_counted_tradeoffs(reading),
+        not_relevant=[
+            NotRelevant(point.id, point.text, skip[point.id])
+            for point in step.checklist
+            if point.id in skip
+        ],
+        truncated=truncated,
     )
 
 
@@ -437,51 +932,48 @@ def notes_coverage(
 
 # --- trade-offs ------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
-_BULLET = re.compile(r"^(?:[-*\u2022+>]+|\d+[.)])\s+")
 
+def _is_tradeoff_in(found: _Notes, first: int, last: int) -> bool:
+    terms = load_terms().tradeoffs
 
-def sentences(text: str) -> list[str]:
-    """Split notes into sentences: at . ! ? followed by a blank, and at line breaks.
+    def spans(phrases):
+        return [
+            span for phrase in phrases for span in found.find(phrase) if first <= span[0] <= last
+        ]
 
-    A full stop after an abbreviation ("vs.", "e.g.") does not end a sentence; list bullets
-    are dropped; pieces without a letter (a lone "1.") are skipped.
-    """
-    abbreviations = {a.casefold() for a in load_terms().abbreviations}
-    pieces, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.group() == ".":
-            before = text[start : match.start()].split()
-            last_word = before[-1].lstrip("([{\"'").casefold() if before else ""
-            if last_word in abbreviations:
-                continue
-        pieces.append(text[start : match.end()])
-        start = match.end()
-    pieces.append(text[start:])
-    cleaned = (_BULLET.sub("", piece.strip()).strip() for piece in pieces)
-    return [piece for piece in cleaned if any(char.isalpha() for char in piece)]
+    if spans(terms.markers):
+        return True
+    choices = spans(terms.choices)
+    if spans(terms.comparisons) and (choices or spans(terms.justifications)):
+        return True
+    if not choices:
+        return False
+    first_choice_end = min(end for _, end in choices)
+    for begin, end in spans(terms.choice_contrasts):
+        following = found.tokens[end + 1].stem if end + 1 <= last else ""
+        if begin > first_choice_end and following and not following.isdigit():
+            return True
+    return False
 
 
 def is_tradeoff(sentence: str) -> bool:
     """Whether a sentence compares options and justifies or states a choice."""
-    terms = load_terms().tradeoffs
     found = _Notes(sentence)
-    if found.has_any(terms.markers):
-        return True
-    choices = [span for phrase in terms.choices for span in found.find(phrase)]
-    if found.has_any(terms.comparisons) and (choices or found.has_any(terms.justifications)):
-        return True
-    if not choices:
-        return False
-    first_choice_end = min(last for _, last in choices)
-    for phrase in terms.choice_contrasts:
-        for first, last in found.find(phrase):
-            following = found.tokens[last + 1].stem if last + 1 < len(found.tokens) else ""
-            if first > first_choice_end and following and not following.isdigit():
-                return True
-    return False
+    return _is_tradeoff_in(found, 0, len(found.tokens) - 1)
 
 
 def find_tradeoffs(notes: str) -> list[str]:
     """The sentences of ``notes`` that state a trade-off, in order, as written."""
     return [sentence for sentence in sentences(notes or "") if is_tradeoff(sentence)]
+
+
+def _counted_tradeoffs(reading: _Reading) -> list[str]:
+    """Trade-off sentences that also commit to something and dismiss nothing."""
+    return [
+        reading.text[segment.start : segment.end]
+        for segment in reading.segments
+        if segment.commits
+        and not segment.dismissive
+        and segment.last >= segment.first
+        and _is_tradeoff_in(reading.notes, segment.first, segment.last)
+    ]

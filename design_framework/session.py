@@ -25,6 +25,9 @@ from design_framework.steps import INTERVIEW_LENGTHS, STEP_IDS, load_framework
 LENGTHS = (30, 45, 60)
 """Interview lengths offered; None means untimed."""
 DEFAULT_LENGTH = 45
+MAX_NOTES_CHARS = 20_000
+"""Longest notes kept for one step (about 3,000 words, far more than an interview allows);
+the app's notes box stops there and says so, and a session file with more is refused."""
 
 
 class Model(BaseModel):
@@ -105,6 +108,11 @@ class Session(Model):
             for field in ("notes", "spent_s", "hints_used")
             for key in getattr(self, field)
             if key not in STEP_IDS
+        ]
+        problems += [
+            f"notes.{step}: {len(text):,} characters; the limit is {MAX_NOTES_CHARS:,} per step"
+            for step, text in self.notes.items()
+            if len(text) > MAX_NOTES_CHARS
         ]
         if self.current_step not in STEP_IDS:
             problems.append(

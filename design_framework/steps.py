@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from components.loading import parse_yaml, read_text, validate
@@ -38,6 +40,26 @@ class Point(Model):
         min_length=1,
         description="Words or phrases that show the point was covered (case, plurals and "
         "punctuation are ignored; any one is enough).",
+    )
+    needs: Literal["quantity"] | None = Field(
+        None,
+        description="`quantity`: only numbers with units cover the point (sizing, a latency "
+        "budget); a phrase without one leaves it `listed`.",
+    )
+    units: list[Literal["audience", "rate", "items", "latency", "duration", "data", "share"]] = (
+        Field(
+            default_factory=list,
+            description="With `needs: quantity`, the kinds of unit that count (see "
+            "coverage_terms.yaml, `quantities.units`); empty means any.",
+        )
+    )
+    quantities: int = Field(
+        1, ge=1, le=10, description="With `needs: quantity`, how many numbers one sentence needs."
+    )
+    absence_counts: bool = Field(
+        False,
+        description="Stating an absence covers the point ('no PII in features', 'no leakage'): "
+        "plain negators (no, not, without) do not negate it; dismissals (won't, no need) still do.",
     )
 
 

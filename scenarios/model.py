@@ -19,7 +19,7 @@ from pydantic import (
 from components.catalog import load_catalog
 from components.design import Design
 from design_framework.rubric.registry import RULE_MODULES, UnknownOption, parse_options
-from design_framework.steps import STEP_IDS, Point
+from design_framework.steps import STEP_IDS, Point, load_framework
 
 
 def _none_is_empty(value):
@@ -97,6 +97,12 @@ class StepGuide(Model):
     follow_ups: list[str] = Field(
         default_factory=list, description="Questions an interviewer would ask next."
     )
+    not_relevant: dict[str, str] = Field(
+        default_factory=dict,
+        description="Generic checklist points of this step (by id) that this scenario does not "
+        "need, each with the reason shown to the candidate; they are never shown as missed "
+        "nor scored.",
+    )
 
 
 class Scenario(Model):
@@ -149,9 +155,17 @@ class Scenario(Model):
             severity = (options or {}).get("severity", "fail")
             if severity not in ("fail", "warn"):
                 problems.append(f"rules.{rule_id}.severity: must be fail or warn, not {severity!r}")
-        for step_id in self.steps:
+        for step_id, guide in self.steps.items():
             if step_id not in STEP_IDS:
                 problems.append(f"steps.{step_id}: unknown step (steps: {', '.join(STEP_IDS)})")
+                continue
+            known = load_framework().get(step_id).point_ids
+            for point_id in guide.not_relevant:
+                if point_id not in known:
+                    problems.append(
+                        f"steps.{step_id}.not_relevant.{point_id}: not a checklist point of "
+                        f"this step (points: {', '.join(known)})"
+                    )
         if self.reference_design.scenario not in (None, self.id):
             problems.append(
                 f"reference_design.scenario: names {self.reference_design.scenario!r}"
