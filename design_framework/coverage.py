@@ -74,6 +74,9 @@ class NegationTerms(_Model):
     pseudo: list[str] = Field(description="Look like negations and are not ('not only').")
     terminators: list[str] = Field(description="Words that end a negation's scope.")
     window: int = Field(6, ge=1, le=20, description="Most words a scope reaches.")
+    not_before: list[str] = Field(
+        description="Words after a ^trigger that make it the domain's word ('skip rate')."
+    )
 
 
 class QuantityTerms(_Model):
@@ -107,6 +110,7 @@ class Terms(_Model):
         description="Words that make a line a clause rather than a bare list of terms."
     )
     quantities: QuantityTerms = Field(description="How numbers with units are recognised.")
+    reasons: list[str] = Field(description="Words that give the reason for a decision.")
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +169,8 @@ class StepCoverage:
     signals: list[PointCoverage] = field(default_factory=list)
     tradeoffs: list[str] = field(default_factory=list)
     """Sentences that weigh options and commit to one (they count as reasoning)."""
+    reasons: list[str] = field(default_factory=list)
+    """Other sentences that cover a point and say why (half a trade-off each)."""
     not_relevant: list[NotRelevant] = field(default_factory=list)
     truncated: bool = False
     """Whether the notes were longer than MAX_NOTES_CHARS and only their start was read."""
@@ -636,10 +642,17 @@ class _Scope:
 
 
 @lru_cache(maxsize=1)
+def _not_before() -> frozenset[str]:
+    return frozenset(stem(word) for word in load_terms().negation.not_before)
+
+
+@lru_cache(maxsize=1)
 def _clause_stems() -> frozenset[str]:
     return frozenset(stem(word) for word in load_terms().clause_words)
 
 
+_RELATION = re.compile(r"->|=>|\u2192|[<>=\u2264\u2265]|\bvs\b|\bx\b")
+"""Symbols that relate terms ("Kafka -> Flink", "label = added", "p99 < 50 ms")."""
 _ITEM_SPLIT = re.compile(r"[,;|]|\s[+/&]\s|\s(?:and|or)\s", re.IGNORECASE)
 _SCOPE_STOP = set(",;.!?()[]\n")
 
@@ -688,6 +701,10 @@ class _Reading:
         gap = self.text[tokens[index - 1].end : tokens[index].start]
         return any(char in _SCOPE_STOP for char in gap)
 
+    def _gap_has(self, index: int, char: str) -> bool:
+        tokens = self.notes.tokens
+        return char in self.text[tokens[index - 1].end : tokens[index].start]
+
     def _add_scopes(self, phrase: str, dismissal: bool) -> None:
         at_start = phrase.startswith("^")
         window = load_terms().negation.window
@@ -696,7 +713,7 @@ class _Reading:
             if first in self.pseudo_tokens:
                 continue
             segment = self.segments[self.segment_of[first]]
-            if at_start and first != segment.first:
+            if at_start and (first != segment.first or self._followed_by_noun(last)):
                 continue
             if any(s.trigger_span[0] <= first and last <= s.trigger_span[1] for s in self.scopes):
                 continue  # "not" inside "not needed": the dismissal already reads it
@@ -715,6 +732,7 @@ class _Reading:
                     begin - 1 >= segment.first
                     and first - (begin - 1) <= window
                     and not self._gap_stops(begin)
+                    and (begin == first or not self._gap_has(begin, ":"))
                     and begin - 1 not in self.terminator_at
                 ):
                     begin -= 1
@@ -724,21 +742,32 @@ class _Reading:
                 segment.dismissive = True
         del tokens
 
+    def _followed_by_noun(self, last: int) -> bool:
+        tokens = self.notes.tokens
+        nouns = _not_before()
+        return last + 1 < len(tokens) and tokens[last + 1].stem in nouns
+
     def _read(self, segment: _Segment, clause: frozenset[str]) -> None:
         text = self.text[segment.start : segment.end]
         tokens = self.notes.tokens[segment.first : segment.last + 1]
-        words = len(tokens)
+        words = sum(1 for index, token in enumerate(tokens) if index == 0 or token.kind != GLUE)
         segment.quantities = [q for q in find_quantities(text, segment.start) if q.kinds]
-        segment.credits = max(1, min(3, 1 + words // 10))
+        segment.credits = max(1, min(3, 1 + words // 6))
         vague = any(segment.first <= i <= segment.last for i in self.vague_at)
-        has_clause = any(token.stem in clause for token in tokens)
-        if segment.quantities:
+        has_clause = _RELATION.search(text) is not None or any(
+            token.stem in clause and (index + 1 >= len(tokens) or tokens[index + 1].kind != GLUE)
+            for index, token in enumerate(tokens)
+        )
+        listy = _is_list(text, clause)
+        if segment.quantities and not listy:
             segment.commits = True
+        elif segment.quantities:
+            segment.why_not = "named in a list, not explained"
         elif text.rstrip().endswith("?") and words <= 6:
             segment.why_not = "asked, not answered"
         elif vague:
             segment.why_not = "vague wording, nothing decided"
-        elif not has_clause or _is_list(text, clause):
+        elif words < 3 or not has_clause or listy:
             segment.why_not = "named in a list, not explained"
         else:
             segment.commits = True
@@ -796,7 +825,9 @@ def _candidates(reading: _Reading, point: Point | Any) -> dict[int, _Candidate]:
             if scope is not None:
                 candidate = _Candidate(NEGATED, number, span[0], [phrase], [], [scope.trigger])
             elif not segment.commits:
-                candidate = _Candidate(LISTED, number, span[0], [phrase], [], reason=segment.why_not)
+                candidate = _Candidate(
+                    LISTED, number, span[0], [phrase], [], reason=segment.why_not
+                )
             elif needs_quantity:
                 candidate = _Candidate(
                     LISTED, number, span[0], [phrase], [], reason="named without a number"
@@ -825,14 +856,23 @@ def _candidates(reading: _Reading, point: Point | Any) -> dict[int, _Candidate]:
 
 
 def _keep(by_segment: dict[int, _Candidate], number: int, candidate: _Candidate) -> None:
+    """Within one sentence the first mention decides ("we can ignore cold start because new
+    tracks are few" dismisses cold start); a number outranks a phrase it goes with."""
     current = by_segment.get(number)
-    if current is None or _RANK[candidate.status] < _RANK[current.status]:
-        if current is not None and candidate.status == current.status:
-            candidate.matched = current.matched + candidate.matched
+    if current is None:
         by_segment[number] = candidate
-    elif candidate.status == current.status:
+        return
+    if candidate.status == current.status:
         current.matched = list(dict.fromkeys(current.matched + candidate.matched))
         current.evidence = list(dict.fromkeys(current.evidence + candidate.evidence))
+        current.position = min(current.position, candidate.position)
+        return
+    quantity_over_phrase = candidate.status == COVERED and not candidate.matched
+    if quantity_over_phrase and current.status == LISTED:
+        candidate.matched = current.matched
+        by_segment[number] = candidate
+    elif candidate.position < current.position and current.matched:
+        by_segment[number] = candidate
 
 
 def _assess(reading: _Reading, points: Sequence[Point | Any]) -> list[PointCoverage]:
@@ -906,11 +946,15 @@ def step_coverage(notes: str, step_id: str, scenario: Any = None) -> StepCoverag
     text, truncated = _prepare(notes)
     reading = _Reading(text)
     relevant = [point for point in step.checklist if point.id not in skip]
+    checklist = _assess(reading, relevant)
+    signals = _assess(reading, guide.signals) if guide is not None else []
+    tradeoffs = _counted_tradeoffs(reading)
     return StepCoverage(
         step_id=step_id,
-        checklist=_assess(reading, relevant),
-        signals=_assess(reading, guide.signals) if guide is not None else [],
-        tradeoffs=_counted_tradeoffs(reading),
+        checklist=checklist,
+        signals=signals,
+        tradeoffs=tradeoffs,
+        reasons=_reasons(reading, [*checklist, *signals], tradeoffs),
         not_relevant=[
             NotRelevant(point.id, point.text, skip[point.id])
             for point in step.checklist
@@ -965,6 +1009,24 @@ def is_tradeoff(sentence: str) -> bool:
 def find_tradeoffs(notes: str) -> list[str]:
     """The sentences of ``notes`` that state a trade-off, in order, as written."""
     return [sentence for sentence in sentences(notes or "") if is_tradeoff(sentence)]
+
+
+def _reasons(reading: _Reading, points: list[PointCoverage], tradeoffs: list[str]) -> list[str]:
+    """Sentences that cover a point and give a reason, other than the trade-offs."""
+    terms = load_terms()
+    starts = reading._starts([*terms.tradeoffs.justifications, *terms.reasons])
+    covering = {point.sentence for point in points if point.covered}
+    found = []
+    for segment in reading.segments:
+        text = reading.text[segment.start : segment.end]
+        if (
+            text in covering
+            and text not in tradeoffs
+            and not segment.dismissive
+            and any(segment.first <= i <= segment.last for i in starts)
+        ):
+            found.append(text)
+    return found
 
 
 def _counted_tradeoffs(reading: _Reading) -> list[str]:

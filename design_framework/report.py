@@ -4,8 +4,11 @@ The overall score is out of 100 and every point lost has a written reason:
 
 * design, 50 points: shared equally by the rubric rules the scenario applies; a failed
   rule loses its share, a warning half of it;
-* notes, 35 points: shared equally by the seven steps; a step loses the part of its share
-  matching the checklist points and expected signals its notes missed;
+* notes, 35 points, shared equally by the seven steps: 25 for the points (checklist and
+  the scenario's expected signals, less those the scenario marks not relevant), 10 for
+  reasoning. A point earns its part only when `covered`; a `listed`, `negated` or `missing`
+  point loses it, and the report says which status cost it. A step's reasoning part is
+  earned by one trade-off sentence, or two sentences that give a reason (half each);
 * time, 15 points (timed sessions only; untimed ones are scored out of 85 and rescaled):
   shared by the seven steps; a step loses its share in proportion to how far it ran over
   its budget beyond a 25% grace, or all of it when no time was spent on it;
@@ -17,13 +20,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from components.render import to_mermaid
-from design_framework.coverage import StepCoverage, notes_coverage
+from design_framework.coverage import LISTED, MISSING, NEGATED, StepCoverage, notes_coverage
 from design_framework.rubric import Report as RubricReport
 from design_framework.rubric import Status, check_design
 from design_framework.session import Session, mmss, step_budgets
 from design_framework.steps import load_framework
 
 DESIGN_POINTS, NOTES_POINTS, TIME_POINTS = 50.0, 35.0, 15.0
+NOTES_COVERAGE_POINTS, NOTES_REASONING_POINTS = 25.0, 10.0
+"""The notes' 35 points: 25 for points covered, 10 for reasoning (trade-offs and reasons).
+With the design's 50, the rubric and reasoning weigh 60 against 25 for coverage."""
+REASON_WEIGHT = 0.5
+"""A sentence that gives a reason earns half a trade-off towards a step's reasoning part."""
+STATUS_LOSS = {
+    MISSING: "not in the notes",
+    LISTED: "named but not explained (listed)",
+    NEGATED: "dismissed (negated)",
+}
 HINT_COST, HINT_CAP = 2.0, 10.0
 OVERRUN_GRACE = 0.25
 CORE_STEPS = tuple(step.id for step in load_framework().steps if not step.optional)
@@ -47,6 +60,9 @@ class PointsLost:
     area: str
     points: float
     reason: str
+    status: str | None = None
+    """For notes: the status that cost the points (missing, listed, negated, reasoning)."""
+    step: str | None = None
 
 
 @dataclass
@@ -63,6 +79,11 @@ class SessionReport:
         scale = 100 / (100 - TIME_POINTS) if self.session.length_minutes is None else 1.0
         earned = 100 - (TIME_POINTS if self.session.length_minutes is None else 0)
         return max(0, round((earned - sum(p.points for p in self.lost)) * scale))
+
+    def earned(self, area: str) -> float:
+        """Points kept in one area (design, notes, time), out of its maximum."""
+        maximum = {"design": DESIGN_POINTS, "notes": NOTES_POINTS, "time": TIME_POINTS}[area]
+        return max(0.0, maximum - sum(p.points for p in self.lost if p.area == area))
 
     @property
     def hints_used(self) -> int:
@@ -124,23 +145,64 @@ def _design_losses(rubric: RubricReport) -> list[PointsLost]:
 
 
 def _notes_losses(steps: list[StepReport]) -> list[PointsLost]:
-    share = NOTES_POINTS / len(CORE_STEPS)
+    return notes_losses({step.step_id: step.coverage for step in steps})
+
+
+def notes_losses(coverage: dict[str, StepCoverage]) -> list[PointsLost]:
+    """Every notes point lost, per step and per status, with the points it names."""
+    titles = {step.id: step.title for step in load_framework().steps}
+    point_share = NOTES_COVERAGE_POINTS / len(CORE_STEPS)
+    reasoning_share = NOTES_REASONING_POINTS / len(CORE_STEPS)
     losses = []
-    for step in steps:
-        if step.step_id not in CORE_STEPS:
-            continue
-        missed = [p.text for p in step.coverage.missing]
-        if missed:
-            lost = share * len(missed) / step.coverage.total
-            listed = "; ".join(missed[:4]) + ("; ..." if len(missed) > 4 else "")
+    for step_id in CORE_STEPS:
+        step = coverage[step_id]
+        title = titles[step_id]
+        for status, label in STATUS_LOSS.items():
+            points = step.with_status(status)
+            if not points:
+                continue
+            named = "; ".join(_point_label(p) for p in points[:4]) + (
+                "; ..." if len(points) > 4 else ""
+            )
             losses.append(
                 PointsLost(
                     "notes",
-                    lost,
-                    f"{step.title}: notes miss {len(missed)} of {step.coverage.total} points ({listed}).",
+                    point_share * len(points) / step.total,
+                    f"{title}: {len(points)} of {step.total} points {label}: {named}.",
+                    status,
+                    step_id,
+                )
+            )
+        earned = min(1.0, len(step.tradeoffs) + REASON_WEIGHT * len(step.reasons))
+        if earned < 1.0:
+            said = (
+                "no trade-off and no reason stated"
+                if not step.reasons
+                else f"{len(step.reasons)} reason given, no trade-off"
+            )
+            losses.append(
+                PointsLost(
+                    "notes",
+                    reasoning_share * (1.0 - earned),
+                    f"{title}: {said} (weigh two options, or say why a choice was made).",
+                    "reasoning",
+                    step_id,
                 )
             )
     return losses
+
+
+def notes_score(coverage: dict[str, StepCoverage]) -> float:
+    """The notes' points out of NOTES_POINTS for a coverage of every step."""
+    return max(0.0, NOTES_POINTS - sum(p.points for p in notes_losses(coverage)))
+
+
+def _point_label(point) -> str:
+    if point.status == NEGATED and point.negation:
+        return f'{point.text} ("{", ".join(point.negation)}")'
+    if point.status == LISTED and point.reason:
+        return f"{point.text} ({point.reason})"
+    return point.text
 
 
 def _time_losses(steps: list[StepReport]) -> list[PointsLost]:
