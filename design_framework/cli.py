@@ -1,7 +1,9 @@
-"""``python -m design_framework check|render``: the rubric and the renderers from a shell.
+"""``python -m design_framework check|render|report``: the rubric, the renderers and the
+session report from a shell.
 
 Exit codes of ``check``: 0 no rule failed, 1 at least one rule failed, 2 the input could
-not be read (the message on stderr names file, path and line).
+not be read (the message on stderr names file, path and line). ``report`` exits 0 with the
+report, or 2 when the session file cannot be read.
 """
 
 from __future__ import annotations
@@ -114,9 +116,52 @@ def cmd_render(args) -> int:
     return EXIT_OK
 
 
+def load_session(path: str):
+    """A session file and its scenario, or None after printing why (file:line on stderr)."""
+    from components.loading import parse_yaml, read_text
+    from design_framework.session import Session, resolve_scenario
+    from scenarios.loader import shipped_scenarios
+
+    try:
+        text = read_text(path)
+        session = Session.from_string(text, path)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return None
+    scenario, problems = resolve_scenario(session, shipped_scenarios(), path)
+    if problems:
+        loaded = parse_yaml(text, path)
+        for problem in problems:
+            line = problem.line or loaded.line_of_dotted(problem.path)
+            where = f"{path}:{line}" if line else path
+            print(f"{where}: {problem.path}: {problem.message}", file=sys.stderr)
+        return None
+    return session, scenario
+
+
+def cmd_report(args) -> int:
+    from design_framework.report import build_report, to_json, to_markdown, to_text
+
+    loaded = load_session(args.session)
+    if loaded is None:
+        return EXIT_UNREADABLE
+    session, scenario = loaded
+    # a file is a snapshot: a clock left running counts up to the last save, not to now
+    now = session.finished_at or session.updated_at
+    report = build_report(session, scenario, now=now)
+    if args.format == "json":
+        print(json.dumps(to_json(report), indent=2))
+    elif args.format == "md":
+        print(to_markdown(report), end="")
+    else:
+        print(to_text(report, args.session))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m design_framework", description="Check or render an ML system design."
+        prog="python -m design_framework",
+        description="Check, render or grade ML system designs and practice sessions.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="run the rubric on a design file")
@@ -134,5 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     render.add_argument("--scenario", help="scenario id or file, to mark failing nodes")
     render.set_defaults(run=cmd_render)
+    report = sub.add_parser(
+        "report", help="grade a session file (notes, design, timing) as the app's report does"
+    )
+    report.add_argument("session", help="session YAML file (kind: session), as the app saves it")
+    report.add_argument("--format", choices=("text", "json", "md"), default="text")
+    report.set_defaults(run=cmd_report)
     args = parser.parse_args(argv)
     return args.run(args)

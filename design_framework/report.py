@@ -269,6 +269,133 @@ def study_topics(steps: list[StepReport], rubric: RubricReport, limit: int = 5) 
     return {topic: chosen[topic][:3] for topic in top}
 
 
+# ---- JSON and text (the command line) ----------------------------------------------------------
+
+
+def to_json(report: SessionReport) -> dict:
+    """The report as data: ``{"scenario", "score", "parts", "steps", "rubric", "lost"}``."""
+    timed = report.session.length_minutes is not None
+    scenario = report.scenario
+    notes_lost = [p for p in report.lost if p.area == "notes"]
+    reasoning_lost = sum(p.points for p in notes_lost if p.status == "reasoning")
+    return {
+        "scenario": scenario.id if scenario else None,
+        "score": report.score,
+        "parts": {
+            "design": {"earned": round(report.earned("design"), 2), "max": DESIGN_POINTS},
+            "notes": {
+                "earned": round(report.earned("notes"), 2),
+                "max": NOTES_POINTS,
+                "points": {
+                    "earned": round(
+                        NOTES_COVERAGE_POINTS
+                        - sum(p.points for p in notes_lost if p.status != "reasoning"),
+                        2,
+                    ),
+                    "max": NOTES_COVERAGE_POINTS,
+                },
+                "reasoning": {
+                    "earned": round(NOTES_REASONING_POINTS - reasoning_lost, 2),
+                    "max": NOTES_REASONING_POINTS,
+                },
+            },
+            "time": (
+                {"earned": round(report.earned("time"), 2), "max": TIME_POINTS} if timed else None
+            ),
+            "hints": {
+                "used": report.hints_used,
+                "lost": sum(p.points for p in report.lost if p.area == "hints"),
+            },
+        },
+        "steps": [
+            {
+                "step": step.step_id,
+                "title": step.title,
+                "spent_s": round(step.spent_s, 1),
+                "budget_s": round(step.budget_s, 1),
+                "points": [
+                    {
+                        "id": p.id,
+                        "kind": kind,
+                        "text": p.text,
+                        "status": p.status,
+                        "evidence": p.evidence,
+                        "matched": p.matched,
+                        "sentence": p.sentence,
+                        "negation": p.negation,
+                        "reason": p.reason,
+                    }
+                    for kind, points in (
+                        ("checklist", step.coverage.checklist),
+                        ("signal", step.coverage.signals),
+                    )
+                    for p in points
+                ],
+                "not_relevant": [
+                    {"id": p.id, "text": p.text, "reason": p.reason}
+                    for p in step.coverage.not_relevant
+                ],
+                "tradeoffs": step.coverage.tradeoffs,
+                "reasons": step.coverage.reasons,
+            }
+            for step in report.steps
+        ],
+        "rubric": report.rubric.to_json(),
+        "lost": [
+            {"area": p.area, "points": round(p.points, 2), "reason": p.reason, "status": p.status}
+            for p in report.lost
+        ],
+    }
+
+
+STATUS_MARKS = {"covered": "[x]", "negated": "[-]", "listed": "[~]", "missing": "[ ]"}
+
+
+def to_text(report: SessionReport, source: str) -> str:
+    """A plain-text report for a terminal: score, parts, points lost, notes per step."""
+    data = to_json(report)
+    parts = data["parts"]
+    against = f" against {data['scenario']}" if data["scenario"] else " (free design)"
+    lines = [
+        f"{source}{against}: score {data['score']}/100",
+        f"  design {parts['design']['earned']:g}/{parts['design']['max']:g}, "
+        f"notes {parts['notes']['earned']:g}/{parts['notes']['max']:g} "
+        f"(points {parts['notes']['points']['earned']:g}/{parts['notes']['points']['max']:g}, "
+        f"reasoning {parts['notes']['reasoning']['earned']:g}/"
+        f"{parts['notes']['reasoning']['max']:g}), "
+        + (
+            f"time {parts['time']['earned']:g}/{parts['time']['max']:g}"
+            if parts["time"]
+            else "untimed (scored out of 85, rescaled)"
+        )
+        + f", hints -{parts['hints']['lost']:g}",
+        "",
+        "Points lost:",
+    ]
+    lines += [f"  -{p.points:.1f} ({p.area}) {p.reason}" for p in report.lost] or ["  none"]
+    lines += ["", "Notes (" + ", ".join(f"{m} {s}" for s, m in STATUS_MARKS.items()) + "):"]
+    for step in report.steps:
+        if not step.coverage.total and not step.coverage.not_relevant:
+            continue
+        lines.append(f"  {step.title}: {step.coverage.covered}/{step.coverage.total} covered")
+        for p in step.coverage.points:
+            shown = ""
+            if p.status == "covered":
+                shown = f" <- {', '.join(p.evidence)}"
+            elif p.status == "negated":
+                shown = f' <- dismissed by "{", ".join(p.negation)}": {", ".join(p.evidence)}'
+            elif p.status == "listed":
+                shown = f" <- {p.reason}: {', '.join(p.evidence)}"
+            lines.append(f"    {STATUS_MARKS[p.status]} {p.text}{shown}")
+        for p in step.coverage.not_relevant:
+            lines.append(f"    n/a {p.text} (not needed here: {p.reason})")
+        for sentence in step.coverage.tradeoffs:
+            lines.append(f"    trade-off: {sentence}")
+        for sentence in step.coverage.reasons:
+            lines.append(f"    reason: {sentence}")
+    return "\n".join(lines)
+
+
 # ---- Markdown --------------------------------------------------------------------------------
 
 
@@ -308,17 +435,26 @@ def to_markdown(report: SessionReport) -> str:
         out.append(f"- **{f.status.upper()}** `{f.rule}` ({f.step}): {_md(f.message)}")
         if f.status in (Status.failed, Status.warning) and f.hint:
             out.append(f"  - Hint: {_md(f.hint)}")
-    out += ["", "## Notes coverage", ""]
+    out += [
+        "",
+        "## Notes coverage",
+        "",
+        "[x] covered, [-] negated (named only to dismiss it), [~] listed (named, not "
+        "explained), [ ] missing.",
+        "",
+    ]
     for step in report.steps:
         if not step.coverage.total:
             continue
         out.append(f"### {step.title}")
         for p in step.coverage.points:
-            mark = "x" if p.covered else " "
-            shown = f' ("{", ".join(p.matched)}")' if p.matched else ""
-            out.append(f"- [{mark}] {_md(p.text)}{_md(shown)}")
+            out.append(f"- {STATUS_MARKS[p.status]} {_md(p.text)}{_md(_shown(p))}")
+        for p in step.coverage.not_relevant:
+            out.append(f"- n/a {_md(p.text)} (not needed here: {_md(p.reason)})")
         for sentence in step.coverage.tradeoffs:
             out.append(f"- Trade-off: {_md(sentence)}")
+        for sentence in step.coverage.reasons:
+            out.append(f"- Reason: {_md(sentence)}")
         out.append("")
     if report.study:
         out += ["## What to study next", ""]
@@ -352,6 +488,16 @@ def to_markdown(report: SessionReport) -> str:
     if any(r.score for r in session.feedback.ratings.values()) or session.feedback.summary:
         out += _feedback_markdown(session)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _shown(p) -> str:
+    if p.status == "covered":
+        return f' ("{", ".join(p.evidence)}")'
+    if p.status == "negated":
+        return f' (dismissed by "{", ".join(p.negation)}")'
+    if p.status == "listed":
+        return f' ({p.reason}: "{", ".join(p.evidence)}")'
+    return ""
 
 
 def _feedback_markdown(session: Session) -> list[str]:
