@@ -20,7 +20,7 @@ from design_framework.session import (
 from design_framework.steps import load_framework
 from storage import StorageError
 from ui import state
-from ui.widgets import COVERED, NOT_COVERED, diagram, findings
+from ui.widgets import diagram, findings, point_line
 
 st.title("Mock interview")
 params = st.query_params
@@ -126,7 +126,7 @@ def live_view() -> None:
                 st.markdown("**Notes**")
                 st.text(notes or "(none yet)")
                 for p in cov.signals:
-                    st.markdown(f"{COVERED if p.covered else NOT_COVERED} {p.text}")
+                    st.markdown(point_line(p))
                 if scenario and step.id in scenario.steps:
                     st.markdown("**Follow-ups to ask**")
                     for question in scenario.steps[step.id].follow_ups:

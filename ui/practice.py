@@ -4,10 +4,11 @@ import streamlit as st
 
 from design_framework.coverage import step_coverage
 from design_framework.interview import follow_ups
+from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import STEP_IDS, load_framework
 from ui import state
 from ui.builder import builder
-from ui.widgets import COVERED, NOT_COVERED, clock, diagram, findings
+from ui.widgets import checklist, clock, diagram, findings
 
 session = state.require_session()
 scenario = state.scenario_of(session)
@@ -149,8 +150,12 @@ with notes_col:
         key=state.widget_value(notes_key, session.notes.get(step.id, "")),
         on_change=save_notes,
         args=(step.id,),
+        max_chars=MAX_NOTES_CHARS,
         placeholder="Write as you would speak: numbers, choices, trade-offs. "
         "Saved when you click outside the box.",
+        help=f"Up to {MAX_NOTES_CHARS:,} characters per step. A point counts when a sentence "
+        "commits to it (a decision, a number, a reason); a bare list of terms or a "
+        "dismissal (“we won't…”) does not.",
     )
     coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
     st.progress(
@@ -158,16 +163,7 @@ with notes_col:
         text=f"Notes cover {coverage.covered} of {coverage.total} points",
     )
     with st.expander("Checklist", expanded=True):
-        for p in coverage.checklist:
-            matched = f" — matched: {', '.join(p.matched)}" if p.matched else ""
-            st.markdown(f"{COVERED if p.covered else NOT_COVERED} {p.text}{matched}")
-        if coverage.signals:
-            st.markdown("**What this scenario's interviewer listens for**")
-            for p in coverage.signals:
-                matched = f" — matched: {', '.join(p.matched)}" if p.matched else ""
-                st.markdown(f"{COVERED if p.covered else NOT_COVERED} {p.text}{matched}")
-        if coverage.tradeoffs:
-            st.caption(f"Trade-offs stated: {len(coverage.tradeoffs)} (interviewers reward these)")
+        checklist(coverage)
     with st.expander("Questions to ask yourself"):
         for question in step.questions:
             st.markdown(f"- {question}")

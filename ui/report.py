@@ -7,7 +7,7 @@ from design_framework.report import build_report, to_markdown
 from design_framework.session import mmss
 from storage import StorageError
 from ui import state
-from ui.widgets import COVERED, NOT_COVERED, diagram, findings
+from ui.widgets import checklist, diagram, findings
 
 session = state.require_session()
 scenario = state.scenario_of(session)
@@ -84,13 +84,7 @@ for s in report.steps:
     if not s.coverage.total:
         continue
     with st.expander(f"{s.title}: {s.coverage.covered}/{s.coverage.total}"):
-        for p in s.coverage.points:
-            st.markdown(
-                f"{COVERED if p.covered else NOT_COVERED} {p.text}"
-                + (f" — matched: {', '.join(p.matched)}" if p.matched else "")
-            )
-        for sentence in s.coverage.tradeoffs:
-            st.caption(f"Trade-off: {sentence}")
+        checklist(s.coverage)
 
 if report.study:
     st.subheader("What to study next")

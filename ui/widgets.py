@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from components.analysis import DEFAULT_CATALOG_SIZE
@@ -21,6 +23,65 @@ ICONS = {
 """Material icons ship with Streamlit; emoji need a font many Linux machines lack."""
 COVERED = ":green[:material/check_box:]"
 NOT_COVERED = ":gray[:material/check_box_outline_blank:]"
+STATUS_ICONS = {
+    "covered": COVERED,
+    "negated": ":red[:material/block:]",
+    "listed": ":orange[:material/format_list_bulleted:]",
+    "missing": NOT_COVERED,
+}
+"""One icon and colour per notes status (design_framework.coverage.STATUSES)."""
+STATUS_LEGEND = (
+    f"{STATUS_ICONS['covered']} covered · {STATUS_ICONS['negated']} dismissed · "
+    f"{STATUS_ICONS['listed']} named, not explained · {STATUS_ICONS['missing']} missing"
+)
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|<>~:$-])")
+
+
+def plain(text: str) -> str:
+    """User text made inert in Markdown: no links, images, colours or emphasis."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text).replace("\n", " "))
+
+
+def point_line(point) -> str:
+    """A checklist line: status icon, the point, and the words that gave the status."""
+    quoted = ", ".join(f"“{plain(e)}”" for e in point.evidence[:4])
+    if point.status == "covered":
+        detail = f" — :green[{quoted}]" if quoted else ""
+    elif point.status == "negated":
+        negation = ", ".join(f"“{plain(n)}”" for n in point.negation)
+        detail = f" — :red[dismissed by {negation}]: {quoted}"
+    elif point.status == "listed":
+        detail = f" — :orange[{point.reason or 'named, not explained'}]: {quoted}"
+    else:
+        detail = ""
+    return f"{STATUS_ICONS[point.status]} {point.text}{detail}"
+
+
+def checklist(coverage) -> None:
+    """The four statuses of every point of one step, trade-offs and reasons found, and the
+    points the scenario does not need."""
+    st.caption(STATUS_LEGEND)
+    for point in coverage.checklist:
+        st.markdown(point_line(point))
+    if coverage.signals:
+        st.markdown("**What this scenario's interviewer listens for**")
+        for point in coverage.signals:
+            st.markdown(point_line(point))
+    if coverage.not_relevant:
+        st.caption(
+            "Not needed in this scenario (never counted as missed): "
+            + "; ".join(f"{p.text} ({p.reason})" for p in coverage.not_relevant)
+        )
+    if coverage.tradeoffs:
+        st.markdown(f"**Trade-offs stated ({len(coverage.tradeoffs)})**, interviewers reward these")
+        for sentence in coverage.tradeoffs:
+            st.caption(f":material/balance: {plain(sentence)}")
+    if coverage.reasons:
+        st.markdown(f"**Reasons given ({len(coverage.reasons)})**")
+        for sentence in coverage.reasons:
+            st.caption(f":material/arrow_right: {plain(sentence)}")
+    if coverage.truncated:
+        st.warning("These notes are over the length limit: only their start was assessed.")
 
 
 def length_select(key: str) -> int | None:
