@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -288,8 +288,7 @@ def _gap_kind(gap: str) -> str:
     return BREAK
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     stem: str
     kind: str
     """How this word is separated from the one before it (GLUE, SPACE or BREAK)."""
@@ -339,7 +338,9 @@ class _Words:
         self.kinds = list(kinds)
         self.starts = [0, *accumulate(len(s) for s in self.stems)][:-1]
         self.compact = "".join(self.stems)
-        self._first_at = {offset: index for index, offset in enumerate(self.starts)}
+        self._at_stem: dict[str, list[int]] = {}
+        for index, word in enumerate(self.stems):
+            self._at_stem.setdefault(word, []).append(index)
         self._last_at = {
             offset + len(s): index
             for index, (offset, s) in enumerate(zip(self.starts, self.stems, strict=True))
@@ -356,16 +357,21 @@ class _Words:
         target = "".join(needle)
         if not target:
             return []
+        if target not in self.compact:
+            return []
         inner = set(accumulate(len(s) for s in needle[:-1]))
         hits = []
-        position = self.compact.find(target)
-        while position != -1:
-            first = self._first_at.get(position)
-            last = self._last_at.get(position + len(target))
-            if first is not None and last is not None and self._joinable(first, last, inner):
-                hits.append((first, last))
-            position = self.compact.find(target, position + 1)
-        return hits
+        # A match starts on a word, so that word is a prefix of the target: look up each
+        # prefix instead of scanning the text (linear in the phrase, not in the notes).
+        for length in range(1, len(target) + 1):
+            for first in self._at_stem.get(target[:length], ()):
+                position = self.starts[first]
+                if not self.compact.startswith(target, position):
+                    continue
+                last = self._last_at.get(position + len(target))
+                if last is not None and self._joinable(first, last, inner):
+                    hits.append((first, last))
+        return sorted(hits)
 
     def _joinable(self, first: int, last: int, inner: set[int]) -> bool:
         origin = self.starts[first]
@@ -515,6 +521,7 @@ _DIGITS = re.compile(
     r"(?:\s?(?:k|m|mn|b|bn)(?![^\W\d_])|\s?(?:thousand|million|billion|trillion|hundred)s?\b)?\+?",
     re.IGNORECASE,
 )
+_SCALE_WORD = re.compile(r"hundred|thousand|million|billion|trillion", re.IGNORECASE)
 _UNIT_TEXT = re.compile(r"%|/|[^\W\d_]+")
 _UNIT_STOP = re.compile(r"[,;.:!?()\n]|\d")
 
@@ -549,10 +556,9 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     """Numbers followed by a unit within a few words, in any common notation."""
     spelled, units, fillers, per_time = _quantity_tables()
     found = []
-    numbers = sorted(
-        [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
-        + [(m.start(), m.end()) for m in spelled.finditer(text)]
-    )
+    numbers = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
+    if _SCALE_WORD.search(text):
+        numbers = sorted(numbers + [(m.start(), m.end()) for m in spelled.finditer(text)])
     last_end = -1
     for start, end in numbers:
         if start < last_end:
@@ -663,6 +669,7 @@ class _Reading:
     def __init__(self, text: str):
         terms = load_terms()
         self.text = text
+        self._span_cache: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         self.notes = _Notes(text)
         tokens = self.notes.tokens
         self.segments: list[_Segment] = []
@@ -689,6 +696,12 @@ class _Reading:
             self._read(segment, clause)
 
     # phrases of the word tables, found once over the whole notes
+    def spans_of(self, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+        cached = self._span_cache.get(phrases)
+        if cached is None:
+            cached = self._span_cache[phrases] = self._spans(phrases)
+        return cached
+
     def _spans(self, phrases: Iterable[str]) -> list[tuple[int, int]]:
         return [span for phrase in phrases for span in self.notes.find(phrase.lstrip("^"))]
 
@@ -977,13 +990,14 @@ def notes_coverage(
 # --- trade-offs ------------------------------------------------------------------------
 
 
-def _is_tradeoff_in(found: _Notes, first: int, last: int) -> bool:
+def _is_tradeoff_in(found: _Notes, first: int, last: int, spans_of=None) -> bool:
+    """Whether words ``first`` to ``last`` of ``found`` state a trade-off. ``spans_of``
+    gives the spans of a phrase list over the whole notes (found once, not per sentence)."""
     terms = load_terms().tradeoffs
+    spans_of = spans_of or (lambda phrases: [s for p in phrases for s in found.find(p)])
 
     def spans(phrases):
-        return [
-            span for phrase in phrases for span in found.find(phrase) if first <= span[0] <= last
-        ]
+        return [span for span in spans_of(tuple(phrases)) if first <= span[0] <= last]
 
     if spans(terms.markers):
         return True
@@ -1037,5 +1051,5 @@ def _counted_tradeoffs(reading: _Reading) -> list[str]:
         if segment.commits
         and not segment.dismissive
         and segment.last >= segment.first
-        and _is_tradeoff_in(reading.notes, segment.first, segment.last)
+        and _is_tradeoff_in(reading.notes, segment.first, segment.last, reading.spans_of)
     ]
