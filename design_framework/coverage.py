@@ -300,9 +300,14 @@ def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     previous_end = 0
     for match in _WORD.finditer(text):
-        gap = text[previous_end : match.start()]
+        start = match.start()
+        gap = text[previous_end:start]
         word = match.group()
-        if word.casefold() == "s" and gap in _APOSTROPHES:
+        if gap == " " and tokens:  # the common case, kept cheap
+            tokens.append(_Token(stem(word), SPACE, start, match.end()))
+            previous_end = match.end()
+            continue
+        if len(word) == 1 and word in "sS" and gap in _APOSTROPHES:
             previous_end = match.end()  # a possessive: "user's" is "user"
             continue
         kind = BREAK if not tokens else _gap_kind(gap)
@@ -434,6 +439,11 @@ def phrase_variants(phrase: str) -> tuple[tuple[str, ...], ...]:
     return tuple(dict.fromkeys(tuple(s for s, _ in variant) for variant in variants))
 
 
+@lru_cache(maxsize=8192)
+def _targets(phrase: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    return tuple((variant, "".join(variant)) for variant in phrase_variants(phrase) if variant)
+
+
 class _Notes:
     """Notes cut into reduced words, remembering where each word came from."""
 
@@ -445,8 +455,12 @@ class _Notes:
 
     def find(self, phrase: str) -> list[tuple[int, int]]:
         """Word index spans where any variant of ``phrase`` occurs, in order, without repeats."""
-        spans = {span for variant in phrase_variants(phrase) for span in self.words.find(variant)}
-        return sorted(spans)
+        compact = self.words.compact
+        spans: list[tuple[int, int]] = []
+        for variant, target in _targets(phrase):
+            if target in compact:  # most phrases are absent: one C-level scan rules them out
+                spans += self.words.find(variant)
+        return sorted(set(spans)) if spans else spans
 
     def snippet(self, span: tuple[int, int]) -> str:
         first, last = span
