@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from design_framework.coverage import (
+    STATUSES,
     cover_points,
     find_tradeoffs,
     load_terms,
@@ -69,6 +70,36 @@ def _cases():
         yield pytest.param(
             Case(case["notes"], tradeoffs=case["found"]), id=f"tradeoff-{case['name']}"
         )
+
+
+def _status_cases():
+    for case in FIXTURE["statuses"]:
+        yield pytest.param(case, id=f"status-{case['status']}-{case['name']}")
+
+
+@pytest.mark.parametrize("case", list(_status_cases()))
+def test_status_case(case):
+    step_id, point_id = case["point"].split(".")
+    coverage = step_coverage(case["notes"], step_id)  # the whole step: credits are shared
+    [result] = [point for point in coverage.checklist if point.id == point_id]
+    assert result.status == case["status"], (
+        f"{case['notes']!r}: expected {case['status']}, got {result.status} "
+        f"({result.reason or result.negation}) on {result.evidence}"
+    )
+    if "negation" in case:
+        assert result.negation == case["negation"]
+    if "reason" in case:
+        assert result.reason == case["reason"]
+    for words in case.get("evidence", []):
+        assert words in result.evidence, (words, result.evidence)
+    if result.status != "missing":
+        assert result.sentence and result.sentence in case["notes"]
+    if result.status == "negated":
+        assert result.negation, "a negated point shows the words that negated it"
+
+
+def test_every_status_has_cases():
+    assert {case["status"] for case in FIXTURE["statuses"]} == set(STATUSES)
 
 
 @pytest.mark.parametrize("case", list(_cases()))
