@@ -109,6 +109,13 @@ class Terms(_Model):
     clause_words: list[str] = Field(
         description="Words that make a line a clause rather than a bare list of terms."
     )
+    label_headings: list[str] = Field(
+        description="Headings that only label a list of terms ('Keywords:'), not a list of "
+        "what the heading asks for ('Sources:')."
+    )
+    line_verbs: list[str] = Field(
+        description="Verbs a terse line may start with ('cache popular prefixes')."
+    )
     quantities: QuantityTerms = Field(description="How numbers with units are recognised.")
     reasons: list[str] = Field(description="Words that give the reason for a decision.")
 
@@ -662,6 +669,16 @@ class _Scope:
 
 
 @lru_cache(maxsize=1)
+def _label_words() -> frozenset[str]:
+    return frozenset(word.casefold() for word in load_terms().label_headings)
+
+
+@lru_cache(maxsize=1)
+def _line_verbs() -> frozenset[str]:
+    return frozenset(word.casefold() for word in load_terms().line_verbs)
+
+
+@lru_cache(maxsize=1)
 def _not_before() -> frozenset[str]:
     return frozenset(stem(word) for word in load_terms().negation.not_before)
 
@@ -673,6 +690,9 @@ def _clause_stems() -> frozenset[str]:
 
 _RELATION = re.compile(r"->|=>|\u2192|[<>=\u2264\u2265]|\bvs\b|\bx\b")
 """Symbols that relate terms ("Kafka -> Flink", "label = added", "p99 < 50 ms")."""
+_HEADING = re.compile(r"([^\W\d_][\w'/-]*(?: [\w'/-]+){0,2}):\s")
+"""A list under a heading ("Sources: play logs, playlists, track metadata") enumerates what
+the heading asks for, unless the heading only labels the terms ("Keywords: ...")."""
 _ITEM_SPLIT = re.compile(r"[,;|]|\s[+/&]\s|\s(?:and|or)\s", re.IGNORECASE)
 _SCOPE_STOP = set(",;.!?()[]\n")
 
@@ -781,11 +801,20 @@ class _Reading:
         segment.quantities = [q for q in find_quantities(text, segment.start) if q.kinds]
         segment.credits = max(1, min(3, 1 + words // 6))
         vague = any(segment.first <= i <= segment.last for i in self.vague_at)
-        has_clause = _RELATION.search(text) is not None or any(
-            token.stem in clause and (index + 1 >= len(tokens) or tokens[index + 1].kind != GLUE)
-            for index, token in enumerate(tokens)
+        first_word = _WORD.match(text)
+        has_clause = (
+            _RELATION.search(text) is not None
+            or (first_word is not None and first_word.group().casefold() in _line_verbs())
+            or any(
+                token.stem in clause
+                and (index + 1 >= len(tokens) or tokens[index + 1].kind != GLUE)
+                for index, token in enumerate(tokens)
+            )
         )
-        listy = _is_list(text, clause)
+        heading = _HEADING.match(text)
+        enumerates = bool(heading) and heading.group(1).strip().casefold() not in _label_words()
+        listy = _is_list(text, clause) and not enumerates
+        has_clause = has_clause or enumerates
         if segment.quantities and not listy:
             segment.commits = True
         elif segment.quantities:

@@ -131,6 +131,24 @@ def test_notes_are_saved_and_their_coverage_shows():
     assert "40k QPS" in saved.notes["requirements"]
 
 
+def test_the_checklist_shows_each_status_with_the_words_behind_it():
+    at = started()
+    at.text_area(key="w_notes_requirements").set_value(
+        "About 300M daily users and 15k refreshes a second at peak.\n"
+        "Privacy is out of scope.\n"
+        "- SLA, p99, latency"
+    ).run()
+    lines = [m.value for m in at.markdown]
+    scale = next(v for v in lines if v.startswith(":green") and "Sizes the problem" in v)
+    assert "300M daily users" in scale
+    privacy = next(v for v in lines if "Raises privacy" in v)
+    assert privacy.startswith(":red") and "dismissed by “out of scope”" in privacy
+    latency = next(v for v in lines if "Puts a number on latency, end to end and at" in v)
+    assert latency.startswith(":orange") and "named in a list, not explained" in latency
+    missing = next(v for v in lines if "Raises privacy" not in v and "Says whether inputs" in v)
+    assert missing.startswith(":gray")
+
+
 def test_moving_between_steps_records_time_and_keeps_notes():
     at = started()
     at.button(key="w_clock_start").click().run()

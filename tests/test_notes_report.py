@@ -1,0 +1,186 @@
+"""Notes in the score and on the command line: statuses that cost points, points a scenario
+does not need, follow-ups, the notes cap and ``python -m design_framework report``."""
+
+import json
+
+import pytest
+
+from components.loading import InputError
+from design_framework.cli import main
+from design_framework.coverage import notes_coverage, step_coverage
+from design_framework.interview import follow_ups
+from design_framework.questions import questions_for_step
+from design_framework.report import (
+    NOTES_COVERAGE_POINTS,
+    NOTES_POINTS,
+    NOTES_REASONING_POINTS,
+    build_report,
+    notes_losses,
+    notes_score,
+)
+from design_framework.session import MAX_NOTES_CHARS, Session
+from design_framework.steps import load_framework
+from scenarios.loader import get_scenario, scenario_from_string
+
+STRONG = {
+    "requirements": "About 300M daily users and 15k refreshes a second at peak; the shelf "
+    "must answer within 200 ms at p99 because listeners scroll straight to it.",
+    "monitoring": "We won't monitor data drift. - alerts, dashboards, retraining",
+    "serving": "Budget: gateway 10 ms, retrieval 30 ms, ranker 60 ms. We precompute track "
+    "embeddings nightly instead of per request, because they change slowly.",
+}
+
+
+def test_the_notes_points_are_coverage_plus_reasoning():
+    assert NOTES_COVERAGE_POINTS + NOTES_REASONING_POINTS == NOTES_POINTS
+    assert NOTES_REASONING_POINTS > 0 and NOTES_COVERAGE_POINTS < 50  # the design weighs more
+
+
+def test_every_point_lost_says_which_status_cost_it():
+    scenario = get_scenario("realtime-playlist-recs")
+    losses = notes_losses(notes_coverage(STRONG, scenario))
+    by = {(loss.step, loss.status): loss for loss in losses}
+    negated = by["monitoring", "negated"]
+    assert "dismissed (negated)" in negated.reason and "won't" in negated.reason
+    assert "Watches input drift" in negated.reason
+    listed = by["monitoring", "listed"]
+    assert "named but not explained (listed)" in listed.reason and "Alerts on" in listed.reason
+    assert "not in the notes" in by["monitoring", "missing"].reason
+    assert by["monitoring", "reasoning"].reason.startswith("Monitoring: no trade-off")
+    assert ("serving", "reasoning") not in by  # a trade-off earns the whole reasoning part
+    assert {loss.status for loss in losses} <= {"missing", "listed", "negated", "reasoning"}
+    total = sum(loss.points for loss in losses)
+    assert notes_score(notes_coverage(STRONG, scenario)) == pytest.approx(NOTES_POINTS - total)
+
+
+def test_a_dismissed_point_earns_no_more_than_a_missing_one():
+    scenario = get_scenario("realtime-playlist-recs")
+    dismissed = notes_score(
+        notes_coverage({"monitoring": "We won't monitor data drift."}, scenario)
+    )
+    silent = notes_score(notes_coverage({}, scenario))
+    stated = notes_score(
+        notes_coverage(
+            {"monitoring": "We compare feature distributions with the training week daily."},
+            scenario,
+        )
+    )
+    assert dismissed == pytest.approx(silent)
+    assert dismissed < stated
+
+
+def test_points_a_scenario_does_not_need_are_neither_missed_nor_scored():
+    scenario = get_scenario("skip-prediction")
+    model = step_coverage("We start with a GBDT on session features.", "model", scenario)
+    ids = {p.id for p in model.checklist}
+    assert not {"retrieval_model", "ann_index", "reranking"} & ids
+    assert {p.id for p in model.not_relevant} >= {"retrieval_model", "ann_index", "reranking"}
+    assert all(p.reason for p in model.not_relevant)
+    losses = " ".join(loss.reason for loss in notes_losses(notes_coverage({}, scenario)))
+    for point in model.not_relevant:
+        assert point.text not in losses
+    # the same notes in a retrieval scenario do miss them
+    playlist = step_coverage("We start with a GBDT on session features.", "model")
+    assert {"retrieval_model", "ann_index"} <= {p.id for p in playlist.missing}
+
+
+def test_a_scenario_marking_an_unknown_point_not_relevant_is_refused_with_its_line():
+    text = (
+        get_scenario("skip-prediction")
+        .model_dump_json()
+        .replace('"not_relevant":{"funnel"', '"not_relevant":{"funnels"')
+    )
+    with pytest.raises(InputError, match=r"steps.framing.not_relevant.funnels: not a checklist"):
+        scenario_from_string(text, "bad.yaml")
+
+
+def test_follow_ups_ask_first_about_what_was_negated_or_listed():
+    notes = "We won't monitor data drift."
+    coverage = step_coverage(notes, "monitoring")
+    drift_questions = [q.text for q in questions_for_step("monitoring") if "data_drift" in q.points]
+    assert drift_questions
+    assert follow_ups("monitoring", coverage)[0] in drift_questions
+    listed = step_coverage("- alerts", "monitoring")
+    alert_questions = [q.text for q in questions_for_step("monitoring") if "alerting" in q.points]
+    assert follow_ups("monitoring", listed)[0] in alert_questions
+
+
+def test_notes_over_the_cap_are_refused_in_a_file_and_cut_when_assessed():
+    with pytest.raises(ValueError, match=f"the limit is {MAX_NOTES_CHARS:,} per step"):
+        Session(notes={"data": "x" * (MAX_NOTES_CHARS + 1)})
+    long = "Peak is 40k QPS. " + "vs. " * MAX_NOTES_CHARS
+    result = step_coverage(long, "requirements")
+    assert result.truncated and "scale" in {p.id for p in result.checklist if p.covered}
+
+
+# ---- the command line -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def session_file(tmp_path):
+    scenario = get_scenario("realtime-playlist-recs")
+    session = Session(
+        scenario_id=scenario.id,
+        notes=STRONG,
+        design=scenario.reference_design,
+        length_minutes=None,
+    )
+    path = tmp_path / "session.yaml"
+    path.write_text(session.to_yaml())
+    return path, session, scenario
+
+
+def test_report_json_has_the_contract_shape_and_matches_the_app(session_file, capsys):
+    path, session, scenario = session_file
+    assert main(["report", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"scenario", "score", "parts", "steps", "rubric"} <= set(data)
+    assert data["scenario"] == "realtime-playlist-recs"
+    assert data["score"] == build_report(session, scenario).score
+    assert set(data["parts"]) >= {"design", "notes", "time", "hints"}
+    assert data["parts"]["time"] is None  # untimed
+    assert [s["step"] for s in data["steps"]] == load_framework().ids
+    monitoring = next(s for s in data["steps"] if s["step"] == "monitoring")
+    drift = next(p for p in monitoring["points"] if p["id"] == "data_drift")
+    assert drift["status"] == "negated" and drift["negation"] == ["won't"]
+    assert {"id", "status", "evidence"} <= set(drift)
+    serving = next(s for s in data["steps"] if s["step"] == "serving")
+    budget = next(p for p in serving["points"] if p["id"] == "latency_budget")
+    assert budget["status"] == "covered" and budget["evidence"] == ["10 ms", "30 ms", "60 ms"]
+    assert serving["tradeoffs"]
+    assert data["rubric"]["scenario"] == "realtime-playlist-recs" and data["rubric"]["findings"]
+
+
+def test_report_text_and_markdown_show_the_statuses(session_file, capsys):
+    path, _, _ = session_file
+    assert main(["report", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "score" in text and "[-] Watches input drift" in text and "won't" in text
+    assert "[~] Alerts on thresholds" in text
+    assert main(["report", str(path), "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# ") and "## Notes coverage" in markdown
+    assert "[-] Watches input drift" in markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kind: session\nversion: 1\nnotes: {data: [1]}\n", ":3: notes.data:"),
+        ("kind: session\nversion: 1\nscenario_id: nope\n", ":3: scenario_id: unknown scenario"),
+        ("version: 1\ncomponents: []\n", ":1: kind: not a session file"),
+        ("kind: session\nversion: 1\nnotes: {data: 'a\n", "session.yaml"),
+    ],
+    ids=["bad-notes", "unknown-scenario", "a-design-file", "broken-yaml"],
+)
+def test_report_exits_2_with_file_and_line_on_a_bad_file(tmp_path, capsys, text, expected):
+    path = tmp_path / "session.yaml"
+    path.write_text(text)
+    assert main(["report", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and expected in captured.err and str(path) in captured.err
+
+
+def test_report_on_a_missing_file_exits_2(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "none.yaml")]) == 2
+    assert "cannot read file" in capsys.readouterr().err
