@@ -27,10 +27,12 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 from components.loading import parse_yaml, read_text, validate
-from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import Point, load_framework
 
 TERMS_PATH = Path(__file__).with_name("coverage_terms.yaml")
+MAX_ASSESSED_CHARS = 20_000
+"""Notes read per step (about 3,000 words): the assessment stays fast whatever is pasted,
+and the checklist says when notes were longer."""
 MAX_VARIANTS = 64
 """Most spellings tried for one phrase once abbreviations are expanded."""
 
@@ -180,7 +182,7 @@ class StepCoverage:
     """Other sentences that cover a point and say why (half a trade-off each)."""
     not_relevant: list[NotRelevant] = field(default_factory=list)
     truncated: bool = False
-    """Whether the notes were longer than MAX_NOTES_CHARS and only their start was read."""
+    """Whether the notes were longer than MAX_ASSESSED_CHARS and only their start was read."""
 
     @property
     def points(self) -> list[PointCoverage]:
@@ -978,8 +980,8 @@ def _assess(reading: _Reading, points: Sequence[Point | Any]) -> list[PointCover
 
 def _prepare(notes: str | None) -> tuple[str, bool]:
     text = notes or ""
-    if len(text) > MAX_NOTES_CHARS:
-        return text[:MAX_NOTES_CHARS], True
+    if len(text) > MAX_ASSESSED_CHARS:
+        return text[:MAX_ASSESSED_CHARS], True
     return text, False
 
 

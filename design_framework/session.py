@@ -25,9 +25,10 @@ from design_framework.steps import INTERVIEW_LENGTHS, STEP_IDS, load_framework
 LENGTHS = (30, 45, 60)
 """Interview lengths offered; None means untimed."""
 DEFAULT_LENGTH = 45
-MAX_NOTES_CHARS = 20_000
-"""Longest notes kept for one step (about 3,000 words, far more than an interview allows);
-the app's notes box stops there and says so, and a session file with more is refused."""
+MAX_NOTES_CHARS = 100_000
+"""Longest notes kept for one step (about 15,000 words, far more than an interview allows);
+the app's notes box stops there and says so, and a session file with more is refused. The
+notes assessment reads the first coverage.MAX_ASSESSED_CHARS of them."""
 
 
 class Model(BaseModel):

@@ -7,7 +7,7 @@ import pytest
 
 from components.loading import InputError
 from design_framework.cli import main
-from design_framework.coverage import notes_coverage, step_coverage
+from design_framework.coverage import MAX_ASSESSED_CHARS, notes_coverage, step_coverage
 from design_framework.interview import follow_ups
 from design_framework.questions import questions_for_step
 from design_framework.report import (
@@ -108,7 +108,7 @@ def test_follow_ups_ask_first_about_what_was_negated_or_listed():
 def test_notes_over_the_cap_are_refused_in_a_file_and_cut_when_assessed():
     with pytest.raises(ValueError, match=f"the limit is {MAX_NOTES_CHARS:,} per step"):
         Session(notes={"data": "x" * (MAX_NOTES_CHARS + 1)})
-    long = "Peak is 40k QPS. " + "vs. " * MAX_NOTES_CHARS
+    long = "Peak is 40k QPS. " + "vs. " * MAX_ASSESSED_CHARS
     result = step_coverage(long, "requirements")
     assert result.truncated and "scale" in {p.id for p in result.checklist if p.covered}
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from design_framework.coverage import step_coverage
+from design_framework.coverage import MAX_ASSESSED_CHARS, step_coverage
 from design_framework.interview import follow_ups
 from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import STEP_IDS, load_framework
@@ -153,7 +153,8 @@ with notes_col:
         max_chars=MAX_NOTES_CHARS,
         placeholder="Write as you would speak: numbers, choices, trade-offs. "
         "Saved when you click outside the box.",
-        help=f"Up to {MAX_NOTES_CHARS:,} characters per step. A point counts when a sentence "
+        help=f"Up to {MAX_NOTES_CHARS:,} characters per step; the checklist reads the first "
+        f"{MAX_ASSESSED_CHARS:,}. A point counts when a sentence "
         "commits to it (a decision, a number, a reason); a bare list of terms or a "
         "dismissal (“we won't…”) does not.",
     )

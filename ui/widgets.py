@@ -9,6 +9,7 @@ import streamlit as st
 from components.analysis import DEFAULT_CATALOG_SIZE
 from components.loading import MAX_FILE_BYTES
 from components.render import to_dot
+from design_framework.coverage import MAX_ASSESSED_CHARS
 from design_framework.rubric import Report, Status
 from design_framework.rubric.base import STATUS_ORDER
 from design_framework.session import DEFAULT_LENGTH, LENGTHS, clock_view, mmss
@@ -81,7 +82,10 @@ def checklist(coverage) -> None:
         for sentence in coverage.reasons:
             st.caption(f":material/arrow_right: {plain(sentence)}")
     if coverage.truncated:
-        st.warning("These notes are over the length limit: only their start was assessed.")
+        st.warning(
+            f"These notes are over {MAX_ASSESSED_CHARS:,} characters: the checklist reads "
+            "only their start (everything is kept)."
+        )
 
 
 def length_select(key: str) -> int | None:
