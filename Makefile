@@ -40,6 +40,7 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.runtime
 	$(BIN)/python -m design_framework.bench
+	$(BIN)/python bench/notes_corpus.py
 	$(BIN)/python bench/ui_rerun.py
 
 clean:
