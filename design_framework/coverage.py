@@ -658,6 +658,9 @@ class _Segment:
     why_not: str = ""
     credits: int = 1
     quantities: list[Quantity] = field(default_factory=list)
+    bare_numbers: list[Quantity] = field(default_factory=list)
+    """Numbers without a unit: in a line that gives one latency in ms, the others are read
+    as ms too ("budget 50 ms: gateway 5, features 10, model 15")."""
     dismissive: bool = False
 
 
@@ -800,7 +803,9 @@ class _Reading:
         text = self.text[segment.start : segment.end]
         tokens = self.notes.tokens[segment.first : segment.last + 1]
         words = sum(1 for index, token in enumerate(tokens) if index == 0 or token.kind != GLUE)
-        segment.quantities = [q for q in find_quantities(text, segment.start) if q.kinds]
+        found = find_quantities(text, segment.start)
+        segment.quantities = [q for q in found if q.kinds]
+        segment.bare_numbers = [q for q in found if not q.kinds]
         segment.credits = max(1, min(3, 1 + words // 6))
         vague = any(segment.first <= i <= segment.last for i in self.vague_at)
         first_word = _WORD.match(text)
@@ -899,6 +904,8 @@ def _candidates(reading: _Reading, point: Point | Any) -> dict[int, _Candidate]:
         wanted = getattr(point, "quantities", 1)
         for number, segment in enumerate(reading.segments):
             matching = [q for q in segment.quantities if not kinds or q.kinds & kinds]
+            if matching and "latency" in kinds and len(matching) < wanted:
+                matching = sorted(matching + segment.bare_numbers, key=lambda q: q.start)
             if len(matching) < wanted:
                 continue
             positions = [i for i in range(segment.first, segment.last + 1)]
