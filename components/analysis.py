@@ -221,14 +221,15 @@ def event_scorers(graph: nx.DiGraph) -> list[str]:
 
 def event_path_nodes(graph: nx.DiGraph) -> set[str]:
     """Nodes on an event path that ends in a scorer: the streams and processors feeding a
-    scorer, the scorers, and what they feed in turn."""
+    scorer, the scorers, and the online nodes they call in turn."""
 
     def compute():
         sub = event_graph(graph)
         scorers = event_scorers(graph)
         if not scorers:
             return set()
-        return reachable_from(sub, scorers, reverse=True) | reachable_from(sub, scorers)
+        online = sub.subgraph(n for n in sub if sub.nodes[n]["role"] == ONLINE)
+        return reachable_from(sub, scorers, reverse=True) | reachable_from(online, scorers)
 
     return _cached(graph, "event_nodes", compute)
 
@@ -409,6 +410,8 @@ def node_cost(
     if attrs["role"] == ONLINE_STORE:  # a hop on the path: one read for what passes through
         read = store_read(graph, node, max(in_k, 1))
         return NodeCost(node, read.ms, 0.0, in_k)
+    if attrs["role"] == NEARLINE:  # a stream's delay or a processor's window, stores included
+        return NodeCost(node, float(attrs["latency_ms"] or 0), 0.0, in_k)
     stores = side_stores(graph, node, path_graph)
     hops = (
         set(path_graph.successors(node)) if path_graph is not None and node in path_graph else set()

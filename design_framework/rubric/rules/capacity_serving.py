@@ -38,8 +38,10 @@ def check(design, scenario, options: Options):
         costs = node_costs(design.graph, design.catalog_size)
     except RequestPathCycle as cycle:
         return [RULE.skipped(f"Capacity is undefined: {cycle}.", nodes=cycle.cycle)]
+    unit = "requests"
     if design.mode == "nearline" and design.event_path:
         costs = event_costs(design.graph)
+        unit = "events"
     nodes = {}
     for node, cost in costs.items():
         if design.role(node) != "online":
@@ -69,7 +71,7 @@ def check(design, scenario, options: Options):
     }
     heaviest = max(nodes, key=lambda n: nodes[n]["cores"])
     summary = (
-        f"At {qps:,g} requests a second the serving path keeps about {total_cores:,.0f} cores "
+        f"At {qps:,g} {unit} a second the serving path keeps about {total_cores:,.0f} cores "
         f"busy; the heaviest is {heaviest} ({nodes[heaviest]['cores']:,.0f} cores, "
         f"{nodes[heaviest]['replicas_needed']:,} replicas of {CORES_PER_REPLICA} cores at "
         f"{TARGET_UTILISATION:.0%})."

@@ -105,7 +105,7 @@ def check(design, scenario, options: Options):
     }
     summary = (
         f"The slowest {what} takes {report.total_ms:,.1f} ms against a "
-        f"{budget:g} ms budget: {path_text(report.path)}."
+        f"{budget:,g} ms budget: {path_text(report.path)}."
     )
     if report.total_ms <= budget:
         return [RULE.passed(summary, figures=figures)]
