@@ -89,25 +89,44 @@ class LatencyReport:
 
 
 def nodes_with_role(graph: nx.DiGraph, *roles: str) -> list[str]:
-    return [n for n, role in graph.nodes(data="role") if role in roles]
+    by_role = _cached(graph, "by_role", lambda: _group(graph, "role"))
+    if len(roles) == 1:
+        return list(by_role.get(roles[0], ()))
+    return [n for n in graph if graph.nodes[n]["role"] in roles]
 
 
 def nodes_of_type(graph: nx.DiGraph, *types: str) -> list[str]:
+    by_type = _cached(graph, "by_type", lambda: _group(graph, "type"))
+    if len(types) == 1:
+        return list(by_type.get(types[0], ()))
     return [n for n, kind in graph.nodes(data="type") if kind in types]
+
+
+def _group(graph: nx.DiGraph, attr: str) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for node, value in graph.nodes(data=attr):
+        groups.setdefault(value, []).append(node)
+    return groups
 
 
 def _cached(graph: nx.DiGraph, key: str, compute):
     """Derived views are cached in the graph's attribute dict: a check asks for them from
     several rules, and graphs from design_graph are not mutated after they are built."""
+    if nx.is_frozen(graph):  # a subgraph view shares its parent's attribute dict
+        return compute()
     cache = graph.graph.setdefault("_derived", {})
     if key not in cache:
         cache[key] = compute()
     return cache[key]
 
 
-def _own(sub: nx.DiGraph) -> nx.DiGraph:
-    """A derived graph with a cache of its own: ``copy()`` shares the parent's cache dict."""
-    sub.graph.pop("_derived", None)
+def _induced(graph: nx.DiGraph, nodes) -> nx.DiGraph:
+    """A new graph of ``nodes`` and the edges between them, with a cache of its own (faster
+    than copying a subgraph view, whose copy would also share the parent's cache dict)."""
+    keep = set(nodes)
+    sub = nx.DiGraph()
+    sub.add_nodes_from((n, graph.nodes[n]) for n in graph if n in keep)
+    sub.add_edges_from((u, v) for u, v in graph.edges if u in keep and v in keep)
     return sub
 
 
@@ -130,7 +149,11 @@ def reachable_from(graph: nx.DiGraph, sources, reverse: bool = False) -> set[str
 
 
 def neighbours(graph: nx.DiGraph, node: str) -> set[str]:
-    return set(graph.predecessors(node)) | set(graph.successors(node))
+    """Nodes joined to ``node`` by an edge either way (computed once per node)."""
+    cache = _cached(graph, "neighbours", dict)
+    if node not in cache:
+        cache[node] = set(graph.predecessors(node)) | set(graph.successors(node))
+    return cache[node]
 
 
 # ---- the request path ------------------------------------------------------------------------
@@ -180,7 +203,7 @@ def reachable_request_graph(graph: nx.DiGraph) -> nx.DiGraph:
     def compute():
         sub = request_graph(graph)
         reached = reachable_from(sub, nodes_with_role(sub, ENTRY))
-        return _own(sub.subgraph(reached).copy())
+        return _induced(sub, reached)
 
     return _cached(graph, "reachable_request", compute)
 
@@ -210,7 +233,7 @@ def event_graph(graph: nx.DiGraph) -> nx.DiGraph:
 def _event_graph(graph: nx.DiGraph) -> nx.DiGraph:
     allowed = graph.subgraph(nodes_with_role(graph, NEARLINE, ONLINE))
     reached = reachable_from(allowed, nodes_of_type(graph, "event_stream"))
-    return _own(allowed.subgraph(reached).copy())
+    return _induced(allowed, reached)
 
 
 def event_scorers(graph: nx.DiGraph) -> list[str]:
@@ -443,15 +466,15 @@ def node_costs(graph: nx.DiGraph, catalog_size: int = DEFAULT_CATALOG_SIZE) -> d
     return _cached(graph, f"costs:{catalog_size}", compute)
 
 
-def _longest(sub: nx.DiGraph, costs: dict[str, NodeCost]) -> LatencyReport:
+def _longest(sub: nx.DiGraph, costs: dict[str, NodeCost], key: str) -> LatencyReport:
     if sub.number_of_edges() == 0:
         return LatencyReport([], 0.0, costs)
-    weighted = sub.copy()
     # Weight an edge by what its head costs; the epsilon makes a free node still count as
-    # a hop, so among equal totals the path reaching back to the start wins.
-    for u, v in weighted.edges:
-        weighted.edges[u, v]["cost"] = costs[v].total_ms + 1e-6
-    path = nx.dag_longest_path(weighted, weight="cost")
+    # a hop, so among equal totals the path reaching back to the start wins. The weights
+    # live on the derived graph under a key of their own (no copy per call).
+    for _, v, data in sub.edges(data=True):
+        data[key] = costs[v].total_ms + 1e-6
+    path = nx.dag_longest_path(sub, weight=key)
     total = sum(costs[n].total_ms for n in path)
     return LatencyReport(path, round(total, 3), costs)
 
@@ -461,7 +484,7 @@ def critical_path(graph: nx.DiGraph, catalog_size: int = DEFAULT_CATALOG_SIZE) -
     sub = reachable_request_graph(graph)
     request_order(sub)  # raises RequestPathCycle before any longest-path search
     costs = node_costs(graph, catalog_size)
-    return _longest(sub, {n: c for n, c in costs.items() if n in sub})
+    return _longest(sub, {n: c for n, c in costs.items() if n in sub}, f"cost:{catalog_size}")
 
 
 def event_costs(graph: nx.DiGraph) -> dict[str, NodeCost]:
@@ -473,13 +496,13 @@ def event_costs(graph: nx.DiGraph) -> dict[str, NodeCost]:
 def event_critical_path(graph: nx.DiGraph) -> LatencyReport:
     """The slowest way from an event to its score (empty without a scorer)."""
     nodes = event_path_nodes(graph)
-    sub = _own(event_graph(graph).subgraph(nodes).copy())
+    sub = _induced(event_graph(graph), nodes)
     request_order(sub)
     costs = event_costs(graph)
     if sub.number_of_edges() == 0:
         return LatencyReport([], 0.0, costs)
     # the event reaches the stream at its start, so the first node's cost counts too
-    report = _longest(sub, costs)
+    report = _longest(sub, costs, "cost:event")
     return report
 
 

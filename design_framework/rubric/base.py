@@ -86,14 +86,22 @@ class Analysed:
     def with_role(self, *roles: str) -> list[str]:
         return analysis.nodes_with_role(self.graph, *roles)
 
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        return dict(self.graph.nodes(data="role"))
+
+    @cached_property
+    def _types(self) -> dict[str, str]:
+        return dict(self.graph.nodes(data="type"))
+
     def role(self, node: str) -> str:
-        return self.graph.nodes[node]["role"]
+        return self._roles[node]
 
     def type(self, node: str) -> str:
-        return self.graph.nodes[node]["type"]
+        return self._types[node]
 
     def neighbours(self, node: str) -> set[str]:
-        return set(self.graph.predecessors(node)) | set(self.graph.successors(node))
+        return analysis.neighbours(self.graph, node)
 
     def on_request_path(self, node: str) -> bool:
         return node in self.request

@@ -1,9 +1,11 @@
 """batch.pipeline: in a batch scenario, batch scoring writes a store that the product
-reads at request time.
+reads: a request path at request time, or a campaign (a sender no request reaches, such as
+a push dispatcher reading the send schedule).
 
-Passing: batch_scoring -> precomputed_store <- api_gateway (reads it), or batch_scoring ->
-data_lake -> batch_etl (bulk load) -> precomputed_store. Failing: batch scoring writes only
-to the data lake, so the app has nothing to read in milliseconds.
+Passing: batch_scoring -> precomputed_store <- api_gateway (reads it), batch_scoring ->
+data_lake -> batch_etl (bulk load) -> precomputed_store, or batch_scoring -> schedule
+(precomputed_store) -> dispatcher. Failing: batch scoring writes only to the data lake, so
+the app has nothing to read in milliseconds.
 """
 
 import networkx as nx
@@ -43,7 +45,7 @@ def check(design, scenario, options: Options):
             readers = design.request_readers(store)
             return [
                 RULE.passed(
-                    f"{' -> '.join(path)}, read at request time by {names(readers)}.",
+                    f"{' -> '.join(path)}, read by {names(readers)}.",
                     figures={
                         "scorer": scorer,
                         "store": store,
