@@ -22,8 +22,21 @@ from pydantic import BaseModel, ValidationError
 MAX_FILE_BYTES = 1_000_000
 """Largest file accepted; a real design or scenario is a few kilobytes."""
 
+MAX_SCENARIO_BYTES = 500_000
+"""Largest scenario (file, authored text, or embedded in a session): one limit, checked when
+the scenario is read, so a scenario that validates can always be practised."""
+
 MAX_EXPANDED_NODES = 200_000
 """Largest number of YAML nodes after expanding aliases."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists; real files nest five or six levels."""
+
+MAX_NUMBER_DIGITS = 30
+"""Longest number literal; every real figure fits (10^30 is far past any catalog or time),
+and Python refuses to convert integers over 4,300 digits at all."""
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 PathKey = tuple[str | int, ...]
 
@@ -106,6 +119,8 @@ def parse_yaml(text: str, source: str = "<string>") -> LoadedYaml:
         lines: dict[PathKey, int] = {}
         _walk(root, (), lines, source, {}, [0])
         data = loader.construct_document(root)
+    except InputError:
+        raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -126,11 +141,39 @@ def parse_yaml(text: str, source: str = "<string>") -> LoadedYaml:
     except yaml.YAMLError as error:
         raise InputError([Problem(source, "", f"invalid YAML: {error}")]) from None
     except RecursionError:
-        raise InputError([Problem(source, "", "invalid YAML: nested too deeply")]) from None
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "",
+                    f"invalid YAML: nested too deeply (the limit is {MAX_DEPTH} levels)",
+                    _too_deep_line(text),
+                )
+            ]
+        ) from None
+    except (ValueError, OverflowError) as error:  # a literal PyYAML cannot convert
+        raise InputError([Problem(source, "", f"invalid YAML: {error}")]) from None
     finally:
         if loader is not None:
             loader.dispose()
     return LoadedYaml(data, source, lines)
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where nesting passes MAX_DEPTH, found with PyYAML's event stream (a loop,
+    not recursion, so it works where composing the document ran out of stack)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
 
 
 def _walk(node, path: PathKey, lines, source, sizes: dict[int, int], budget: list[int]) -> int:
@@ -140,6 +183,31 @@ def _walk(node, path: PathKey, lines, source, sizes: dict[int, int], budget: lis
     aliases is measured in linear time and refused before anything is constructed.
     """
     lines.setdefault(path, node.start_mark.line + 1)
+    if len(path) > MAX_DEPTH:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "",
+                    f"invalid YAML: nested too deeply (the limit is {MAX_DEPTH} levels)",
+                    node.start_mark.line + 1,
+                )
+            ]
+        )
+    if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
+        digits = sum(c.isdigit() for c in node.value)
+        if digits > MAX_NUMBER_DIGITS:
+            raise InputError(
+                [
+                    Problem(
+                        source,
+                        dotted(path),
+                        f"a number with {digits:,} digits; numbers here have at most "
+                        f"{MAX_NUMBER_DIGITS}",
+                        node.start_mark.line + 1,
+                    )
+                ]
+            )
     known = sizes.get(id(node))
     if known is not None:
         size = known

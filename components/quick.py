@@ -17,6 +17,7 @@ escapes (``"top #1 \\"hits\\""``); ``#`` outside quotes starts a comment. Errors
 from __future__ import annotations
 
 import json
+import math
 import re
 
 from pydantic import ValidationError
@@ -79,6 +80,7 @@ def parse_quick(
     components: dict[str, dict] = {}
     declared_on: dict[str, int] = {}
     edges: list[dict] = []
+    edge_on: list[int] = []
     problems: list[Problem] = []
 
     def problem(line_no: int, message: str) -> None:
@@ -178,6 +180,7 @@ def parse_quick(
                 if label is not None:
                     edge["label"] = label
                 edges.append(edge)
+                edge_on.append(line_no)
     if problems:
         raise InputError(problems)
     data = {"version": 1, "components": list(components.values()), "edges": edges}
@@ -185,11 +188,15 @@ def parse_quick(
         data["title"] = title
     if scenario:
         data["scenario"] = scenario
+    # Each component and edge remembers the line it came from, so a problem the design's
+    # own checks find (a self-loop, a label too long) names that line.
+    lines = {("components", i): declared_on[c["id"]] for i, c in enumerate(data["components"])}
+    lines |= {("edges", i): line_no for i, line_no in enumerate(edge_on)}
     try:
         return Design.model_validate(data, context={"catalog": catalog})
     except ValidationError as error:
         raise InputError(
-            problems_from_validation(error, LoadedYaml(data, source), Design)
+            problems_from_validation(error, LoadedYaml(data, source, lines), Design)
         ) from None
 
 
@@ -200,7 +207,9 @@ def _param(key: str, value: str):
     try:
         number = float(value.replace("_", "").replace(",", ""))
     except ValueError:
-        return f"{key} must be a number, not {value!r}"
+        return f"{key} must be a number, not {value[:40]!r}"
+    if not math.isfinite(number):
+        return f"{key} must be a finite number, not {value[:40]!r}"
     if key in _COUNT_PARAMS:
         return int(number) if number.is_integer() else f"{key} must be a whole number"
     return number

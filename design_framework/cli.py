@@ -59,6 +59,27 @@ def format_text(report: Report, source: str) -> str:
     return "\n".join(lines)
 
 
+def design_scenario(design: Design, design_path: str):
+    """The scenario a design file names: a shipped id, or a scenario file given relative to
+    the design file's folder and inside it. Never any other path: a design file comes from
+    anyone, and its ``scenario:`` must not open ``../../etc/passwd`` or ``/proc``."""
+    from scenarios.loader import get_scenario, scenario_from_path, shipped_scenarios
+
+    name = design.scenario
+    if not name:
+        return None
+    if name in shipped_scenarios():
+        return get_scenario(name)
+    folder = Path(design_path).resolve().parent
+    candidate = (folder / name).resolve()
+    if not name.endswith((".yaml", ".yml")) or not candidate.is_relative_to(folder):
+        raise KeyError(
+            f"unknown scenario {name[:100]!r}: give a shipped id (`python -m scenarios "
+            "list`) or a scenario file (.yaml) in the design file's folder"
+        )
+    return scenario_from_path(candidate)
+
+
 def load_inputs(args):
     """The design and its scenario, or None after printing why they cannot be read."""
     try:
@@ -67,7 +88,9 @@ def load_inputs(args):
         print(error, file=sys.stderr)
         return None
     try:
-        return design, resolve_scenario(args.scenario or design.scenario)
+        if args.scenario:  # typed by the person running the command: any id or path
+            return design, resolve_scenario(args.scenario)
+        return design, design_scenario(design, args.design)
     except InputError as error:
         print(error, file=sys.stderr)
     except KeyError as error:

@@ -14,13 +14,29 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from components.design import Design, dump_yaml
-from components.loading import InputError, Problem, parse_yaml, read_text, validate
+from components.loading import (
+    MAX_SCENARIO_BYTES,
+    InputError,
+    LoadedYaml,
+    Problem,
+    parse_yaml,
+    read_text,
+    validate,
+)
 from design_framework.steps import INTERVIEW_LENGTHS, STEP_IDS, load_framework
+
+MAX_STEP_SECONDS = 30 * 24 * 3600.0
+"""Most time booked to one step (a tab left running for a month); more is not a session."""
+MAX_EPOCH = 32_503_680_000.0
+"""Latest timestamp accepted (the year 3000): anything later is a corrupt or forged file."""
+MAX_SUMMARY_CHARS = 10_000
+MAX_COMMENT_CHARS = 5_000
+MAX_HINTS = 1_000
 
 LENGTHS = (30, 45, 60)
 """Interview lengths offered; None means untimed."""
@@ -35,11 +51,18 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
 
 
+Epoch = Annotated[float, Field(ge=0, le=MAX_EPOCH)]
+StepSeconds = Annotated[float, Field(ge=0, le=MAX_STEP_SECONDS)]
+HintIndex = Annotated[int, Field(ge=0, le=MAX_HINTS)]
+
+
 class Rating(Model):
     """One line of the interviewer's scoring form."""
 
     score: int | None = Field(None, ge=1, le=4, description="1 very weak ... 4 very strong.")
-    comment: str = Field("", max_length=5000, description="What the interviewer saw.")
+    comment: str = Field(
+        "", max_length=MAX_COMMENT_CHARS, description="What the interviewer saw."
+    )
 
 
 class Feedback(Model):
@@ -51,7 +74,9 @@ class Feedback(Model):
     verdict: Literal["strong_no_hire", "no_hire", "hire", "strong_hire"] | None = Field(
         None, description="Overall recommendation."
     )
-    summary: str = Field("", max_length=10000, description="Free-text summary for the candidate.")
+    summary: str = Field(
+        "", max_length=MAX_SUMMARY_CHARS, description="Free-text summary for the candidate."
+    )
 
 
 FEEDBACK_AREAS = {
@@ -77,34 +102,44 @@ class Session(Model):
     )
     scenario_id: str | None = Field(None, description="Shipped scenario id, if any.")
     scenario_yaml: str | None = Field(
-        None, max_length=500_000, description="Text of a scenario authored in the app."
+        None,
+        description="Text of a scenario authored in the app "
+        f"(at most {MAX_SCENARIO_BYTES:,} bytes, the limit of a scenario file).",
     )
     length_minutes: int | None = Field(
         DEFAULT_LENGTH, description="30, 45 or 60; None for untimed."
     )
     mode: Literal["solo", "mock"] = Field("solo", description="Solo practice or mock interview.")
     room: str | None = Field(None, description="Mock-interview room code.")
-    created_at: float = Field(default_factory=time.time, description="Epoch seconds.")
-    updated_at: float = Field(default_factory=time.time, description="Epoch seconds.")
+    created_at: Epoch = Field(default_factory=time.time, description="Epoch seconds.")
+    updated_at: Epoch = Field(default_factory=time.time, description="Epoch seconds.")
     current_step: str = Field("requirements", description="Step the candidate is on.")
     notes: dict[str, str] = Field(default_factory=dict, description="Notes per step id.")
-    spent_s: dict[str, NonNegativeFloat] = Field(
+    spent_s: dict[str, StepSeconds] = Field(
         default_factory=dict, description="Seconds spent per step, closed segments."
     )
-    running_since: float | None = Field(
+    running_since: Epoch | None = Field(
         None, description="Epoch seconds the clock last started; None while paused or not started."
     )
     started: bool = Field(False, description="Whether the clock was ever started.")
-    hints_used: dict[str, list[int]] = Field(
+    hints_used: dict[str, list[HintIndex]] = Field(
         default_factory=dict, description="Indexes of scenario hints revealed, per step."
     )
     design: Design = Field(default_factory=Design, description="The candidate's design.")
-    finished_at: float | None = Field(None, description="When the candidate finished.")
+    finished_at: Epoch | None = Field(None, description="When the candidate finished.")
     feedback: Feedback = Field(default_factory=Feedback, description="Interviewer's scoring form.")
 
     @model_validator(mode="after")
     def _known_steps(self):
-        problems = [
+        problems = []
+        if self.scenario_yaml is not None:
+            size = len(self.scenario_yaml.encode("utf-8", errors="replace"))
+            if size > MAX_SCENARIO_BYTES:
+                problems.append(
+                    f"scenario_yaml: the embedded scenario is {size:,} bytes; "
+                    f"the limit is {MAX_SCENARIO_BYTES:,}"
+                )
+        problems += [
             f"{field}.{key}: unknown step (steps: {', '.join(STEP_IDS)})"
             for field in ("notes", "spent_s", "hints_used")
             for key in getattr(self, field)
@@ -161,7 +196,8 @@ class Session(Model):
             return
         now = time.time() if now is None else now
         spent = max(0.0, now - self.running_since)
-        self.spent_s[self.current_step] = self.spent_s.get(self.current_step, 0.0) + spent
+        total = self.spent_s.get(self.current_step, 0.0) + spent
+        self.spent_s[self.current_step] = min(total, MAX_STEP_SECONDS)
         self.running_since = None
 
     def step_seconds(self, step_id: str, now: float | None = None) -> float:
@@ -186,7 +222,11 @@ class Session(Model):
 
     @classmethod
     def from_string(cls, text: str, source: str = "<session>") -> Session:
-        loaded = parse_yaml(text, source)
+        return cls.from_loaded(parse_yaml(text, source))
+
+    @classmethod
+    def from_loaded(cls, loaded: LoadedYaml) -> Session:
+        source = loaded.source
         if not isinstance(loaded.data, dict) or loaded.data.get("kind") != "session":
             raise InputError(
                 [
@@ -207,7 +247,19 @@ class Session(Model):
         return cls.from_string(read_text(path), str(path))
 
 
-def resolve_scenario(session: Session, pack: dict, source: str = "<session>"):
+def load_session_text(text: str, source: str, pack: dict):
+    """A session file's session and scenario; InputError lists every problem with its line."""
+    loaded = parse_yaml(text, source)
+    session = Session.from_loaded(loaded)
+    scenario, problems = resolve_scenario(session, pack, source, loaded)
+    if problems:
+        raise InputError(problems)
+    return session, scenario
+
+
+def resolve_scenario(
+    session: Session, pack: dict, source: str = "<session>", loaded: LoadedYaml | None = None
+):
     """The scenario a session practises, and what in the file does not fit it.
 
     A session names a shipped scenario or embeds an authored one; its hint indexes must
@@ -217,13 +269,22 @@ def resolve_scenario(session: Session, pack: dict, source: str = "<session>"):
     from scenarios.loader import scenario_from_string
 
     problems: list[Problem] = []
+
+    def line(path: str) -> int | None:
+        return loaded.line_of_dotted(path) if loaded else None
+
     scenario = None
     if session.scenario_yaml:
         try:
             scenario = scenario_from_string(session.scenario_yaml, "embedded scenario")
         except InputError as error:
             problems += [
-                Problem(source, "scenario_yaml", f"the embedded scenario is invalid: {p}")
+                Problem(
+                    source,
+                    "scenario_yaml",
+                    f"the embedded scenario is invalid: {p}",
+                    line("scenario_yaml"),
+                )
                 for p in error.problems
             ]
     elif session.scenario_id:
@@ -234,6 +295,7 @@ def resolve_scenario(session: Session, pack: dict, source: str = "<session>"):
                     source,
                     "scenario_id",
                     f"unknown scenario {session.scenario_id!r} (known: {', '.join(sorted(pack))})",
+                    line("scenario_id"),
                 )
             )
     hints = len(scenario.hints) if scenario else 0
@@ -247,6 +309,7 @@ def resolve_scenario(session: Session, pack: dict, source: str = "<session>"):
                     source,
                     f"hints_used.{step}",
                     f"hint {bad[0]} does not exist or repeats (the scenario has {hints} hints)",
+                    line(f"hints_used.{step}"),
                 )
             )
     return scenario, problems

@@ -5,13 +5,32 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from components.loading import InputError, Problem, parse_yaml, read_text, validate
+from components.loading import (
+    MAX_SCENARIO_BYTES,
+    InputError,
+    Problem,
+    parse_yaml,
+    read_text,
+    validate,
+)
 from scenarios.model import Scenario
 
 PACK_DIR = Path(__file__).with_name("pack")
 
 
 def scenario_from_string(text: str, source: str = "<scenario>") -> Scenario:
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_SCENARIO_BYTES:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "",
+                    f"the scenario is {size:,} bytes; the limit is {MAX_SCENARIO_BYTES:,} "
+                    "(a session embeds its scenario)",
+                )
+            ]
+        )
     loaded = parse_yaml(text, source)
     if not isinstance(loaded.data, dict):
         raise InputError([Problem(source, "", "a scenario must be a YAML mapping", 1)])

@@ -11,8 +11,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    PositiveInt,
     model_validator,
 )
 
@@ -31,6 +29,17 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+# Bounds at the door: every figure a real system has fits well inside them, and arithmetic
+# on them (capacity, latency sums) can never overflow.
+People = Annotated[int, Field(gt=0, le=100_000_000_000)]
+Rate = Annotated[int, Field(gt=0, le=1_000_000_000)]
+Items = Annotated[int, Field(gt=0, le=10_000_000_000_000)]
+Millis = Annotated[int, Field(gt=0, le=3_600_000)]
+Slate = Annotated[int, Field(gt=0, le=100_000)]
+Seconds = Annotated[int, Field(gt=0, le=366 * 24 * 3600)]
+Hours = Annotated[float, Field(ge=0, le=24 * 366)]
+
+
 class Mode(StrEnum):
     realtime = "realtime"
     nearline = "nearline"
@@ -44,18 +53,18 @@ class Requirements(Model):
         description="realtime (answer within a latency budget), nearline "
         "(seconds to minutes) or batch (precomputed on a schedule)."
     )
-    users: PositiveInt = Field(description="Monthly active users the system serves.")
-    daily_active_users: PositiveInt | None = Field(None, description="Daily active users.")
-    peak_qps: PositiveInt | None = Field(None, description="Peak requests per second.")
-    catalog_size: PositiveInt = Field(description="Items the first funnel stage draws from.")
-    latency_budget_ms: PositiveInt | None = Field(
+    users: People = Field(description="Monthly active users the system serves.")
+    daily_active_users: People | None = Field(None, description="Daily active users.")
+    peak_qps: Rate | None = Field(None, description="Peak requests per second.")
+    catalog_size: Items = Field(description="Items the first funnel stage draws from.")
+    latency_budget_ms: Millis | None = Field(
         None, description="End-to-end budget of the request path (realtime and nearline)."
     )
-    slate_size: PositiveInt = Field(description="Items shown to the user in one response.")
-    feature_freshness_s: PositiveInt | None = Field(
+    slate_size: Slate = Field(description="Items shown to the user in one response.")
+    feature_freshness_s: Seconds | None = Field(
         None, description="How fresh features must be, in seconds (60: the current session)."
     )
-    batch_window_h: NonNegativeFloat | None = Field(
+    batch_window_h: Hours | None = Field(
         None, description="Hours a batch run may take (batch mode)."
     )
 
@@ -78,8 +87,8 @@ class Source(Model):
 class StageBounds(Model):
     """Allowed output size of one funnel stage type."""
 
-    min_out_k: PositiveInt | None = Field(None, description="Fewest items the stage may output.")
-    max_out_k: PositiveInt | None = Field(None, description="Most items the stage may output.")
+    min_out_k: Items | None = Field(None, description="Fewest items the stage may output.")
+    max_out_k: Items | None = Field(None, description="Most items the stage may output.")
 
     @model_validator(mode="after")
     def _ordered(self):

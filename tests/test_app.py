@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,11 @@ def started(scenario_id: str = "realtime-playlist-recs") -> AppTest:
 
 def store():
     return open_store(os.environ["WHITEBOARD_DATA_DIR"])
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as a reader sees it (echoed values are backslash-escaped)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def open_session_id(at: AppTest) -> str:
@@ -341,9 +347,9 @@ def test_a_broken_session_upload_names_the_problem_and_keeps_the_open_session():
     )
     at.switch_page("ui/files.py").run()
     at.file_uploader(key="w_upload_session").upload("broken.session.yaml", broken.encode()).run()
-    errors = " ".join(e.value for e in at.error)
+    errors = shown(" ".join(e.value for e in at.error))
     assert "your current session is untouched" in errors
-    assert "broken.session.yaml:" in errors and "current_step" in errors
+    assert "broken.session.yaml:11: current_step: unknown step 'lunch'" in errors
     assert open_session_id(at) == original
     assert store().load_session(original).notes["requirements"] == "keep me"
 
@@ -451,8 +457,9 @@ def test_a_session_file_whose_hints_do_not_exist_is_refused():
         "bad.session.yaml", bad.to_yaml().encode()
     ).run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
-    assert "bad.session.yaml: hints_used.requirements: hint 42 does not exist" in errors
+    errors = shown(" ".join(e.value for e in at.error))
+    line = bad.to_yaml().splitlines().index("hints_used:") + 2  # the step's own line
+    assert f"bad.session.yaml:{line}: hints_used.requirements: hint 42 does not exist" in errors
     assert not [b for b in at.button if b.key == "w_open_session"]
     assert open_session_id(at) == original
 

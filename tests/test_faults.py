@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -154,9 +155,11 @@ def whiteboard(data_dir: Path, session_id: str | None = None) -> AppTest:
 
 
 def page_text(at: AppTest) -> str:
-    return "\n".join(
+    """Every message on the page as a reader sees it (escapes removed)."""
+    text = "\n".join(
         e.value for kind in ("error", "warning", "info", "success") for e in getattr(at, kind)
     )
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def test_two_tabs_on_one_session_never_overwrite_each_other(app_data, monkeypatch):

@@ -62,7 +62,7 @@ def test_comments_quotes_and_inline_declarations():
         ("client: client_app\njust words", "q:2: expected `id: type ...` or `a -> b`"),
         ("r: ranker\nr: filter", "q:2: 'r' is already a ranker (line 1)"),
         ("client: client_app\nclient -> -> ranker", "q:2: an edge needs a component on each side"),
-        ("g: api_gateway out_k=5", "q: components.0.params.out_k: not used by api_gateway"),
+        ("g: api_gateway out_k=5", "q:1: components.0.params.out_k: not used by api_gateway"),
     ],
 )
 def test_bad_lines_are_named(text, expected):

@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.loading import InputError
+from components.markdown import escape, no_images
 from design_framework.rubric import Status
 from design_framework.session import Session
 from ui import state
@@ -57,7 +58,8 @@ if text.strip():
         scenario = state.authored_scenario(text, upload.name if upload else "scenario.yaml")
     except InputError as error:
         st.error(
-            f"{len(error.problems)} problem(s):\n\n" + "\n".join(f"- {p}" for p in error.problems)
+            f"{len(error.problems)} problem(s):\n\n"
+            + "\n".join(f"- {escape(p)}" for p in error.problems)
         )
     else:
         report = state.check(scenario.reference_design, scenario.id, text)
@@ -65,11 +67,11 @@ if text.strip():
         if failing:
             st.warning(
                 "The scenario is valid, but its reference design fails its own rubric:\n\n"
-                + "\n".join(f"- `{f.rule}`: {f.message}" for f in failing)
+                + "\n".join(f"- `{f.rule}`: {no_images(f.message)}" for f in failing)
             )
         else:
             st.success(
-                f"Valid: **{scenario.title}** (`{scenario.id}`), {len(scenario.rules)} "
+                f"Valid: **{escape(scenario.title)}** (`{scenario.id}`), {len(scenario.rules)} "
                 f"rules, reference design passes all of them."
             )
         length = length_select("w_author_length")

@@ -13,6 +13,7 @@ from components import edit
 from components.catalog import load_catalog
 from components.design import Design
 from components.loading import InputError
+from components.markdown import escape
 from components.quick import parse_quick, to_quick
 from design_framework.session import Session
 from ui import state
@@ -32,7 +33,7 @@ def _apply(session: Session, design: Design, message: str) -> None:
         st.session_state.pop(key, None)
     for key in (ERROR_KEY, "w_quick_errors", "w_yaml_errors"):
         st.session_state.pop(key, None)
-    st.toast(message)
+    st.toast(escape(message))
 
 
 def _refuse(message: str) -> None:
@@ -147,7 +148,7 @@ def palette_order(catalog) -> list[str]:
 def builder(session: Session) -> None:
     catalog = load_catalog()
     if st.session_state.get(ERROR_KEY):
-        st.error(st.session_state[ERROR_KEY])
+        st.error(escape(st.session_state[ERROR_KEY]))
     add_tab, connect_tab, edit_tab, quick_tab, yaml_tab = st.tabs(
         [
             ":material/add: Add",
@@ -325,7 +326,7 @@ def _text_editor(
     """A text view of the design: edit, apply, and see each problem with its line."""
     st.text_area(label, height=height, key=state.widget_value(f"w_{kind}_text", seed), help=help)
     for problem in st.session_state.get(f"w_{kind}_errors", []):
-        st.error(problem)
+        st.error(escape(problem))
     st.button(
         button, key=f"w_{kind}_apply", type="primary", on_click=_apply_text, args=(session, kind)
     )

@@ -4,7 +4,8 @@ import streamlit as st
 
 from components.design import Design
 from components.loading import InputError
-from design_framework.session import Session, resolve_scenario
+from components.markdown import escape
+from design_framework.session import Session, load_session_text
 from storage import StorageError
 from ui import state
 from ui.builder import EDITOR_KEYS
@@ -25,20 +26,17 @@ with session_col:
     text = uploaded_text(upload) if upload is not None else None
     if text is not None:
         try:
-            incoming = Session.from_string(text, upload.name)
-            _, problems = resolve_scenario(incoming, state.pack(), upload.name)
-            if problems:
-                raise InputError(problems)
+            incoming, _ = load_session_text(text, upload.name, state.pack())
         except InputError as error:
             st.error(
                 "This file cannot be opened; your current session is untouched.\n\n"
-                + "\n".join(f"- {p}" for p in error.problems)
+                + "\n".join(f"- {escape(p)}" for p in error.problems)
             )
         else:
             scenario = state.scenario_of(incoming)
             title = scenario.title if scenario else "free design"
             st.success(
-                f"{upload.name}: {title}, {len(incoming.design.components)} "
+                f"{escape(upload.name)}: {escape(title)}, {len(incoming.design.components)} "
                 f"components, notes on {sum(bool(v) for v in incoming.notes.values())} "
                 "steps."
             )
@@ -71,18 +69,21 @@ with design_col:
                 design = Design.from_string(text, upload.name)
             except InputError as error:
                 st.error(
-                    "This design cannot be read:\n\n" + "\n".join(f"- {p}" for p in error.problems)
+                    "This design cannot be read:\n\n"
+                    + "\n".join(f"- {escape(p)}" for p in error.problems)
                 )
             else:
                 scenario = state.pack().get(design.scenario) if design.scenario else None
                 if design.scenario and scenario is None:
                     st.warning(
-                        f"{upload.name}: scenario {design.scenario!r} is not in the "
+                        f"{escape(upload.name)}: scenario {escape(repr(design.scenario[:100]))} "
+                        "is not in the "
                         "pack; checking with the default rubric."
                     )
                 report = state.check(design, scenario.id if scenario else None)
                 st.markdown(
-                    f"**{upload.name}** against {scenario.id if scenario else 'the default rubric'}"
+                    f"**{escape(upload.name)}** against "
+                    f"{scenario.id if scenario else 'the default rubric'}"
                 )
                 diagram(design, report, scenario)
                 findings(report, key="files_findings")

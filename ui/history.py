@@ -4,6 +4,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from components.markdown import escape
 from storage import StorageError
 from ui import state
 
@@ -14,7 +15,7 @@ except StorageError as error:
     st.error(f"{error} Your history cannot be shown until then.")
     st.stop()
 for line in attempts.skipped:
-    st.caption(f":material/report: {line}")
+    st.caption(f":material/report: {escape(line)}")
 if not attempts:
     st.info("No finished sessions yet. Finish one from the whiteboard and it appears here.")
     st.stop()

@@ -4,6 +4,7 @@ from typing import get_args
 
 import streamlit as st
 
+from components.markdown import escape
 from design_framework.session import Session
 from scenarios.model import Mode, Scenario
 from storage import Listing, StorageError
@@ -33,7 +34,7 @@ except StorageError as error:
 if recent.skipped:
     with st.expander(f":material/report: {len(recent.skipped)} stored session(s) skipped"):
         for line in recent.skipped:
-            st.caption(line)
+            st.caption(escape(line))
 unfinished = [s for s in recent if s.finished_at is None][:5]
 if unfinished:
     with st.expander(f"Recent sessions ({len(unfinished)} unfinished)", expanded=True):
@@ -42,7 +43,7 @@ if unfinished:
             left, right = st.columns([4, 1])
             minutes = session.elapsed_seconds() / 60
             left.markdown(
-                f"**{scenario.title if scenario else 'Free design'}** · "
+                f"**{escape(scenario.title) if scenario else 'Free design'}** · "
                 f"{len(session.design.components)} components · {minutes:.0f} min used · "
                 f"on {session.current_step.replace('_', '-')}"
             )

@@ -8,6 +8,7 @@ and a scoring form whose answers appear in the candidate's report.
 
 import streamlit as st
 
+from components.markdown import escape, no_images
 from design_framework.coverage import notes_coverage
 from design_framework.session import (
     FEEDBACK_AREAS,
@@ -72,7 +73,7 @@ except StorageError as error:
     st.error(f"{error} The room cannot be looked up until then.")
     st.stop()
 if session_id is None:
-    st.error(f"No room {code!r}. Check the code with the candidate.")
+    st.error(f"No room {escape(repr(code))}. Check the code with the candidate.")
     st.stop()
 if params.get("room") != code:
     st.query_params.update({"room": code, "role": "interviewer"})
@@ -103,7 +104,7 @@ def live_view() -> None:
     report = state.rubric(candidate)
     board, guide = st.columns([3, 2], gap="large")
     with board:
-        st.markdown(f"#### {scenario.title if scenario else 'Free design'}")
+        st.markdown(f"#### {escape(scenario.title) if scenario else 'Free design'}")
         diagram(
             candidate.design,
             report,
@@ -130,17 +131,17 @@ def live_view() -> None:
                 if scenario and step.id in scenario.steps:
                     st.markdown("**Follow-ups to ask**")
                     for question in scenario.steps[step.id].follow_ups:
-                        st.markdown(f"- {question}")
+                        st.markdown(f"- {no_images(question)}")
         if scenario:
             with st.expander(
                 "Hints (the candidate has used "
                 f"{sum(len(v) for v in candidate.hints_used.values())})"
             ):
                 for hint in scenario.hints:
-                    st.markdown(f"- {hint}")
+                    st.markdown(f"- {no_images(hint)}")
             with st.expander("Common pitfalls"):
                 for pitfall in scenario.pitfalls:
-                    st.markdown(f"- {pitfall}")
+                    st.markdown(f"- {no_images(pitfall)}")
             with st.expander("Reference design"):
                 diagram(scenario.reference_design, None, scenario)
 

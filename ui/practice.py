@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.markdown import escape, no_images
 from design_framework.coverage import MAX_ASSESSED_CHARS, step_coverage
 from design_framework.interview import follow_ups
 from design_framework.session import MAX_NOTES_CHARS
@@ -69,7 +70,7 @@ if st.session_state.pop("w_go_to_report", False):
 
 head, controls = st.columns([3, 2])
 with head:
-    st.subheader(scenario.title if scenario else "Free design")
+    st.subheader(escape(scenario.title) if scenario else "Free design")
     if session.room:
         st.caption(
             f":material/record_voice_over: Mock interview, room **{session.room}**: "
@@ -77,7 +78,7 @@ with head:
         )
     if scenario:
         with st.expander("Prompt and requirements", expanded=not session.started):
-            st.markdown(scenario.prompt)
+            st.markdown(no_images(scenario.prompt))
             r = scenario.requirements
             facts = [
                 f"{r.mode.value}",
@@ -178,7 +179,7 @@ with notes_col:
         for question in follow_ups(
             step.id, coverage, scenario, offset=st.session_state[offset_key]
         ):
-            st.markdown(f"- {question}")
+            st.markdown(f"- {no_images(question)}")
         if st.button("Another question", key=f"w_followup_next_{step.id}"):
             st.session_state[offset_key] += 3
             st.rerun()
@@ -191,7 +192,7 @@ with notes_col:
             if 0 <= i < len(scenario.hints)
         ]
         for i in used:
-            st.info(f"Hint: {scenario.hints[i]}")
+            st.info(f"Hint: {no_images(scenario.hints[i])}")
         st.button(
             f"Reveal a hint ({len(scenario.hints) - len(used)} left)",
             key="w_hint",

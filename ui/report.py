@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.markdown import escape, no_images
 from components.render import RenderError, export
 from design_framework.report import build_report, to_markdown
 from design_framework.session import mmss
@@ -28,7 +29,7 @@ if session.finished_at is None:
 
 report = build_report(session, scenario, rubric=state.rubric(session))
 
-st.title(scenario.title if scenario else "Free design")
+st.title(escape(scenario.title) if scenario else "Free design")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Overall score", f"{report.score}/100")
 m2.metric("Design rubric", f"{report.rubric.score}/100")
@@ -45,7 +46,7 @@ m4.metric(
 st.subheader("Where the points went")
 if report.lost:
     for lost in sorted(report.lost, key=lambda p: -p.points):
-        st.markdown(f"**−{lost.points:.1f}** · {lost.area} · {lost.reason}")
+        st.markdown(f"**−{lost.points:.1f}** · {lost.area} · {no_images(lost.reason)}")
 else:
     st.success("No points lost.")
 

@@ -26,6 +26,7 @@ import streamlit as st
 
 from components.design import Design
 from components.loading import InputError
+from components.markdown import escape
 from design_framework.rubric import Report, check_design
 from design_framework.session import Session, merge_sessions
 from scenarios.loader import scenario_from_string, shipped_scenarios
@@ -130,7 +131,8 @@ def sign_in_gate() -> None:
         st.button("Sign in", key="w_login", type="primary", on_click=st.login)
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as {st.user.get('email') or st.user.get('name') or 'you'}")
+        who = st.user.get("email") or st.user.get("name") or "you"
+        st.caption(f"Signed in as {escape(who)}")
         st.button("Sign out", key="w_logout", on_click=st.logout)
 
 
@@ -151,7 +153,7 @@ def current_session() -> Session | None:
             restored = store().load_versioned(wanted)
             stored_owner = store().session_owner(wanted) if restored else None
         except StorageError as error:
-            st.error(f"{error} Your session {wanted} cannot be opened until then.")
+            st.error(escape(f"{error} Your session {wanted[:40]} cannot be opened until then."))
             return None
         if restored is None:
             return None
@@ -160,7 +162,7 @@ def current_session() -> Session | None:
         mine = owner()
         if stored_owner not in (None, mine) and mine.startswith("user:"):
             st.error(
-                f"Session {wanted} belongs to someone else on this server, so it is not "
+                f"Session {escape(wanted[:40])} belongs to someone else on this server, so it is not "
                 "opened here. Ask its owner for the session file (Report page) instead."
             )
             return None
@@ -277,7 +279,7 @@ def storage_notice() -> None:
     if st.session_state.get(UNSAVED):
         st.error(
             ":material/cloud_off: **Not saved.** "
-            + st.session_state[UNSAVED]
+            + escape(st.session_state[UNSAVED])
             + " Your work stays on this page and is saved on your next change; do not "
             "close the tab until this message is gone.",
         )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.analysis import DEFAULT_CATALOG_SIZE
 from components.loading import MAX_FILE_BYTES
+from components.markdown import escape, no_images
 from components.render import to_dot
 from design_framework.coverage import MAX_ASSESSED_CHARS
 from design_framework.rubric import Report, Status
@@ -55,7 +56,7 @@ def point_line(point) -> str:
         detail = f" — :orange[{point.reason or 'named, not explained'}]: {quoted}"
     else:
         detail = ""
-    return f"{STATUS_ICONS[point.status]} {point.text}{detail}"
+    return f"{STATUS_ICONS[point.status]} {no_images(point.text)}{detail}"
 
 
 def checklist(coverage) -> None:
@@ -103,12 +104,14 @@ def uploaded_text(upload) -> str | None:
     """An uploaded file as text, or None after saying why it cannot be (size, encoding)."""
     data = upload.getvalue()
     if len(data) > MAX_FILE_BYTES:
-        st.error(f"{upload.name}: file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}.")
+        st.error(
+            f"{escape(upload.name)}: file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}."
+        )
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        st.error(f"{upload.name}: not UTF-8 text ({error.reason} at byte {error.start}).")
+        st.error(f"{escape(upload.name)}: not UTF-8 text ({error.reason} at byte {error.start}).")
         return None
 
 
@@ -149,16 +152,16 @@ def findings(report: Report, key: str = "findings") -> None:
     if skipped:
         with st.expander(f"{ICONS['skip']} Not checked ({len(skipped)})"):
             for f in skipped:
-                st.markdown(f"`{f.rule}`: {f.message}")
+                st.markdown(f"`{f.rule}`: {no_images(f.message)}")
 
 
 def finding(f) -> None:
-    st.markdown(f"{ICONS[f.status]} **{f.title or f.rule}** `{f.rule}`  \n{f.message}")
+    st.markdown(f"{ICONS[f.status]} **{f.title or f.rule}** `{f.rule}`  \n{no_images(f.message)}")
     if f.status in ("fail", "warn"):
         if f.nodes:
             st.caption("Nodes at fault: " + ", ".join(f"`{n}`" for n in f.nodes))
         if f.hint:
-            st.caption(f":material/lightbulb: {f.hint}")
+            st.caption(f":material/lightbulb: {no_images(f.hint)}")
     if f.rule == "latency.budget" and "per_node_ms" in f.figures:
         rows = [{"node": n, "ms": ms} for n, ms in f.figures["per_node_ms"].items()]
         rows.append(
