@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Localhost only by default; `make run ADDRESS=0.0.0.0` shares the app on the network.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint format bench browser clean
 
@@ -19,7 +21,8 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+		--server.headless true \
 		--browser.gatherUsageStats false
 
 # Headless Chromium for the browser tests comes from the system's packages, because

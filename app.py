@@ -1,9 +1,14 @@
 """Streamlit entry point: page config and navigation, nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
+# The icon ships with the app: a ``:material/...:`` page icon is fetched from a font CDN.
 st.set_page_config(
-    page_title="ML system-design whiteboard", page_icon=":material/headphones:", layout="wide"
+    page_title="ML system-design whiteboard",
+    page_icon=str(Path(__file__).parent / "ui/static/icon.svg"),
+    layout="wide",
 )
 from ui.state import sign_in_gate  # noqa: E402  (after set_page_config, as Streamlit asks)
 

@@ -40,7 +40,26 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class RenderError(RuntimeError):
-    """No dot program is available, or it rejected the input."""
+    """No dot program is available, it rejected the input, or the design is too large."""
+
+
+MAX_DRAWN_COMPONENTS = 300
+MAX_DRAWN_EDGES = 1_500
+"""The largest design any view draws (the diagram, the canvas, PNG and SVG). A real
+architecture has a few dozen boxes; a file may hold up to 5,000 and 20,000 edges, and
+laying that out takes the browser minutes and a gigabyte (or never finishes)."""
+
+
+def too_large_to_draw(design: Design) -> str | None:
+    """Why ``design`` is not drawn, with its counts; None when it can be drawn."""
+    nodes, edges = len(design.components), len(design.edges)
+    if nodes <= MAX_DRAWN_COMPONENTS and edges <= MAX_DRAWN_EDGES:
+        return None
+    return (
+        f"Too large to draw: {nodes:,} components and {edges:,} edges (drawings stop at "
+        f"{MAX_DRAWN_COMPONENTS:,} components and {MAX_DRAWN_EDGES:,} edges). The rubric "
+        "still checks it, and the YAML and Mermaid exports still work."
+    )
 
 
 @dataclass(frozen=True)
@@ -307,4 +326,7 @@ def export(design: Design, fmt: str, report=None, catalog_size: int | None = Non
     dot_text = to_dot(design, report, catalog_size=size)
     if fmt == "dot":
         return dot_text.encode("utf-8")
+    refusal = too_large_to_draw(design)
+    if refusal:
+        raise RenderError(refusal)
     return render_dot(dot_text, fmt)

@@ -404,14 +404,14 @@ def to_markdown(report: SessionReport) -> str:
     title = scenario.title if scenario else (session.design.title or "Free design")
     length = f"{session.length_minutes}-minute" if session.length_minutes else "untimed"
     out = [
-        f"# {title}",
+        f"# {_md(title)}",
         "",
         f"{length} session, overall score **{report.score}/100** "
         f"(design rubric {report.rubric.score}/100, {report.hints_used} hints).",
         "",
     ]
     if scenario:
-        out += ["## Prompt", "", scenario.prompt.strip(), ""]
+        out += ["## Prompt", "", _md(scenario.prompt.strip()), ""]
     out += [
         "## Time per step",
         "",
@@ -484,7 +484,7 @@ def to_markdown(report: SessionReport) -> str:
         out += ["## Notes", ""]
         for step, text in notes:
             if text:
-                out += [f"### {step.title}", "", text, ""]
+                out += [f"### {step.title}", "", _md(text), ""]
     if any(r.score for r in session.feedback.ratings.values()) or session.feedback.summary:
         out += _feedback_markdown(session)
     return "\n".join(out).rstrip() + "\n"
@@ -513,11 +513,13 @@ def _feedback_markdown(session: Session) -> list[str]:
             score = RATING_LABELS.get(rating.score, "not rated")
             out.append(f"- **{label}**: {score}. {_md(rating.comment)}".rstrip())
     if session.feedback.summary:
-        out += ["", session.feedback.summary]
+        out += ["", _md(session.feedback.summary)]
     return out + [""]
 
 
 def _md(text: str) -> str:
-    """Keep user text from opening HTML or table cells in the Markdown report (a ``>``
-    mid-line is plain text, so arrows such as ``a -> b`` stay readable)."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
+    """Keep user and scenario text from opening HTML, table cells or images in the Markdown
+    report (a ``>`` mid-line is plain text, so arrows such as ``a -> b`` stay readable;
+    bold and lists in notes stay, a ``![..](url)`` that a viewer would fetch does not)."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
+    return text.replace("![", "!\\[")

@@ -60,9 +60,7 @@ class Rating(Model):
     """One line of the interviewer's scoring form."""
 
     score: int | None = Field(None, ge=1, le=4, description="1 very weak ... 4 very strong.")
-    comment: str = Field(
-        "", max_length=MAX_COMMENT_CHARS, description="What the interviewer saw."
-    )
+    comment: str = Field("", max_length=MAX_COMMENT_CHARS, description="What the interviewer saw.")
 
 
 class Feedback(Model):

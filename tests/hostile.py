@@ -66,7 +66,11 @@ DESIGNS: list[Case] = [
     Case("negative", _design("  - {id: r, type: ranker, params: {latency_ms: -5}}\n"), 4),
     Case("e308", _design("  - {id: r, type: ranker, params: {latency_ms: 1e308}}\n"), 4),
     Case("big-int", _design(f"  - {{id: r, type: ranker, params: {{out_k: {BIG_INT}}}}}\n"), 4),
-    Case("big-float", _design(f"  - {{id: r, type: ranker, params: {{latency_ms: {BIG_INT}.5}}}}\n"), 4),
+    Case(
+        "big-float",
+        _design(f"  - {{id: r, type: ranker, params: {{latency_ms: {BIG_INT}.5}}}}\n"),
+        4,
+    ),
     Case("zero-count", _design("  - {id: r, type: ranker, params: {out_k: 0}}\n"), 4),
     Case("quoted-number", _design("  - {id: r, type: ranker, params: {out_k: '100'}}\n"), 4),
     Case("bool-number", _design("  - {id: r, type: ranker, params: {out_k: yes}}\n"), 4),
@@ -89,8 +93,13 @@ DESIGNS: list[Case] = [
     Case("deep-flow", "version: 1\ntitle: " + "[" * 5000 + "]" * 5000 + "\n", 2),
     Case(
         "deep-block",
-        "version: 1\ntitle:\n" + "".join("  " * i + "- \n" for i in range(1, 3)) + "x: "
-        + "{a: " * 2000 + "1" + "}" * 2000 + "\n",
+        "version: 1\ntitle:\n"
+        + "".join("  " * i + "- \n" for i in range(1, 3))
+        + "x: "
+        + "{a: " * 2000
+        + "1"
+        + "}" * 2000
+        + "\n",
         5,
     ),
     Case("over-size-cap", "version: 1\ntitle: x\n# " + "p" * MAX_FILE_BYTES + "\n"),
@@ -114,7 +123,7 @@ DENSE = (
     + "".join(f"  - {{id: n{i}, type: monitoring}}\n" for i in range(200))
     + "edges:\n"
     + "".join(f"  - {{from: n{i}, to: n{j}}}\n" for i in range(200) for j in range(200) if i < j)[
-        : 900_000
+        :900_000
     ].rsplit("\n", 1)[0]
     + "\n"
 )
@@ -141,15 +150,25 @@ SESSIONS: list[Case] = [
     Case("length-big", _session(f"length_minutes: {BIG_INT}\n"), 4),
     Case("bad-id", "kind: session\nversion: 1\nid: '../../etc'\n", 3),
     Case("unknown-scenario", _session("scenario_id: no-such\n"), 4),
-    Case("hint-out-of-range", _session("scenario_id: skip-prediction\nhints_used: {data: [99]}\n"), 5),
+    Case(
+        "hint-out-of-range", _session("scenario_id: skip-prediction\nhints_used: {data: [99]}\n"), 5
+    ),
     Case("hint-big-int", _session(f"hints_used: {{data: [{BIG_INT}]}}\n"), 4),
     Case("embedded-scenario-broken", _session("scenario_yaml: 'id: x'\n"), 4),
     Case("embedded-design-broken", _session("design: {version: 1, components: [{id: a}]}\n"), 4),
     Case("feedback-summary-long", _session("feedback: {summary: " + "s" * 10_001 + "}\n"), 4),
-    Case("feedback-comment-long", _session("feedback: {ratings: {data: {comment: " + "c" * 5001 + "}}}\n"), 4),
+    Case(
+        "feedback-comment-long",
+        _session("feedback: {ratings: {data: {comment: " + "c" * 5001 + "}}}\n"),
+        4,
+    ),
     Case("feedback-score-9", _session("feedback: {ratings: {data: {score: 9}}}\n"), 4),
     Case("notes-not-text", _session("notes: {data: [1, 2]}\n"), 4),
-    Case("session-injection-title", _session("design: {version: 1, title: '![x](http://127.0.0.1:9/a.png)'}\n"), None),
+    Case(
+        "session-injection-title",
+        _session("design: {version: 1, title: '![x](http://127.0.0.1:9/a.png)'}\n"),
+        None,
+    ),
 ]
 """Session files (Files page). The last one is valid: it must open with its title escaped."""
 
@@ -174,9 +193,16 @@ def _scenario_case(name: str, old: str, new: str, blamed: str | None = None) -> 
     return Case(name, text, _line_of(text, blamed or new.splitlines()[0]))
 
 
-SCENARIO_WITH_IMAGE = _scenario_with(
-    "Just before a track", "![pixel](http://127.0.0.1:9/p.png) <img src=x> Just before a track"
-).replace("- ", "- ![h](http://127.0.0.1:9/h.png) ", 1)
+SCENARIO_WITH_IMAGE = (
+    _scenario_with(
+        "Just before a track", "![pixel](http://127.0.0.1:9/p.png) <img src=x> Just before a track"
+    )
+    .replace(
+        "  - The most useful signal is what happened two tracks ago.",
+        "  - ![h](http://127.0.0.1:9/h.png) The most useful signal is what happened two tracks ago.",
+    )
+    .replace("  - ![h]", "  - >-\n    ![h]")
+)
 """A valid scenario whose text tries to load remote images: it must validate, and no page
 may render an image from it."""
 
@@ -203,8 +229,12 @@ QUICK: list[Case] = [
     Case("quick-e308", "client: client_app\nr: ranker latency_ms=1e308\n", 2),
     Case("quick-negative", "r: ranker\nx: ranker latency_ms=-1\n", 2),
     Case("quick-self-loop", "client: client_app\nr: ranker\nr -> r\n", 3),
-    Case("quick-long-label", "client: client_app\nr: ranker \"" + "l" * 300 + "\"\n", 2),
-    Case("quick-long-edge-label", "client: client_app\nr: ranker\nclient -> r : " + "e" * 300 + "\n", 3),
+    Case("quick-long-label", 'client: client_app\nr: ranker "' + "l" * 300 + '"\n', 2),
+    Case(
+        "quick-long-edge-label",
+        "client: client_app\nr: ranker\nclient -> r : " + "e" * 300 + "\n",
+        3,
+    ),
     Case("quick-long-id", f"{'a' * 100}: ranker\n", 1),
     Case("quick-unknown-type", "r: rankr\n", 1),
     Case("quick-undeclared", "a -> b\n", 1),

@@ -9,7 +9,7 @@ import streamlit as st
 from components.analysis import DEFAULT_CATALOG_SIZE
 from components.loading import MAX_FILE_BYTES
 from components.markdown import escape, no_images
-from components.render import to_dot
+from components.render import to_dot, too_large_to_draw
 from design_framework.coverage import MAX_ASSESSED_CHARS
 from design_framework.rubric import Report, Status
 from design_framework.rubric.base import STATUS_ORDER
@@ -127,6 +127,10 @@ def diagram(design, report: Report | None = None, scenario=None, empty_hint: str
             or "The diagram is empty: add components from the palette, or type "
             "a few lines in Quick text (`client: client_app` then `client -> ranker`)."
         )
+        return
+    refusal = too_large_to_draw(design)
+    if refusal:
+        st.warning(f":material/hide_image: {refusal}")
         return
     size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
     st.graphviz_chart(to_dot(design, report, catalog_size=size, dark=dark_theme()), width="stretch")

@@ -43,11 +43,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("browser-data")
-    port = free_port()
-    env = {**os.environ, "WHITEBOARD_DATA_DIR": str(data)}
+def start_server(data: Path, port: int | None = None, args=(), env=None):
+    """`streamlit run app.py` on 127.0.0.1; returns (process, url) once it answers."""
+    port = port or free_port()
+    env = {**os.environ, "WHITEBOARD_DATA_DIR": str(data), **(env or {})}
     command = [
         sys.executable,
         "-m",
@@ -64,6 +63,7 @@ def server(tmp_path_factory):
         "false",
         "--server.fileWatcherType",
         "none",
+        *args,
     ]
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -80,12 +80,24 @@ def server(tmp_path_factory):
     else:
         process.kill()
         raise RuntimeError("streamlit did not start:\n" + process.stdout.read().decode())
-    yield {"url": url, "data": data}
+    return process, url
+
+
+def stop_server(process) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("browser-data")
+    process, url = start_server(data)
+    yield {"url": url, "data": data}
+    stop_server(process)
 
 
 @pytest.fixture(scope="session")
