@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from components.design import Design
-from components.loading import InputError
+from components.loading import InputError, parse_yaml, read_text
 from components.render import RenderError, export
 from design_framework.rubric import Report, Status, check_design
 from design_framework.rubric.base import STATUS_ORDER
@@ -83,7 +83,8 @@ def design_scenario(design: Design, design_path: str):
 def load_inputs(args):
     """The design and its scenario, or None after printing why they cannot be read."""
     try:
-        design = Design.from_path(args.design)
+        loaded = parse_yaml(read_text(args.design), args.design)
+        design = Design.from_loaded(loaded)
     except InputError as error:
         print(error, file=sys.stderr)
         return None
@@ -94,7 +95,8 @@ def load_inputs(args):
     except InputError as error:
         print(error, file=sys.stderr)
     except KeyError as error:
-        where = "--scenario" if args.scenario else f"{args.design}: scenario"
+        line = loaded.lines.get(("scenario",))
+        where = "--scenario" if args.scenario else f"{args.design}:{line}: scenario"
         print(f"{where}: {error.args[0]}", file=sys.stderr)
     return None
 

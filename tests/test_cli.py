@@ -92,7 +92,7 @@ def test_check_with_scenario_option_and_no_scenario(tmp_path, capsys):
         ("version: 1\ncomponents: [", "bad.yaml:2: invalid YAML"),
         (
             "version: 1\nscenario: no-such-scenario\n",
-            "bad.yaml: scenario: unknown scenario 'no-such-scenario'",
+            "bad.yaml:2: scenario: unknown scenario 'no-such-scenario'",
         ),
     ],
 )

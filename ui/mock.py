@@ -12,6 +12,8 @@ from components.markdown import escape, no_images
 from design_framework.coverage import notes_coverage
 from design_framework.session import (
     FEEDBACK_AREAS,
+    MAX_COMMENT_CHARS,
+    MAX_SUMMARY_CHARS,
     RATING_LABELS,
     Feedback,
     Rating,
@@ -170,7 +172,8 @@ with st.form("w_feedback_form"):
             value=current.comment,
             key=f"w_fb_{key}_comment",
             label_visibility="collapsed",
-            placeholder="What you saw or heard",
+            placeholder=f"What you saw or heard (up to {MAX_COMMENT_CHARS:,} characters)",
+            max_chars=MAX_COMMENT_CHARS,
         )
     verdicts = [None, "strong_no_hire", "no_hire", "hire", "strong_hire"]
     st.radio(
@@ -181,8 +184,16 @@ with st.form("w_feedback_form"):
         format_func=lambda v: (v or "undecided").replace("_", " "),
         key="w_fb_verdict",
     )
-    st.text_area("Summary for the candidate", value=saved.summary, key="w_fb_summary")
+    st.text_area(
+        "Summary for the candidate",
+        value=saved.summary,
+        key="w_fb_summary",
+        max_chars=MAX_SUMMARY_CHARS,
+        help=f"Up to {MAX_SUMMARY_CHARS:,} characters; the counter shows how many are left.",
+    )
     if st.form_submit_button("Save feedback", type="primary"):
+        # The widgets enforce the limits (Streamlit cuts a value at max_chars on the
+        # server too), so the form can always be saved.
         feedback = Feedback(
             ratings={
                 key: Rating(
