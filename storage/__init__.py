@@ -199,6 +199,7 @@ class Store:
                 cursor = db.execute(sql, args)
                 return cursor.fetchone() if one else cursor.fetchall()
             except sqlite3.Error as error:
+                self._reset()
                 raise StorageError(self._message("read", error)) from None
 
     def _write(self, action):
@@ -209,7 +210,15 @@ class Store:
                 with db:
                     return action(db)
             except sqlite3.Error as error:
+                self._reset()
                 raise StorageError(self._message("save to", error)) from None
+
+    def _reset(self) -> None:
+        """Forget a connection that failed: the next call opens the file afresh, so a disk
+        made writable again (or a file restored) works without a restart."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self._db = None
 
     def close(self) -> None:
         if self._db is not None:

@@ -250,3 +250,16 @@ def test_the_markdown_report_escapes_what_users_and_authors_wrote():
         assert not re.search(r"(?<!\\)!\[", report)  # every image opener escaped
         assert "&lt;img src=x" in report and "!\\[x](http" in report
     assert "!\\[pixel](http" in text  # the authored prompt too
+
+
+def test_the_server_listens_on_localhost_and_refuses_big_uploads_before_reading_them():
+    import tomllib
+
+    from components.loading import MAX_FILE_BYTES
+
+    config = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    megabytes = config["server"]["maxUploadSize"]
+    assert MAX_FILE_BYTES <= megabytes * 1024 * 1024 < 2 * MAX_FILE_BYTES
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "ADDRESS ?= 127.0.0.1" in makefile and "--server.address $(ADDRESS)" in makefile

@@ -13,7 +13,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+
+# A rerun plus a Graphviz layout in the browser can take seconds on a busy two-core
+# machine; Playwright's 5 s default for expect() turned that into failures.
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [

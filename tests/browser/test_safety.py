@@ -103,6 +103,7 @@ def test_no_page_fetches_anything_from_outside_the_machine(page, server):
     area.fill(SCENARIO_WITH_IMAGE)
     area.blur()
     expect(page.get_by_text("Valid:")).to_be_visible()
+    expect(page.get_by_text("1MB per file").first).to_be_visible()  # the server's cap, shown
     widget(page, "w_author_practise").locator("button").click()
     expect(widget(page, "w_notes_requirements")).to_be_visible()
     page.get_by_text("Prompt and requirements").click()
