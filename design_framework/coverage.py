@@ -1,16 +1,26 @@
-"""Notes coverage: which checklist points and scenario signals a candidate's notes cover.
+"""Notes assessment: what a candidate's notes do with each checklist point and scenario signal.
 
-Matching is deterministic and explainable. Notes and phrases are both cut into words, and
-every word is reduced the same way (case, accents, British spelling, plurals, -ing/-ed, a
-final -e), so "Caching", "caches" and "cache" meet, and so do "optimise" and "optimize". A
-phrase matches only whole words, in order: "ann" never fires on "announce", nor "rank" on
-"frankly". Words joined by a hyphen or a slash may also be written as one word or as two
+Deterministic, explainable and offline. Notes are cut into sentences and list lines, and
+each is read once: does it commit to something (a clause, a decision, a number with a unit,
+a reason) or only name terms (a bare list, vague or hedged wording, a short question)?
+Which words sit inside a negation's scope, NegEx-style ("we won't monitor drift",
+"negative sampling is overkill")? Which numbers with units does it give ("15k refreshes a
+second", "10 ms")? A point is then `covered` (named in a committing sentence; for points
+that need a number, given one), `negated` (named only inside a negation), `listed` (named
+without reasoning, or beyond the few points one sentence may credit) or `missing`. Each
+result says which phrases matched, the words of the notes that showed it, the sentence,
+the negating words or the reason it earns nothing. Trade-off sentences and sentences that
+give a reason are collected per step.
+
+Words and phrases are matched the same way on both sides: every word is reduced (case,
+accents, British spelling, plurals, -ing/-ed, a final -e), so "Caching", "caches" and
+"cache" meet. A phrase matches only whole words, in order: "ann" never fires on
+"announce". Words joined by a hyphen or a slash may also be written as one word or as two
 ("two-tower", "two tower", "twotower"; "A/B test", "ab test"), and abbreviations listed in
-coverage_terms.yaml match their long forms both ways ("QPS", "queries per second"). Each
-result says which phrases matched, as written in the data, and the words in the notes that
-showed it.
+coverage_terms.yaml match their long forms both ways ("QPS", "queries per second").
 
-All word lists live in coverage_terms.yaml; this module only applies them.
+All word lists live in coverage_terms.yaml; this module only applies them. Work is linear
+in the length of the notes, which are read up to MAX_ASSESSED_CHARS per step.
 """
 
 from __future__ import annotations
@@ -712,7 +722,8 @@ class _Reading:
         self.notes = _Notes(text)
         tokens = self.notes.tokens
         self.segments: list[_Segment] = []
-        self.segment_of: list[int] = [0] * len(tokens)
+        self.segment_of: list[int] = [-1] * len(tokens)
+        """Sentence of each word; -1 for words outside every sentence (a lone "1.")."""
         index = 0
         for number, (start, end) in enumerate(_sentence_spans(text)):
             first = index
@@ -763,6 +774,8 @@ class _Reading:
         tokens = self.notes.tokens
         for first, last in self.notes.find(phrase.lstrip("^")):
             if first in self.pseudo_tokens:
+                continue
+            if self.segment_of[first] < 0:
                 continue
             segment = self.segments[self.segment_of[first]]
             if at_start and (first != segment.first or self._followed_by_noun(last)):
@@ -883,6 +896,8 @@ def _candidates(reading: _Reading, point: Point | Any) -> dict[int, _Candidate]:
     for phrase in point.phrases:
         for span in notes.find(phrase):
             number = reading.segment_of[span[0]]
+            if number < 0:
+                continue
             segment = reading.segments[number]
             scope = reading.negation_of(span, absence)
             if scope is not None:

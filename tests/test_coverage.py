@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from design_framework.coverage import (
@@ -253,3 +253,43 @@ def test_a_phrase_is_found_whatever_the_case_and_separators(words, before, after
     notes = " ".join([*before, written.upper() if upper else written, *after]) + "."
     [result] = cover_points(notes, [Point(id="p", text="t", phrases=[phrase])])
     assert result.status != "missing" and result.matched == [phrase]
+
+
+NOTES_ALPHABET = st.sampled_from(
+    list("abcdefghij klmnop")
+    + [
+        " no ",
+        " won't ",
+        " 15k ",
+        " ms ",
+        ", ",
+        ". ",
+        "\n- ",
+        ": ",
+        "?",
+        " vs. ",
+        " because ",
+        "A/B",
+        " skip ",
+        " not needed",
+        "1.",
+        "\u00e9",
+        " -> ",
+    ]
+)
+
+
+@settings(deadline=None)  # the first example loads and caches the word tables
+@given(notes=st.lists(NOTES_ALPHABET, max_size=60).map("".join))
+def test_any_notes_get_a_valid_status_for_every_point_with_evidence_from_them(notes):
+    for step_id in ("requirements", "evaluation", "serving"):
+        coverage = step_coverage(notes, step_id)
+        for point in coverage.points:
+            assert point.status in STATUSES
+            if point.status == "missing":
+                assert not point.evidence and not point.sentence
+            else:
+                assert point.sentence in notes
+            if point.status == "negated":
+                assert point.negation and all(n in notes for n in point.negation)
+        assert all(sentence in notes for sentence in coverage.tradeoffs + coverage.reasons)
