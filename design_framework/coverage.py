@@ -223,6 +223,7 @@ class StepCoverage:
 # --- words -----------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
+_WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
 GLUE, SPACE, BREAK = "glue", "space", "break"
 """How two neighbouring words are separated: nothing or a hyphen/slash (glue), blanks
 (space), or punctuation that ends a phrase such as a comma or a new line (break)."""
@@ -317,17 +318,19 @@ class _Token(NamedTuple):
 
 def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
-    previous_end = 0
-    for match in _WORD.finditer(text):
-        start = match.start()
-        gap = text[previous_end:start]
-        word = match.group()
+    append = tokens.append
+    pieces = _WORD_SPLIT.split(text)  # gap, word, gap, word, ..., gap: one C-level pass
+    previous_end = len(pieces[0])
+    for index in range(1, len(pieces), 2):
+        word, gap = pieces[index], pieces[index - 1]
+        start = previous_end + (len(gap) if index > 1 else 0)
+        end = start + len(word)
         if gap == " " and tokens:  # the common case, kept cheap
-            tokens.append(_Token(stem(word), SPACE, start, match.end()))
-            previous_end = match.end()
+            append(_Token(stem(word), SPACE, start, end))
+            previous_end = end
             continue
         if len(word) == 1 and word in "sS" and gap in _APOSTROPHES:
-            previous_end = match.end()  # a possessive: "user's" is "user"
+            previous_end = end  # a possessive: "user's" is "user"
             continue
         kind = BREAK if not tokens else _gap_kind(gap)
         if gap == "," and tokens and tokens[-1].stem.isdigit() and word.isdigit():
@@ -335,10 +338,10 @@ def _tokens(text: str) -> list[_Token]:
         spoken = _SPOKEN.get(gap.strip())
         if spoken and tokens:
             glue = GLUE if gap == gap.strip() else SPACE
-            tokens.append(_Token(spoken, glue, previous_end, match.start()))
+            append(_Token(spoken, glue, previous_end, start))
             kind = glue
-        tokens.append(_Token(stem(word), kind, match.start(), match.end()))
-        previous_end = match.end()
+        append(_Token(stem(word), kind, start, end))
+        previous_end = end
     return tokens
 
 
@@ -587,10 +590,13 @@ def _quantity_tables():
 
 def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     """Numbers followed by a unit within a few words, in any common notation."""
+    has_scale_word = _SCALE_WORD.search(text) is not None
+    if not has_scale_word and not any(char.isdigit() for char in text):
+        return []
     spelled, units, fillers, per_time = _quantity_tables()
     found = []
     numbers = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
-    if _SCALE_WORD.search(text):
+    if has_scale_word:
         numbers = sorted(numbers + [(m.start(), m.end()) for m in spelled.finditer(text)])
     last_end = -1
     for start, end in numbers:
@@ -708,7 +714,7 @@ _RELATION = re.compile(r"->|=>|\u2192|[<>=\u2264\u2265]|\bvs\b|\bx\b")
 _HEADING = re.compile(r"([^\W\d_][\w'/-]*(?: [\w'/-]+){0,2}):\s")
 """A list under a heading ("Sources: play logs, playlists, track metadata") enumerates what
 the heading asks for, unless the heading only labels the terms ("Keywords: ...")."""
-_ITEM_SPLIT = re.compile(r"[,;|]|\s[+/&]\s|\s(?:and|or)\s", re.IGNORECASE)
+_SPACED_SEPARATORS = {"+", "/", "&"}
 _SCOPE_STOP = set(",;.!?()[]\n")
 
 
@@ -815,25 +821,23 @@ class _Reading:
     def _read(self, segment: _Segment, clause: frozenset[str]) -> None:
         text = self.text[segment.start : segment.end]
         tokens = self.notes.tokens[segment.first : segment.last + 1]
-        words = sum(1 for index, token in enumerate(tokens) if index == 0 or token.kind != GLUE)
+        words, clause_word, listy = _shape(tokens, text, segment.start, clause)
         found = find_quantities(text, segment.start)
         segment.quantities = [q for q in found if q.kinds]
         segment.bare_numbers = [q for q in found if not q.kinds]
         segment.credits = max(1, min(3, 1 + words // 6))
-        vague = any(segment.first <= i <= segment.last for i in self.vague_at)
+        vague = bool(self.vague_at) and any(
+            segment.first <= i <= segment.last for i in self.vague_at
+        )
         first_word = _WORD.match(text)
         has_clause = (
-            _RELATION.search(text) is not None
+            clause_word
+            or _RELATION.search(text) is not None
             or (first_word is not None and first_word.group().casefold() in _line_verbs())
-            or any(
-                token.stem in clause
-                and (index + 1 >= len(tokens) or tokens[index + 1].kind != GLUE)
-                for index, token in enumerate(tokens)
-            )
         )
-        heading = _HEADING.match(text)
+        heading = _HEADING.match(text) if ":" in text[:48] else None
         enumerates = bool(heading) and heading.group(1).strip().casefold() not in _label_words()
-        listy = _is_list(text, clause) and not enumerates
+        listy = listy and not enumerates
         has_clause = has_clause or enumerates
         if segment.quantities and not listy:
             segment.commits = True
@@ -860,17 +864,45 @@ class _Reading:
         return None
 
 
-def _is_list(text: str, clause: frozenset[str]) -> bool:
-    """Three or more short items, most of them without a clause word: a list of terms."""
-    items = [item for item in _ITEM_SPLIT.split(text) if item.strip()]
-    if len(items) < 3:
-        return False
-    short = 0
-    for item in items:
-        words = [stem(word) for word in _WORD.findall(item)]
-        if len(words) <= 3 and not any(word in clause for word in words):
-            short += 1
-    return short / len(items) >= 0.75
+def _shape(
+    tokens: Sequence[_Token], text: str, offset: int, clause: frozenset[str]
+) -> tuple[int, bool, bool]:
+    """One pass over a sentence's words: how many words (glued parts count once), whether
+    one is a clause word, and whether the sentence is a list of terms: three or more short
+    items, most of them without a clause word. Items are separated by commas, semicolons,
+    bars, a spaced +, / or &, and by "and" or "or"; ``offset`` is where ``text`` starts."""
+    words = items = short = item_words = 0
+    any_clause = item_clause = False
+    previous_end = 0
+    last = len(tokens) - 1
+    for index, token in enumerate(tokens):
+        if index == 0 or token.kind != GLUE:
+            words += 1
+        conjunction = token.kind == SPACE and token.stem in ("and", "or")
+        if index and not conjunction:
+            gap = text[previous_end - offset : token.start - offset]
+            separator = (
+                "," in gap
+                or ";" in gap
+                or "|" in gap
+                or (gap[:1].isspace() and gap[-1:].isspace() and gap.strip() in _SPACED_SEPARATORS)
+            )
+        else:
+            separator = conjunction
+        previous_end = token.end
+        if separator and item_words:
+            items += 1
+            short += item_words <= 3 and not item_clause
+            item_words, item_clause = 0, False
+        if conjunction:
+            continue
+        item_words += 1
+        if token.stem in clause and (index == last or tokens[index + 1].kind != GLUE):
+            item_clause = any_clause = True
+    if item_words:
+        items += 1
+        short += item_words <= 3 and not item_clause
+    return words, any_clause, items >= 3 and short / items >= 0.75
 
 
 # --- coverage --------------------------------------------------------------------------
