@@ -57,6 +57,10 @@ class QuestionBank(Model):
 
     topics: dict[str, str] = Field(description="Topic name (lower case) to what it covers.")
     questions: list[Question] = Field(description="The questions, grouped by step in the file.")
+    rule_topics: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Rubric rule id to the topics to study when that rule fails.",
+    )
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -83,6 +87,14 @@ class QuestionBank(Model):
                         f"{where}.points: {point!r} is not a checklist point of step "
                         f"{question.step!r} ({', '.join(step_points)})"
                     )
+        from design_framework.rubric.registry import RULE_MODULES
+
+        for rule_id, names in self.rule_topics.items():
+            if rule_id not in RULE_MODULES:
+                problems.append(f"rule_topics.{rule_id}: unknown rule")
+            for topic in names:
+                if topic not in self.topics:
+                    problems.append(f"rule_topics.{rule_id}: unknown topic {topic!r}")
         used = {topic for question in self.questions for topic in question.topics}
         for name in self.topics:
             if name not in used:

@@ -90,12 +90,37 @@ class SessionReport:
         return sum(len(v) for v in self.session.hints_used.values())
 
     def summary(self) -> dict:
-        """Small dict kept with the attempt for the progress page."""
+        """Small dict kept with the attempt for the progress page: the score and its parts,
+        per step the notes points kept (of the step's share), the time spent against the
+        budget, and the rubric's rules passed per step."""
+        notes_share = NOTES_POINTS / len(CORE_STEPS)
+        steps = {}
+        for step in self.steps:
+            if step.step_id not in CORE_STEPS:
+                continue
+            lost = sum(p.points for p in self.lost if p.area == "notes" and p.step == step.step_id)
+            steps[step.step_id] = {
+                "notes": round(max(0.0, 1 - lost / notes_share), 3),
+                "spent_s": round(step.spent_s),
+                "budget_s": round(step.budget_s),
+            }
+        rubric_steps: dict[str, list[int]] = {}
+        for finding in self.rubric.findings:
+            if finding.status == Status.skipped:
+                continue
+            tally = rubric_steps.setdefault(finding.step, [0, 0])
+            tally[0] += finding.status == Status.passed
+            tally[1] += 1
         return {
             "score": self.score,
             "rubric_score": self.rubric.score,
+            "parts": {area: round(self.earned(area), 1) for area in ("design", "notes", "time")},
+            "timed": self.session.length_minutes is not None,
             "failed_rules": [f.rule for f in self.rubric.findings if f.status == Status.failed],
+            "warned_rules": [f.rule for f in self.rubric.findings if f.status == Status.warning],
             "coverage": {s.step_id: round(s.coverage.ratio, 2) for s in self.steps},
+            "steps": steps,
+            "rubric_steps": rubric_steps,
             "minutes": round(sum(s.spent_s for s in self.steps) / 60, 1),
             "hints": self.hints_used,
         }

@@ -425,15 +425,25 @@ def test_mock_interview_room_guide_and_feedback_reach_the_report():
     assert candidate.session_state["session"].feedback.verdict == "hire"
 
 
-def test_history_lists_finished_attempts():
+def test_history_lists_finished_attempts_and_says_what_to_practise_next():
     at = started()
     at.button(key="w_finish").click().run()
     at.switch_page("ui/history.py").run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = at.dataframe[0].value  # the attempts, newest first
     assert list(table["scenario"]) == [
         "Real-time track recommendations while a user builds a playlist"
     ]
+    assert table.index[0].startswith("#1 ")  # a named attempt, not an axis at 1.000000
+    advice = next(m.value for m in at.markdown if m.value.startswith("**Practise next: "))
+    reason = next(c.value for c in at.caption if "attempts;" in c.value or "notes on" in c.value)
+    assert "realtime-playlist-recs" not in advice  # something new, with the reason
+    assert reason
+    at.button(key="w_history_next").click().run()
+    assert not at.exception
+    session = at.session_state["session"]
+    assert session.scenario_id != "realtime-playlist-recs" and session.finished_at is None
+    assert session.scenario_id in reason
 
 
 def test_unknown_room_code_is_explained():
