@@ -16,12 +16,14 @@ def follow_ups(
     questions probing missing points, then the rest of the bank for the step. The
     scenario's own follow-ups probe its expected signals, so they come before the missing
     points while any signal is not covered, after them otherwise. ``offset`` rotates the
-    list ("another question").
+    list ("another question"). Bank questions about another scenario's subject, and those
+    probing only points this scenario marks not relevant, are never offered.
     """
     weak = {p.id for p in coverage.checklist if p.status in (NEGATED, LISTED)}
     missing = {p.id for p in coverage.checklist if p.status == MISSING}
     signals_open = any(not p.covered for p in coverage.signals)
-    asked = questions_for_step(step_id)
+    skip = {item.id for item in getattr(coverage, "not_relevant", [])}
+    asked = [q for q in questions_for_step(step_id) if q.fits(getattr(scenario, "id", None), skip)]
     probing_weak = [q.text for q in asked if weak & set(q.points)]
     probing_missing = [q.text for q in asked if missing & set(q.points)]
     own = list(scenario.steps[step_id].follow_ups) if scenario and step_id in scenario.steps else []

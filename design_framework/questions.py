@@ -43,6 +43,18 @@ class Question(Model):
         description="Checklist point ids of its step that the question probes; an "
         "interviewer prefers it while the candidate's notes miss those points.",
     )
+    scenarios: list[str] = Field(
+        default_factory=list,
+        description="Scenario ids the question is about (churn, skips, artwork...); empty: "
+        "it fits any scenario. It is offered only in those.",
+    )
+
+    def fits(self, scenario_id: str | None, not_relevant: set[str] = frozenset()) -> bool:
+        """Whether to offer it in a scenario: its own, or a generic one that does not probe
+        only points the scenario marks not relevant."""
+        if self.scenarios and scenario_id not in self.scenarios:
+            return False
+        return not (self.points and set(self.points) <= not_relevant)
 
     @field_validator("step")
     @classmethod

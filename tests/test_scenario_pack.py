@@ -89,3 +89,53 @@ def test_mistake_design_fails_exactly_the_rules_it_targets(scenario_id, mistake)
 
 def test_pack_holds_exactly_the_contract_scenarios():
     assert sorted(PACK) == sorted(CONTRACT_IDS)
+
+
+def test_bank_questions_tied_to_a_scenario_name_shipped_scenarios():
+    from design_framework.questions import load_question_bank
+
+    for question in load_question_bank().questions:
+        for scenario_id in question.scenarios:
+            assert scenario_id in PACK, f"{question.id}: unknown scenario {scenario_id!r}"
+
+
+@pytest.mark.parametrize("scenario_id", sorted(PACK))
+def test_follow_ups_belong_to_the_scenario_or_to_the_generic_step(scenario_id):
+    from design_framework.coverage import notes_coverage
+    from design_framework.interview import follow_ups
+    from design_framework.questions import load_question_bank
+
+    scenario = PACK[scenario_id]
+    coverage = notes_coverage({}, scenario)
+    bank = {q.text: q for q in load_question_bank().questions}
+    for step_id, step in coverage.items():
+        own = set(scenario.steps[step_id].follow_ups) if step_id in scenario.steps else set()
+        skip = {p.id for p in step.not_relevant}
+        for text in follow_ups(step_id, step, scenario, limit=1000):
+            if text in own:
+                continue
+            question = bank[text]
+            assert not question.scenarios or scenario_id in question.scenarios, (
+                f"{scenario_id}/{step_id} offers {question.id}, which is about "
+                f"{', '.join(question.scenarios)}"
+            )
+            assert not (question.points and set(question.points) <= skip), (
+                f"{scenario_id}/{step_id} offers {question.id}, which probes only points "
+                "the scenario marks not relevant"
+            )
+
+
+def test_playlist_recommendations_are_not_asked_about_premium_cancellations():
+    from design_framework.coverage import notes_coverage
+    from design_framework.interview import follow_ups
+
+    scenario = PACK["realtime-playlist-recs"]
+    framing = notes_coverage({}, scenario)["framing"]
+    offered = follow_ups("framing", framing, scenario, limit=1000)
+    assert not any("Premium subscribers cancel" in text for text in offered)
+    churn = PACK["premium-churn"]
+    churn_framing = notes_coverage({}, churn)["framing"]
+    assert any(
+        "Premium subscribers cancel" in text
+        for text in follow_ups("framing", churn_framing, churn, limit=1000)
+    )
