@@ -1,7 +1,10 @@
 """loop.feedback: what users do with the results flows back into training.
 
 Events may pass through the gateway's event API on the way (client -> api_gateway ->
-event_stream); a detour through the models is not the listener's own signal.
+event_stream); a detour through the models is not the listener's own signal. Outcomes must
+reach training as logs or labels (streams, lake, warehouse, batch jobs, labeling): plays that
+only become online features (stream processor -> feature store) give the model nothing to
+learn from.
 
 Passing: client -> event_stream -> data_lake -> training_pipeline, or client -> api_gateway ->
 event_stream -> ... Failing: training reads only a static content table, so the model never
