@@ -170,9 +170,10 @@ class Store:
                 for statement in SCHEMA:
                     db.execute(statement)
                 for table, column, kind in COLUMNS:
-                    try:
-                        db.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
-                    except sqlite3.OperationalError:
+                    # Column names from the cursor (DB-API, any back end): no statement is
+                    # made to fail, which would abort a PostgreSQL transaction.
+                    cursor = db.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+                    if column not in {d[0] for d in cursor.description}:
                         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         except sqlite3.OperationalError as error:
             # A read-only file that already has the schema still serves reads.
@@ -184,7 +185,9 @@ class Store:
     def _has_schema(db) -> bool:
         try:
             for table, column, _ in COLUMNS:
-                db.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
+                cursor = db.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+                if column not in {d[0] for d in cursor.description}:
+                    return False
         except sqlite3.Error:
             return False
         return True
