@@ -200,6 +200,7 @@ def test_a_full_disk_keeps_the_notes_on_screen_and_saves_them_later(small_disk, 
     at.text_area(key="w_notes_requirements").set_value(typed).run()
     assert not at.exception
     assert "Not saved" in page_text(at) and "disk is full" in page_text(at)
+    assert any("Not saved" in t.value for t in at.toast)  # seen wherever the page is scrolled
     assert at.text_area(key="w_notes_requirements").value == typed
     assert open_store(data).load_session(session_id).notes["requirements"] == "stored first"
     at.switch_page("ui/report.py").run()  # wander off and back: the text stays

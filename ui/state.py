@@ -205,7 +205,7 @@ def save(session: Session) -> bool:
     return _write(session)
 
 
-def _write(session: Session) -> bool:
+def _write(session: Session, announce: bool = True) -> bool:
     for _ in range(3):  # each round merges what another tab saved meanwhile
         try:
             revision = store().save_session(
@@ -215,6 +215,11 @@ def _write(session: Session) -> bool:
             _merge(session, conflict)
             continue
         except StorageError as error:
+            if announce:  # where the user is looking, whatever the scroll
+                st.toast(
+                    "Not saved: your text stays on this page. See the message at the top.",
+                    icon=":material/cloud_off:",
+                )
             st.session_state[UNSAVED] = str(error)
             return False
         st.session_state[REVISION] = revision
@@ -257,7 +262,7 @@ def _replace(session: Session, new: Session) -> None:
 def _retry_or_refresh(session: Session) -> None:
     """Each page run: retry a failed save, or pick up what another tab saved."""
     if st.session_state.get(UNSAVED):
-        if _write(session):
+        if _write(session, announce=False):
             st.toast("Saved: your unsaved changes are stored now.")
         return
     try:
