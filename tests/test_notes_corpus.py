@@ -102,3 +102,31 @@ def test_a_line_of_buzzwords_per_step_does_not_lift_weak_notes(name):
     score = _score(corpus["scenario"], padded)
     strong = min(SCORES[name, n] for n, s in sets.items() if s["pattern"] == "strong")
     assert score < strong - STRONG_MARGIN and score < NOTES_POINTS / 4, score
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_strong_notes_are_never_read_as_dismissing_a_point(name):
+    """False negations ("never leaks", "no PII") would cost a strong candidate points."""
+    scenario = get_scenario(CORPUS[name]["scenario"])
+    for note_set in CORPUS[name]["note_sets"]:
+        if note_set["pattern"] != "strong":
+            continue
+        coverage = notes_coverage(note_set["notes"], scenario)
+        negated = [
+            (step, p.id, p.negation, p.sentence)
+            for step, c in coverage.items()
+            for p in c.points
+            if p.status == "negated"
+        ]
+        assert negated == [], note_set["name"]
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_dismissive_notes_have_their_dismissals_read(name):
+    scenario = get_scenario(CORPUS[name]["scenario"])
+    for note_set in CORPUS[name]["note_sets"]:
+        if note_set["pattern"] != "dismissive":
+            continue
+        coverage = notes_coverage(note_set["notes"], scenario)
+        negated = sum(len(c.with_status("negated")) for c in coverage.values())
+        assert negated >= 5, f"{note_set['name']}: only {negated} points read as dismissed"
