@@ -2,6 +2,7 @@
 does not need, follow-ups, the notes cap and ``python -m design_framework report``."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,23 @@ def test_report_exits_2_with_file_and_line_on_a_bad_file(tmp_path, capsys, text,
 def test_report_on_a_missing_file_exits_2(tmp_path, capsys):
     assert main(["report", str(tmp_path / "none.yaml")]) == 2
     assert "cannot read file" in capsys.readouterr().err
+
+
+def test_report_grades_a_timed_session_with_an_authored_scenario(tmp_path, capsys):
+    text = (Path("scenarios/pack/skip-prediction.yaml")).read_text()
+    authored = text.replace("id: skip-prediction", "id: my-skip-variant", 1)
+    session = Session(
+        scenario_yaml=authored,
+        notes={"requirements": "About 200k predictions per second at peak, within 50 ms."},
+        spent_s={"requirements": 360.0},
+        length_minutes=45,
+    )
+    path = tmp_path / "authored.yaml"
+    path.write_text(session.to_yaml())
+    assert main(["report", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scenario"] == "my-skip-variant"
+    assert data["parts"]["time"]["max"] == 15.0 and data["parts"]["time"]["earned"] < 15.0
+    model = next(s for s in data["steps"] if s["step"] == "model")
+    assert {p["id"] for p in model["not_relevant"]} >= {"ann_index", "retrieval_model"}
+    assert "ann_index" not in {p["id"] for p in model["points"]}
