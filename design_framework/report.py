@@ -279,11 +279,14 @@ def study_topics(steps: list[StepReport], rubric: RubricReport, limit: int = 5) 
 
     bank = load_question_bank()
     uncovered = {(s.step_id, p.id) for s in steps for p in s.coverage.checklist if not p.covered}
+    not_needed = {(s.step_id, p.id) for s in steps for p in s.coverage.not_relevant}
     failed_steps = {f.step for f in rubric.findings if f.status == Status.failed}
     weights: dict[str, int] = {}
     chosen: dict[str, list] = {}
     for question in bank.questions:
         probes = {(question.step, point) for point in question.points}
+        if probes and probes <= not_needed:
+            continue  # only about what this scenario does not need
         weight = 2 * len(probes & uncovered) + (1 if question.step in failed_steps else 0)
         if not weight:
             continue

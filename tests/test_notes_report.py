@@ -205,3 +205,14 @@ def test_report_grades_a_timed_session_with_an_authored_scenario(tmp_path, capsy
     model = next(s for s in data["steps"] if s["step"] == "model")
     assert {p["id"] for p in model["not_relevant"]} >= {"ann_index", "retrieval_model"}
     assert "ann_index" not in {p["id"] for p in model["points"]}
+
+
+def test_follow_ups_never_ask_only_about_points_the_scenario_does_not_need():
+    scenario = get_scenario("skip-prediction")
+    coverage = step_coverage("", "model", scenario)
+    skipped = {p.id for p in coverage.not_relevant}
+    by_text = {q.text: set(q.points) for q in questions_for_step("model")}
+    only_skipped = [text for text, points in by_text.items() if points and points <= skipped]
+    assert only_skipped, "the bank has questions about retrieval and ANN"
+    asked = follow_ups("model", coverage, scenario, limit=100)
+    assert asked and not set(asked) & set(only_skipped)
