@@ -126,9 +126,12 @@ def to_dot(
     catalog: Catalog | None = None,
     catalog_size: int = analysis.DEFAULT_CATALOG_SIZE,
     dark: bool = False,
+    background: str | None = None,
 ) -> str:
     """DOT text: nodes styled by category, grouped by role, failing nodes outlined in red,
-    funnel sizes and latency on the labels, the critical path drawn heavier."""
+    funnel sizes and latency on the labels, the critical path drawn heavier. ``background``
+    None is transparent (a page that has its own colour); files get an opaque one, so the
+    arrows stay visible on whatever document they are pasted into."""
     catalog = catalog or load_catalog()
     graph = design_graph(design, catalog)
     marks = Marks.from_report(report)
@@ -137,7 +140,7 @@ def to_dot(
     out = [
         "digraph design {",
         f'  graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.35, ranksep=0.55, '
-        f'bgcolor="transparent", fontcolor="{ink}", compound=true];',
+        f'bgcolor="{background or "transparent"}", fontcolor="{ink}", compound=true];',
         '  node [fontname="Helvetica", fontsize=13, margin="0.15,0.06"];',
         f'  edge [fontname="Helvetica", fontsize=9, color="{ink}", fontcolor="{ink}"];',
     ]
@@ -316,14 +319,21 @@ def render_dot(dot_text: str, fmt: str, program: str | None = None, timeout: flo
     return done.stdout
 
 
-def export(design: Design, fmt: str, report=None, catalog_size: int | None = None) -> bytes:
-    """The design as file bytes in ``fmt``: png, svg, dot, mmd or yaml."""
+PAPER = {False: "#FFFFFF", True: "#121212"}
+"""Background of exported images: white, or the app's dark background."""
+
+
+def export(
+    design: Design, fmt: str, report=None, catalog_size: int | None = None, dark: bool = False
+) -> bytes:
+    """The design as file bytes in ``fmt``: png, svg, dot, mmd or yaml. Images have an opaque
+    background, white unless ``dark``."""
     size = catalog_size or analysis.DEFAULT_CATALOG_SIZE
     if fmt == "yaml":
         return design.to_yaml().encode("utf-8")
     if fmt == "mmd":
         return to_mermaid(design, report, catalog_size=size).encode("utf-8")
-    dot_text = to_dot(design, report, catalog_size=size)
+    dot_text = to_dot(design, report, catalog_size=size, dark=dark, background=PAPER[dark])
     if fmt == "dot":
         return dot_text.encode("utf-8")
     refusal = too_large_to_draw(design)

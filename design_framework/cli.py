@@ -128,7 +128,7 @@ def cmd_render(args) -> int:
     report = check_design(design, scenario)
     size = scenario.requirements.catalog_size if scenario else None
     try:
-        data = export(design, fmt, report, size)
+        data = export(design, fmt, report, size, dark=args.dark)
     except RenderError as error:
         print(f"render: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -203,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         help="output file; its suffix picks the format (.png .svg .dot .mmd)",
     )
     render.add_argument("--scenario", help="scenario id or file, to mark failing nodes")
+    render.add_argument(
+        "--dark", action="store_true", help="light ink on a dark background (default: white)"
+    )
     render.set_defaults(run=cmd_render)
     report = sub.add_parser(
         "report", help="grade a session file (notes, design, timing) as the app's report does"

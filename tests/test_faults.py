@@ -174,7 +174,7 @@ def test_two_tabs_on_one_session_never_overwrite_each_other(app_data, monkeypatc
     assert stored.notes["requirements"] == "A: 40k QPS at peak"  # B kept A's notes
     assert {c.id for c in stored.design.components} == {"client", "ranker"}
     assert tab_b.text_area(key="w_notes_requirements").value == "A: 40k QPS at peak"
-    tab_a.button(key="w_clock_start").click().run()  # A's Start keeps B's design
+    tab_a.button(key="w_clock_pause").click().run()  # A's clock action keeps B's design
     stored = open_store(app_data / "data").load_session(session_id)
     assert stored.started and {c.id for c in stored.design.components} == {"client", "ranker"}
     # both edit the same notes: this tab's text stays, the other's is kept as a copy

@@ -1,11 +1,13 @@
 """Renderers: DOT and Mermaid text, PNG and SVG images."""
 
+import io
 import re
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from components.design import Design
 from components.quick import parse_quick
@@ -101,3 +103,14 @@ def test_export_gives_every_format():
     assert Design.from_string(export(design, "yaml").decode()) == design
     with pytest.raises(ValueError, match="unsupported image format"):
         render_dot("digraph {}", "gif")
+
+
+def test_exported_images_have_an_opaque_background_white_unless_dark():
+    scenario = get_scenario("skip-prediction")
+    light = export(scenario.reference_design, "svg")
+    dark = export(scenario.reference_design, "svg", dark=True)
+    assert 'fill="#ffffff"' in light.decode().lower() and "transparent" not in light.decode()
+    assert 'fill="#121212"' in dark.decode().lower()
+    png = export(scenario.reference_design, "png")
+    corner = Image.open(io.BytesIO(png)).convert("RGBA").getpixel((0, 0))
+    assert corner == (255, 255, 255, 255)  # not transparent: arrows stay visible on dark pages

@@ -77,6 +77,7 @@ st.caption(f"{len(shown)} of {len(pack)} scenarios")
 
 def start(scenario_id: str, minutes) -> None:
     session = Session(scenario_id=scenario_id, length_minutes=minutes)
+    session.start()  # Start means start: the clock runs from this click, timed or not
     state.open_session(session)
 
 

@@ -96,17 +96,22 @@ if report.study:
 
 
 @st.cache_data(max_entries=64, show_spinner="Rendering...")
-def _image(design_json: str, fmt: str, catalog_size: int, marks: str, _report) -> bytes:
+def _image(design_json: str, fmt: str, catalog_size: int, marks: str, dark: bool, _report) -> bytes:
     # _report is left out of the cache key (leading underscore); ``marks`` stands for it.
     from components.design import Design
 
-    return export(Design.model_validate_json(design_json), fmt, _report, catalog_size or None)
+    return export(
+        Design.model_validate_json(design_json), fmt, _report, catalog_size or None, dark=dark
+    )
 
 
 st.subheader("Export")
 base = (scenario.id if scenario else "design") + "-" + session.id[:6]
 size = scenario.requirements.catalog_size if scenario else None
 design_json = session.design.model_dump_json(by_alias=True)
+dark_export = st.toggle(
+    "Dark background for PNG and SVG", key="w_export_dark", help="White unless you turn this on"
+)
 cols = st.columns(3)
 for index, (label, fmt, mime) in enumerate(
     [
@@ -117,7 +122,7 @@ for index, (label, fmt, mime) in enumerate(
 ):
     try:
         marks = ",".join(sorted(report.rubric.failing_nodes() | report.rubric.warning_nodes()))
-        data = _image(design_json, fmt, size or 0, marks, report.rubric)
+        data = _image(design_json, fmt, size or 0, marks, dark_export, report.rubric)
     except RenderError as error:
         cols[index].error(f"{label}: {error}")
         continue
