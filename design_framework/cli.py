@@ -144,8 +144,9 @@ def cmd_render(args) -> int:
 def load_session(path: str):
     """A session file and its scenario, or None after printing why (file:line on stderr)."""
     from components.loading import parse_yaml, read_text
-    from design_framework.session import Session, resolve_scenario
+    from design_framework.session import Session
     from scenarios.loader import shipped_scenarios
+    from scenarios.sessions import resolve_scenario as session_scenario
 
     try:
         text = read_text(path)
@@ -153,7 +154,7 @@ def load_session(path: str):
     except InputError as error:
         print(error, file=sys.stderr)
         return None
-    scenario, problems = resolve_scenario(session, shipped_scenarios(), path)
+    scenario, problems = session_scenario(session, shipped_scenarios(), path)
     if problems:
         loaded = parse_yaml(text, path)
         for problem in problems:

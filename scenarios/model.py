@@ -16,7 +16,12 @@ from pydantic import (
 
 from components.catalog import load_catalog
 from components.design import Design
-from design_framework.rubric.registry import RULE_MODULES, UnknownOption, parse_options
+from design_framework.rubric.registry import (
+    RULE_MODULES,
+    UnknownOption,
+    parse_options,
+    rule_options,
+)
 from design_framework.steps import STEP_IDS, Point, load_framework
 
 
@@ -186,8 +191,3 @@ class Scenario(Model):
 
     def severity(self, rule_id: str) -> str:
         return self.rules.get(rule_id, {}).get("severity", "fail")
-
-
-def rule_options(config: dict) -> dict:
-    """A scenario's rule entry without the reserved keys."""
-    return {k: v for k, v in config.items() if k != "severity"}

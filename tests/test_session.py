@@ -4,8 +4,9 @@ import pytest
 
 from components.loading import InputError
 from components.quick import parse_quick
-from design_framework.session import Session, clock_view, mmss, resolve_scenario, step_budgets
+from design_framework.session import Session, clock_view, mmss, step_budgets
 from scenarios.loader import shipped_scenarios
+from scenarios.sessions import resolve_scenario
 
 T0 = 1_000_000.0
 

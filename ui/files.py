@@ -5,7 +5,8 @@ import streamlit as st
 from components.design import Design
 from components.loading import InputError
 from components.markdown import escape
-from design_framework.session import Session, load_session_text
+from design_framework.session import Session
+from scenarios.sessions import load_session_text
 from storage import StorageError
 from ui import state
 from ui.builder import EDITOR_KEYS

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from components.catalog import Catalog, load_catalog
 from components.design import Design
 from design_framework.rubric.base import Analysed, Finding, Status
-from design_framework.rubric.registry import RULE_MODULES, all_rules, get_rule, parse_options
+from design_framework.rubric.registry import (
+    RULE_MODULES,
+    all_rules,
+    get_rule,
+    parse_options,
+    rule_options,
+)
 
 __all__ = ["RULE_MODULES", "Finding", "Report", "Status", "check_design", "get_rule"]
 
@@ -60,8 +66,6 @@ class Report:
 
 def check_design(design: Design, scenario=None, catalog: Catalog | None = None) -> Report:
     """Run the rubric. ``scenario`` is a :class:`scenarios.model.Scenario` or None."""
-    from scenarios.model import rule_options
-
     catalog = catalog or load_catalog()
     catalog_size = scenario.requirements.catalog_size if scenario else None
     analysed = Analysed(

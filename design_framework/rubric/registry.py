@@ -80,3 +80,8 @@ def parse_options(rule_id: str, options: dict | None):
             else:
                 lines.append(f"rule {rule_id!r} option {option!r}: {message}")
         raise UnknownOption("; ".join(lines)) from None
+
+
+def rule_options(config: dict) -> dict:
+    """A scenario's rule entry without the reserved keys."""
+    return {k: v for k, v in config.items() if k != "severity"}
