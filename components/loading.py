@@ -55,6 +55,20 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
+def excerpt(text: str, line: int, context: int = 1, width: int = 160) -> str:
+    """The lines around ``line`` (1-based) of ``text``, numbered, the line itself marked with
+    ``>``: what an editor would show beside an error. Empty when the line is not in the text."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    first, last = max(1, line - context), min(len(lines), line + context)
+    digits = len(str(last))
+    return "\n".join(
+        f"{'>' if n == line else ' '} {n:>{digits}} | {lines[n - 1][:width]}"
+        for n in range(first, last + 1)
+    )
+
+
 class InputError(ValueError):
     """An input file could not be read; ``problems`` says what and where."""
 

@@ -385,6 +385,8 @@ def test_authoring_a_scenario_validates_with_lines_and_can_be_practised():
     assert any(
         f"scenario.yaml:{line}: rules.latency.budgt: unknown rule" in e.value for e in at.error
     )
+    # the offending line is shown under the error, numbered, as an editor would
+    assert any(f"> {line} |" in c.value and "latency.budgt" in c.value for c in at.code)
     at.text_area(key="w_author_text").set_value(custom).run()
     assert any("my-custom-scenario" in s.value for s in at.success)
     at.button(key="w_author_practise").click().run()

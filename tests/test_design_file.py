@@ -167,3 +167,11 @@ def test_labels_full_of_markup_load_verbatim():
 def test_deeply_nested_yaml_is_an_input_error_not_a_crash():
     found = problems("a: " + "[" * 5000 + "]" * 5000 + "\n")
     assert any("design.yaml" in p and "invalid YAML" in p for p in found), found
+
+
+def test_an_excerpt_numbers_the_lines_around_an_error_and_marks_it():
+    from components.loading import excerpt
+
+    text = "version: 1\ncomponents:\n  - {id: a, type: rankr}\nedges: []\n"
+    assert excerpt(text, 3) == "  2 | components:\n> 3 |   - {id: a, type: rankr}\n  4 | edges: []"
+    assert excerpt(text, 99) == ""

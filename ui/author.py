@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.loading import InputError
+from components.loading import InputError, excerpt
 from components.markdown import escape, no_images
 from design_framework.rubric import Status
 from design_framework.session import Session
@@ -61,6 +61,12 @@ if text.strip():
             f"{len(error.problems)} problem(s):\n\n"
             + "\n".join(f"- {escape(p)}" for p in error.problems)
         )
+        # the offending lines, numbered, under the errors: the text box shows no numbers
+        for problem in [p for p in error.problems if p.line][:20]:
+            lines = excerpt(text, problem.line)
+            if lines:
+                st.caption(f"Line {problem.line}: {escape(problem.path or problem.message)}")
+                st.code(lines, language=None)
     else:
         report = state.check(scenario.reference_design, scenario.id, text)
         failing = [f for f in report.findings if f.status == Status.failed]
