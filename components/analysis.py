@@ -280,16 +280,34 @@ def campaign_readers(graph: nx.DiGraph) -> list[str]:
     def compute():
         reached = request_serving_nodes(graph) | event_path_nodes(graph)
         written = batch_written_stores(graph)
-        feeders = set(nodes_with_role(graph, ENTRY, ONLINE))
         return sorted(
             n
             for n in nodes_with_role(graph, ONLINE)
-            if n not in reached
-            and not any(p in feeders for p in graph.predecessors(n))
-            and neighbours(graph, n) & written
+            if n not in reached and neighbours(graph, n) & written
         )
 
     return _cached(graph, "campaign", compute)
+
+
+def campaign_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """The campaign senders and the online nodes no request reaches that feed them (a
+    holdout assignment in front of the sender), with the edges between them."""
+
+    def compute():
+        readers = campaign_readers(graph)
+        reached = request_serving_nodes(graph) | event_path_nodes(graph)
+        online = graph.subgraph(n for n in nodes_with_role(graph, ONLINE) if n not in reached)
+        return _induced(online, reachable_from(online, readers, reverse=True))
+
+    return _cached(graph, "campaign_graph", compute)
+
+
+def relayed(graph: nx.DiGraph, store: str) -> set[str]:
+    """The store and the caches it fills directly: a near cache of feature rows in front of
+    the ranker is still a read of the feature store behind it."""
+    return {store} | {
+        n for n in graph.successors(store) if graph.nodes[n]["type"] == "cache" and n != store
+    }
 
 
 def store_readers(graph: nx.DiGraph, store: str) -> list[str]:
@@ -302,7 +320,8 @@ def store_readers(graph: nx.DiGraph, store: str) -> list[str]:
             request_serving_nodes(graph) | event_path_nodes(graph) | set(campaign_readers(graph))
         ),
     )
-    return sorted(n for n in neighbours(graph, store) if n in serving and n != store)
+    near = set().union(*(neighbours(graph, s) for s in relayed(graph, store)))
+    return sorted(n for n in near if n in serving and n != store)
 
 
 def request_serving_nodes(graph: nx.DiGraph) -> set[str]:

@@ -7,7 +7,8 @@ variant, then calls that variant's models); nothing that can answer a request (a
 inline) may come before it. Every serving model of ``model_types`` must come
 after an assignment point: a layer placed after the ranker can test only what follows it. In
 a batch scenario the batch job is the model: an assignment that feeds the batch job (one
-result per variant, exposure logged when the result is read) is an A/B layer too.
+result per variant, exposure logged when the result is read) is an A/B layer too, and so is
+a holdout in front of a campaign sender (who gets the offer, who is held out).
 
 Passing: client -> gateway -> ab_testing -> service -> retrieval -> ranker. Failing: an
 ab_testing box drawn beside the diagram with no request passing through it, or gateway ->
@@ -17,7 +18,7 @@ retrieval -> ranker -> ab_testing -> re_ranker (retrieval and ranking cannot be 
 import networkx as nx
 from pydantic import Field
 
-from components.analysis import event_graph, reachable_from
+from components.analysis import campaign_graph, event_graph, reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, TypeId, names
 
@@ -61,7 +62,7 @@ def check(design, scenario, options: Options):
                 hint="Put an ab_testing node on the request path before the models.",
             )
         ]
-    paths = [design.request, event_graph(design.graph)]
+    paths = [design.request, event_graph(design.graph), campaign_graph(design.graph)]
     models = sorted(
         n
         for n in design.of_type(*options.model_types)

@@ -1,7 +1,8 @@
 """features.online_store: serving models get their features from an online store (or from
 a stream processor handing them over with the event), never straight from offline systems.
 
-A model counts as fed when it reads a store of ``store_types``, when a serving node before it
+A model counts as fed when it reads a store of ``store_types`` (directly or through a cache
+the store fills), when a serving node before it
 on the path reads one and passes the features on (the service hydrates features, then calls
 the ranker), or, on an event path, when a stream processor computes them on the way. An edge
 either way between a model and an offline data system is a synchronous read, whichever way
@@ -50,7 +51,9 @@ class Options(BaseOptions):
 def _reads_store(design, node, store_types) -> bool:
     return any(
         design.type(s) in store_types and design.role(s) == "online_store"
-        for s in design.neighbours(node)
+        for n in design.neighbours(node)
+        for s in [n, *design.graph.predecessors(n)]
+        if s == n or design.type(n) == "cache"  # a near cache in front of the store
     )
 
 

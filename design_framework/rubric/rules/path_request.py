@@ -3,7 +3,8 @@
 The path follows online nodes (and stores drawn inline between them); an answer comes from a
 node of ``answer_types``, or from one of those stores read by a node on the path (a
 precomputed playlist). In a nearline scenario an event path also answers: an event stream
-feeding, through stream processors, a model that scores each event as it arrives.
+feeding, through stream processors, a model that scores each event as it arrives; in a batch
+scenario a campaign (a sender acting on what the batch job wrote) reaches people too.
 
 Passing: client -> gateway -> ranker. Failing: client -> gateway, and the ranker is fed
 only by the training pipeline, so no request ever reaches it.
@@ -12,7 +13,7 @@ only by the training pipeline, so no request ever reaches it.
 import networkx as nx
 from pydantic import Field
 
-from components.analysis import RequestPathCycle, request_order
+from components.analysis import RequestPathCycle, campaign_readers, request_order
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, TypeId, names, path_text
 
@@ -75,6 +76,14 @@ def check(design, scenario, options: Options):
             key=len,
         )
         return [RULE.passed(f"Events reach a scorer: {path_text(path)}.", figures={"path": path})]
+    senders = campaign_readers(design.graph)
+    if not answers and design.mode == "batch" and senders:
+        return [
+            RULE.passed(
+                f"Batch results reach people through {names(senders)} (a campaign), not a request.",
+                figures={"campaign": senders},
+            )
+        ]
     if not answers:
         reached = sorted(set(design.request) - set(entries))
         return [
