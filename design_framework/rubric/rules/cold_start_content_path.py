@@ -99,6 +99,26 @@ def check(design, scenario, options: Options):
                 figures={**figures, "path": path},
             )
         ]
+    via_training = sorted(
+        reachable_from(
+            design.graph.subgraph(
+                n for n in design.graph if design.role(n) != "online" or n in targets
+            ),
+            extractors,
+        )
+        & set(targets)
+    )
+    if via_training:
+        return [
+            RULE.failed(
+                f"Content reaches {names(via_training)} only through training: a track "
+                "uploaded after the last training run gets no embedding until the next one.",
+                nodes=sorted(set(extractors) | set(via_training)),
+                figures={**figures, "only_through_training": via_training},
+                hint="Embed new items as they arrive with the registered model (registry -> "
+                "batch_scoring or a stream job -> the index), not only when training runs.",
+            )
+        ]
     if retrieval:
         stores = {
             n for n in reachable_from(data_paths, extractors) if design.role(n) == "online_store"
