@@ -7,12 +7,12 @@ PORT ?= 8501
 # Localhost only by default; `make run ADDRESS=0.0.0.0` shares the app on the network.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench browser clean
+.PHONY: run test lint format bench browser frontend clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+$(VENV)/.runtime: requirements.txt canvas/pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
@@ -30,6 +30,11 @@ run: $(VENV)/.runtime
 browser:
 	@bash scripts/ensure-chromium.sh
 
+# The canvas's bundle (canvas/whiteboard_canvas/static/) is committed, so `make run` needs
+# no Node; this rebuilds it from canvas/frontend/ after a change there (Node 18+ and npm).
+frontend:
+	cd canvas/frontend && npm ci --no-audit --no-fund && npm run build
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -41,10 +46,11 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.runtime
+bench: $(VENV)/.dev browser
 	$(BIN)/python -m design_framework.bench
 	$(BIN)/python bench/notes_corpus.py
 	$(BIN)/python bench/ui_rerun.py
+	$(BIN)/python bench/browser_canvas.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

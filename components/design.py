@@ -26,6 +26,7 @@ from components.loading import InputError, LoadedYaml, Problem, parse_yaml, read
 
 MAX_COMPONENTS = 5_000
 MAX_EDGES = 20_000
+MAX_NOTES = 500
 ID_PATTERN = r"^[a-z0-9_-]+$"
 
 
@@ -92,6 +93,28 @@ class Params(Model):
     replicas: Count | None = Field(None, description="Online nodes: serving replicas deployed.")
 
 
+Coordinate = Annotated[
+    float,
+    BeforeValidator(_number_not_text),
+    BeforeValidator(_not_bool),
+    Field(ge=-1_000_000, le=1_000_000),
+]
+
+
+class Position(Model):
+    """A place on the canvas, in canvas pixels (the rubric never reads it)."""
+
+    x: Coordinate = Field(description="Left edge, in canvas pixels.")
+    y: Coordinate = Field(description="Top edge, in canvas pixels.")
+
+
+class Note(Model):
+    """A free sticky note on the canvas."""
+
+    text: str = Field("", description="What the note says.", max_length=2_000)
+    pos: Position | None = Field(None, description="Where it sits; placed automatically if absent.")
+
+
 class Component(Model):
     """One box in the diagram."""
 
@@ -105,6 +128,9 @@ class Component(Model):
         None, description="Display label; defaults to the type's label.", max_length=200
     )
     params: Params = Field(default_factory=Params, description="Overrides of catalog defaults.")
+    pos: Position | None = Field(
+        None, description="Place on the canvas; laid out automatically when absent."
+    )
 
     @model_validator(mode="after")
     def _params_that_apply(self, info):
@@ -160,6 +186,9 @@ class Design(Model):
     )
     edges: list[Edge] = Field(
         default_factory=list, max_length=MAX_EDGES, description="The arrows (data flow)."
+    )
+    notes: list[Note] = Field(
+        default_factory=list, max_length=MAX_NOTES, description="Free sticky notes on the canvas."
     )
 
     @model_validator(mode="after")
@@ -233,6 +262,8 @@ class Design(Model):
         for component in data["components"]:
             if not component.get("params"):
                 component.pop("params", None)
+        if not data.get("notes"):
+            data.pop("notes", None)
         return {k: v for k, v in data.items() if v is not None}
 
     def to_yaml(self) -> str:
@@ -274,7 +305,9 @@ def dump_yaml(data: dict) -> str:
 def _flow_small_maps(value, key=None):
     if isinstance(value, dict):
         converted = {k: _flow_small_maps(v, k) for k, v in value.items()}
-        return _FlowMap(converted) if key in ("params",) else converted
+        if key == "pos":  # whole pixels read better than 40.0
+            converted = {k: int(v) if float(v).is_integer() else v for k, v in converted.items()}
+        return _FlowMap(converted) if key in ("params", "pos") else converted
     if isinstance(value, list):
         items = [_flow_small_maps(v) for v in value]
         if key == "edges":

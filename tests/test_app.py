@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -75,10 +77,45 @@ def open_session_id(at: AppTest) -> str:
     return at.session_state["session"].id
 
 
-def graphviz_source(at: AppTest) -> str:
-    charts = at.get("graphviz_chart")
-    assert charts, "no diagram drawn"
-    return charts[0].proto.spec
+def canvas_element(at: AppTest, key: str = "w_canvas"):
+    """The canvas component (AppTest cannot render it, but sees what it is sent)."""
+    found = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "whiteboard_canvas.canvas" and e.proto.id.endswith(f"-{key}")
+    ]
+    assert found, f"no canvas {key!r} drawn"
+    return found[0]
+
+
+def canvas_data(at: AppTest, key: str = "w_canvas") -> dict:
+    proto = canvas_element(at, key).proto
+    return json.loads(proto.json or proto.mixed.json)
+
+
+def canvas_send(at: AppTest, design: dict, seq: int = 1, key: str = "w_canvas") -> AppTest:
+    """What the browser does after a change on the board: set the ``design`` state value."""
+    element = canvas_element(at, key)
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = element.proto.id
+    rev = canvas_data(at, key)["rev"]
+    state.json_value = json.dumps({"design": {"rev": rev, "seq": seq, "design": design}})
+    return at._run(states)
+
+
+def canvas_trigger(at: AppTest, action: dict, key: str = "w_canvas") -> AppTest:
+    """A request from the board (the auto-layout button): the ``action`` trigger."""
+    element = canvas_element(at, key)
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = _make_trigger_id(element.proto.id, "events")
+    state.json_trigger_value = json.dumps([{"event": "action", "value": action}])
+    return at._run(states)
+
+
+def drawn_ids(at: AppTest, key: str = "w_canvas") -> list[str]:
+    return [c["id"] for c in canvas_data(at, key)["design"]["components"]]
 
 
 # ---- library -------------------------------------------------------------------------------
@@ -178,25 +215,83 @@ def test_the_library_start_starts_the_clock_and_pause_stops_it():
     assert store().load_session(session.id).running_since is None
 
 
-def test_adding_and_connecting_components_redraws_the_diagram_and_changes_a_finding():
+CLIENT = {"id": "client", "type": "client_app", "pos": {"x": 0, "y": 0}}
+RANKER = {"id": "ranker", "type": "ranker", "pos": {"x": 300, "y": 0}}
+
+
+def test_the_board_sends_changes_that_are_saved_and_drawn_with_the_rubric():
     at = started()
-    at.selectbox(key="w_add_type").set_value("client_app").run()
-    at.text_input(key="w_add_id").set_value("client").run()
-    at.button(key="w_add_button").click().run()
-    at.selectbox(key="w_add_type").set_value("ranker").run()
-    at.button(key="w_add_button").click().run()
+    assert canvas_data(at)["design"]["components"] == []
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": []}, seq=1)
     assert not at.exception
-    dot = graphviz_source(at)
-    assert '"client"' in dot and '"ranker"' in dot
-    path_finding = _finding_text(at, "path.request")
-    assert "No request from client reaches" in path_finding
-    at.selectbox(key="w_edge_from").set_value("client").run()
-    at.selectbox(key="w_edge_to").set_value("ranker").run()
-    at.button(key="w_edge_button").click().run()
-    assert '"client" -> "ranker"' in graphviz_source(at)
+    assert drawn_ids(at) == ["client", "ranker"]
+    assert "No request from client reaches" in _finding_text(at, "path.request")
+    canvas_send(
+        at, {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]}, seq=2
+    )
     assert "Requests reach an answer: client -> ranker" in _finding_text(at, "path.request")
+    data = canvas_data(at)
+    assert data["saved"] == 2 and data["readOnly"] is False
+    # the rubric drawn on the board: the ranker scores the whole catalog and blows the budget
+    assert data["marks"]["nodes"]["ranker"]["status"] == "fail"
+    assert "100M → 200 items" in data["marks"]["nodes"]["ranker"]["lines"]
+    assert data["marks"]["path"] == ["client", "ranker"]
+    assert data["marks"]["pathStatus"] == "fail"
     saved = store().load_session(open_session_id(at)).design
     assert [(e.source, e.target) for e in saved.edges] == [("client", "ranker")]
+    assert saved.component("ranker").pos.x == 300
+    # the text views follow the board
+    assert "pos: {x: 300, y: 0}" in at.text_area(key="w_yaml_text").value
+
+
+def test_a_change_the_design_cannot_take_is_refused_and_the_board_reloaded():
+    at = started()
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": []}, seq=1)
+    rev = canvas_data(at)["rev"]
+    canvas_send(at, {"components": [CLIENT], "edges": [{"from": "client", "to": "ghost"}]}, seq=2)
+    assert not at.exception
+    data = canvas_data(at)
+    assert "edges.0.to: no component has id 'ghost'" in data["error"]
+    assert data["rev"] == rev + 1  # the board shows the design as it was
+    assert drawn_ids(at) == ["client", "ranker"]
+    assert [c.id for c in store().load_session(open_session_id(at)).design.components] == [
+        "client",
+        "ranker",
+    ]
+
+
+def test_auto_layout_places_every_component_and_reloads_the_board():
+    at = started()
+    at.text_area(key="w_quick_text").set_value(
+        "client: client_app\nclient -> gateway(api_gateway) -> ranker\nfeature_store -> ranker"
+    ).run()
+    at.button(key="w_quick_apply").click().run()
+    stacked = [
+        {"id": c, "type": t, "pos": {"x": 0, "y": 0}}
+        for c, t in [("client", "client_app"), ("gateway", "api_gateway"), ("ranker", "ranker")]
+    ] + [{"id": "feature_store", "type": "feature_store", "pos": {"x": 0, "y": 0}}]
+    canvas_send(at, {"components": stacked, "edges": canvas_data(at)["design"]["edges"]})
+    rev = canvas_data(at)["rev"]
+    canvas_trigger(at, {"kind": "layout", "seq": 2})
+    assert not at.exception
+    data = canvas_data(at)
+    assert data["rev"] == rev + 1
+    places = {c["id"]: (c["pos"]["x"], c["pos"]["y"]) for c in data["design"]["components"]}
+    assert len(set(places.values())) == 4  # no two boxes on top of each other
+    assert places["client"][0] < places["gateway"][0] < places["ranker"][0]
+    assert places["feature_store"][1] > places["ranker"][1]  # stores sit under the path
+    saved = store().load_session(open_session_id(at)).design
+    assert saved.component("ranker").pos.x == places["ranker"][0]
+
+
+def test_a_finding_selects_its_nodes_on_the_board():
+    at = started()
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]})
+    show = [b for b in at.button if b.key and b.key.startswith("w_show_latency.budget")]
+    assert show, "the failing latency finding offers to show its nodes"
+    show[0].click().run()
+    selected = canvas_data(at)["select"]
+    assert "ranker" in selected["ids"] and selected["token"]
 
 
 def _finding_text(at: AppTest, rule: str) -> str:
@@ -206,31 +301,20 @@ def _finding_text(at: AppTest, rule: str) -> str:
     raise AssertionError(f"no finding for {rule}")
 
 
-def test_editing_renaming_and_deleting_a_component():
+def test_quick_text_keeps_the_places_of_the_components_it_still_names():
     at = started()
+    note = {"text": "ask about cold start", "pos": {"x": 10, "y": 400}}
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": [], "notes": [note]})
     at.text_area(key="w_quick_text").set_value(
-        "client: client_app\nclient -> gateway(api_gateway) -> retrieval(candidate_generation) -> ranker"
+        "client: client_app\nclient -> gateway(api_gateway) -> ranker"
     ).run()
     at.button(key="w_quick_apply").click().run()
-    at.selectbox(key="w_edit_select").set_value("ranker").run()
-    at.text_input(key="w_edit_ranker_id").set_value("heavy_ranker").run()
-    at.text_input(key="w_edit_ranker_label").set_value("DCN ranker").run()
-    at.number_input(key="w_edit_ranker_out_k").set_value(50).run()
-    at.button(key="w_edit_save").click().run()
-    assert not at.exception
     design = at.session_state["session"].design
-    ranker = design.component("heavy_ranker")
-    assert ranker.label == "DCN ranker" and ranker.params.out_k == 50
-    assert ("retrieval", "heavy_ranker") in [(e.source, e.target) for e in design.edges]
-    at.selectbox(key="w_edge_remove_select").set_value("client -> gateway").run()
-    at.button(key="w_edge_remove").click().run()
-    design = at.session_state["session"].design
-    assert ("client", "gateway") not in [(e.source, e.target) for e in design.edges]
-    at.selectbox(key="w_edit_select").set_value("gateway").run()
-    at.button(key="w_edit_delete").click().run()
-    design = at.session_state["session"].design
-    assert "gateway" not in [c.id for c in design.components]
-    assert all("gateway" not in (e.source, e.target) for e in design.edges)
+    assert design.component("ranker").pos.x == 300
+    assert design.component("gateway").pos is None  # placed on the board, saved when moved
+    assert [n.text for n in design.notes] == ["ask about cold start"]
+    drawn = {c["id"]: c["pos"] for c in canvas_data(at)["design"]["components"]}
+    assert drawn["gateway"] and drawn["ranker"] == {"x": 300, "y": 0}
 
 
 def test_quick_text_errors_name_the_line_and_keep_the_design():
@@ -307,6 +391,12 @@ def test_finishing_shows_the_report_with_every_export(downloads):
     png = download_bytes(at, "w_export_png", downloads)
     assert png.startswith(b"\x89PNG")
     assert download_bytes(at, "w_export_svg", downloads).startswith(b"<?xml")
+    # side by side, read-only: the candidate's design with its verdict, the reference design
+    mine, reference = canvas_data(at, "w_report_mine"), canvas_data(at, "w_report_reference")
+    assert mine["readOnly"] and reference["readOnly"]
+    assert "retrieval" in drawn_ids(at, "w_report_mine")
+    assert mine["marks"]["pathStatus"] == "fail"
+    assert len(reference["design"]["components"]) > len(mine["design"]["components"])
     assert download_bytes(at, "w_export_mmd", downloads).startswith(b"flowchart LR")
     design = Design.from_string(download_bytes(at, "w_export_yaml", downloads).decode())
     assert design.component("retrieval").params.out_k == 200000
@@ -364,7 +454,8 @@ def test_uploading_a_design_file_checks_it():
     at.file_uploader(key="w_upload_design").upload("d.yaml", text.encode()).run()
     assert not at.exception
     assert any("against skip-prediction" in m.value for m in at.markdown)
-    assert '"model"' in graphviz_source(at)
+    assert "model" in drawn_ids(at, "w_files_board")
+    assert canvas_data(at, "w_files_board")["readOnly"] is True
     at.file_uploader(key="w_upload_design").upload(
         "bad.yaml", b"version: 1\nedges: [{from: a}]\n"
     ).run()
@@ -401,6 +492,7 @@ def test_authoring_a_scenario_validates_with_lines_and_can_be_practised():
 def test_mock_interview_room_guide_and_feedback_reach_the_report():
     candidate = started()
     candidate.text_area(key="w_notes_requirements").set_value("p99 latency 200 ms").run()
+    canvas_send(candidate, {"components": [CLIENT, RANKER], "edges": []})
     candidate.switch_page("ui/mock.py").run()
     candidate.button(key="w_mock_open").click().run()
     code = candidate.session_state["session"].room
@@ -414,6 +506,12 @@ def test_mock_interview_room_guide_and_feedback_reach_the_report():
     assert not interviewer.exception
     assert any("Interviewer's guide" in m.value for m in interviewer.markdown)
     assert any(t.value == "p99 latency 200 ms" for t in interviewer.text)
+    watched = canvas_data(interviewer, "w_mock_board")
+    assert watched["readOnly"] is True
+    assert {c["id"]: c["pos"] for c in watched["design"]["components"]} == {
+        "client": {"x": 0, "y": 0},
+        "ranker": {"x": 300, "y": 0},
+    }
     interviewer.select_slider(key="w_fb_problem_score").set_value(3)
     interviewer.text_input(key="w_fb_problem_comment").set_value("Sized QPS and latency")
     interviewer.radio(key="w_fb_verdict").set_value("hire")
@@ -535,8 +633,10 @@ def test_a_non_utf8_upload_is_refused_with_a_reason():
 
 def test_the_palette_lists_types_grouped_by_category():
     at = started()
-    options = at.selectbox(key="w_add_type").options
-    categories = [o.split(" · ")[0] for o in options]
+    catalog = canvas_data(at)["catalog"]
+    categories = [catalog["types"][t]["category"] for t in catalog["order"]]
     runs = [c for i, c in enumerate(categories) if i == 0 or c != categories[i - 1]]
     assert len(runs) == len(set(categories))  # each category appears as one block
-    assert len(options) == len(load_catalog().ids)
+    assert sorted(catalog["order"]) == sorted(load_catalog().ids)
+    ranker = catalog["types"]["ranker"]["params"]
+    assert ranker["out_k"]["default"] == load_catalog().get("ranker").out_k

@@ -61,7 +61,7 @@ def test_every_reference_design_round_trips(scenario_id):
         pytest.param(
             "version: 1\ncolour: red\n",
             "design.yaml:2: colour: unknown key (allowed: "
-            "version, scenario, title, components, edges)",
+            "version, scenario, title, components, edges, notes)",
             id="unknown-top-key",
         ),
         pytest.param(

@@ -9,7 +9,7 @@ from design_framework.session import Session
 from scenarios.sessions import load_session_text
 from storage import StorageError
 from ui import state
-from ui.builder import EDITOR_KEYS
+from ui.canvas import EDITOR_KEYS, bump_rev
 from ui.widgets import diagram, findings, uploaded_text
 
 st.title("Open a file")
@@ -86,7 +86,7 @@ with design_col:
                     f"**{escape(upload.name)}** against "
                     f"{scenario.id if scenario else 'the default rubric'}"
                 )
-                diagram(design, report, scenario)
+                diagram(design, report, scenario, key="w_files_board")
                 findings(report, key="files_findings")
                 current = state.current_session()
                 usable = current is not None and current.finished_at is None
@@ -94,4 +94,5 @@ with design_col:
                     state.set_design(current, design)
                     for key in EDITOR_KEYS:
                         st.session_state.pop(key, None)
+                    bump_rev()
                     st.switch_page("ui/practice.py", query_params={state.SESSION_PARAM: current.id})

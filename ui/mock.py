@@ -111,6 +111,7 @@ def live_view() -> None:
             candidate.design,
             report,
             scenario,
+            key="w_mock_board",
             empty_hint="The candidate has not drawn anything yet.",
         )
         findings(report, key="mock_findings")
@@ -145,7 +146,7 @@ def live_view() -> None:
                 for pitfall in scenario.pitfalls:
                     st.markdown(f"- {no_images(pitfall)}")
             with st.expander("Reference design"):
-                diagram(scenario.reference_design, None, scenario)
+                diagram(scenario.reference_design, None, scenario, key="w_mock_reference")
 
 
 live_view()

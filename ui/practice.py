@@ -8,8 +8,8 @@ from design_framework.interview import follow_ups
 from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import STEP_IDS, load_framework
 from ui import state
-from ui.builder import builder
-from ui.widgets import checklist, clock, diagram, findings
+from ui.whiteboard import board_fragment
+from ui.widgets import checklist, clock
 
 session = state.require_session()
 scenario = state.scenario_of(session)
@@ -136,10 +136,10 @@ st.segmented_control(
 )
 step = framework.get(session.current_step)
 step_index = STEP_IDS.index(step.id)
-report = state.rubric(session)
-with st.container(border=True):
-    diagram(session.design, report, scenario)
-notes_col, board_col = st.columns([2, 3], gap="large")
+
+
+board_fragment(session, scenario)  # a canvas change reruns only this fragment
+notes_col = st.container()
 
 with notes_col:
     st.markdown(f"### {step_index + 1}. {step.title}")
@@ -219,8 +219,3 @@ with notes_col:
             args=(STEP_IDS[step_index + 1],),
             width="stretch",
         )
-
-with board_col:
-    builder(session)
-    st.divider()
-    findings(report)

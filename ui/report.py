@@ -69,11 +69,11 @@ st.dataframe(
 mine, reference = st.columns(2)
 with mine:
     st.subheader("Your design")
-    diagram(session.design, report.rubric, scenario)
+    diagram(session.design, report.rubric, scenario, key="w_report_mine")
 with reference:
     st.subheader("Reference design")
     if scenario:
-        diagram(scenario.reference_design, None, scenario)
+        diagram(scenario.reference_design, None, scenario, key="w_report_reference")
     else:
         st.caption("A free design has no reference.")
 

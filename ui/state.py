@@ -34,6 +34,7 @@ from storage import ConflictError, StorageError, Store, default_data_dir, open_s
 
 SESSION = "session"
 SESSION_PARAM = "s"
+CANVAS_REV = "w_canvas_rev"
 ROOM_PARAM = "room"
 REVISION = "session_revision"  # revision of the open session this tab last read or wrote
 BASE = "session_base"  # the open session as of that revision (for three-way merges)
@@ -253,6 +254,8 @@ def _replace(session: Session, new: Session) -> None:
         for key in [k for k in st.session_state if isinstance(k, str)]:
             if key in ("w_quick_text", "w_yaml_text") or key.startswith("w_edit_"):
                 st.session_state.pop(key, None)
+        # the canvas reloads only when its revision moves (see ui/canvas.py)
+        st.session_state[CANVAS_REV] = st.session_state.get(CANVAS_REV, 0) + 1
     if session.current_step != new.current_step:
         st.session_state.pop("w_step_nav", None)
     for name in Session.model_fields:
@@ -317,7 +320,15 @@ def _check(design_json: str, scenario_key: str, scenario_yaml: str | None) -> Re
 
 def check(design: Design, scenario_id: str | None, scenario_yaml: str | None = None) -> Report:
     """The rubric for any design, cached like ``rubric``."""
-    return _check(design.model_dump_json(by_alias=True), scenario_id or "", scenario_yaml)
+    return _check(rubric_key(design), scenario_id or "", scenario_yaml)
+
+
+def rubric_key(design: Design) -> str:
+    """The design as the rubric reads it: without positions and sticky notes, so moving a
+    box on the canvas reuses the cached verdict."""
+    return design.model_dump_json(
+        by_alias=True, exclude={"notes": True, "components": {"__all__": {"pos"}}}
+    )
 
 
 def finish(session: Session) -> None:
@@ -334,7 +345,7 @@ def rubric(session: Session) -> Report:
     """Rubric findings of the session's design, cached by design and scenario: every widget
     change reruns the page, and most reruns do not touch the diagram."""
     return _check(
-        session.design.model_dump_json(by_alias=True),
+        rubric_key(session.design),
         session.scenario_id or "",
         session.scenario_yaml,
     )

@@ -6,15 +6,14 @@ import re
 
 import streamlit as st
 
-from components.analysis import DEFAULT_CATALOG_SIZE
 from components.loading import MAX_FILE_BYTES
 from components.markdown import escape, no_images
-from components.render import to_dot, too_large_to_draw
 from design_framework.coverage import MAX_ASSESSED_CHARS
 from design_framework.rubric import Report, Status
 from design_framework.rubric.base import STATUS_ORDER
 from design_framework.session import DEFAULT_LENGTH, LENGTHS, clock_view, mmss
 from design_framework.steps import load_framework
+from ui.canvas import select_nodes, view
 
 ICONS = {
     "pass": ":green[:material/check_circle:]",
@@ -115,28 +114,22 @@ def uploaded_text(upload) -> str | None:
         return None
 
 
-def dark_theme() -> bool:
-    theme = getattr(st.context, "theme", None)
-    return getattr(theme, "type", None) == "dark"
+def diagram(
+    design, report: Report | None = None, scenario=None, *, key: str, empty_hint=""
+) -> None:
+    """A read-only board of ``design`` with the rubric drawn on it (pan, zoom, fit)."""
+    view(
+        design,
+        report,
+        scenario,
+        key=key,
+        empty_hint=empty_hint
+        or "The diagram is empty: drag components from the palette onto the board, or type "
+        "a few lines in Quick text (`client: client_app` then `client -> ranker`).",
+    )
 
 
-def diagram(design, report: Report | None = None, scenario=None, empty_hint: str = "") -> None:
-    if not design.components:
-        st.info(
-            empty_hint
-            or "The diagram is empty: add components from the palette, or type "
-            "a few lines in Quick text (`client: client_app` then `client -> ranker`)."
-        )
-        return
-    refusal = too_large_to_draw(design)
-    if refusal:
-        st.warning(f":material/hide_image: {refusal}")
-        return
-    size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
-    st.graphviz_chart(to_dot(design, report, catalog_size=size, dark=dark_theme()), width="stretch")
-
-
-def findings(report: Report, key: str = "findings") -> None:
+def findings(report: Report, key: str = "findings", select_on_board: bool = False) -> None:
     """Every finding grouped by framework step, failures first within a step."""
     counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
     st.markdown(
@@ -151,7 +144,7 @@ def findings(report: Report, key: str = "findings") -> None:
         worst = min(items, key=lambda f: STATUS_ORDER[f.status]).status
         with st.expander(f"{ICONS[worst]} {titles[step]}", expanded=worst in ("fail", "warn")):
             for f in sorted(items, key=lambda f: STATUS_ORDER[f.status]):
-                finding(f)
+                finding(f, select_on_board)
     skipped = [f for f in report.findings if f.status == Status.skipped]
     if skipped:
         with st.expander(f"{ICONS['skip']} Not checked ({len(skipped)})"):
@@ -159,11 +152,20 @@ def findings(report: Report, key: str = "findings") -> None:
                 st.markdown(f"`{f.rule}`: {no_images(f.message)}")
 
 
-def finding(f) -> None:
+def finding(f, select_on_board: bool = False) -> None:
     st.markdown(f"{ICONS[f.status]} **{f.title or f.rule}** `{f.rule}`  \n{no_images(f.message)}")
     if f.status in ("fail", "warn"):
         if f.nodes:
             st.caption("Nodes at fault: " + ", ".join(f"`{n}`" for n in f.nodes))
+            if select_on_board:
+                st.button(
+                    "Show on the board",
+                    key=f"w_show_{f.rule}_{'_'.join(f.nodes)[:60]}",
+                    icon=":material/center_focus_strong:",
+                    on_click=select_nodes,
+                    args=(f.nodes,),
+                    type="tertiary",
+                )
         if f.hint:
             st.caption(f":material/lightbulb: {no_images(f.hint)}")
     if f.rule == "latency.budget" and "per_node_ms" in f.figures:

@@ -1,5 +1,6 @@
-"""What needs a real browser: the rendered diagram, downloads, the live clock, a refresh,
-and two browsers in one mock interview."""
+"""What needs a real browser: the canvas (drag from the palette, connect, move, edit in
+place, delete, undo/redo), downloads, the live clock, a refresh, and two browsers in one
+mock interview."""
 
 from __future__ import annotations
 
@@ -32,23 +33,157 @@ def apply_quick_text(page: Page, text: str) -> None:
     widget(page, "w_quick_apply").locator("button").click()
 
 
-def diagram_text(page: Page) -> str:
-    chart = page.locator("[data-testid='stGraphVizChart'] svg").first
-    expect(chart).to_be_visible()
-    return chart.text_content()
+def board(page: Page, key: str = "w_canvas"):
+    return widget(page, key).get_by_test_id("wb-canvas")
 
 
-def test_start_a_scenario_add_a_component_and_see_the_diagram_redraw(page, server):
+def node(page: Page, node_id: str, key: str = "w_canvas"):
+    return board(page, key).locator(f".react-flow__node[data-id='{node_id}']")
+
+
+def drop(page: Page, type_id: str, x: float, y: float) -> None:
+    """Drag a type from the palette onto the board, at (x, y) inside the board's pane."""
+    pane = board(page).locator(".react-flow__pane")
+    board(page).locator(f".wb-item[data-type='{type_id}']").drag_to(
+        pane, target_position={"x": x, "y": y}
+    )
+
+
+def centre(locator) -> tuple[float, float]:
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def connect(page: Page, source: str, target: str) -> None:
+    """Drag from the source node's right handle to the target node's left handle."""
+    for end in (source, target):
+        expect(node(page, end).locator(".react-flow__handle")).to_have_count(2)
+    sx, sy = centre(node(page, source).locator(".react-flow__handle.source"))
+    tx, ty = centre(node(page, target).locator(".react-flow__handle.target"))
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+    page.mouse.move((sx + tx) / 2, (sy + ty) / 2, steps=5)
+    page.mouse.move(tx, ty, steps=5)
+    page.mouse.up()
+
+
+def click_node(page: Page, node_id: str) -> None:
+    board(page).evaluate("el => el.scrollIntoView({block: 'center'})")
+    node(page, node_id).locator(".wb-node-label").click()
+
+
+def drag_node(page: Page, node_id: str, dx: float, dy: float) -> None:
+    board(page).evaluate("el => el.scrollIntoView({block: 'center'})")
+    x, y = centre(node(page, node_id).locator(".wb-node-label"))
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx / 2, y + dy / 2, steps=5)
+    page.mouse.move(x + dx, y + dy, steps=5)
+    page.mouse.up()
+
+
+def position(page: Page, node_id: str, key: str = "w_canvas") -> tuple[int, int]:
+    """Where a node sits on the board, in whole canvas pixels (what the design saves)."""
+    transform = node(page, node_id, key).evaluate("el => el.style.transform")
+    x, y = re.match(r"translate\(([-\d.]+)px, ([-\d.]+)px\)", transform).groups()
+    return round(float(x)), round(float(y))
+
+
+def expect_board_saved(page: Page) -> None:
+    """Wait until the server has taken every change sent from the board."""
+    expect(board(page)).not_to_have_attribute("data-sent", "0")
+    board(page).evaluate(
+        """el => new Promise((resolve, reject) => {
+            const done = () => el.dataset.saved === el.dataset.sent;
+            if (done()) return resolve();
+            const observer = new MutationObserver(() => done() && (observer.disconnect(), resolve()));
+            observer.observe(el, {attributes: true});
+            setTimeout(() => reject(new Error(`saved ${el.dataset.saved} of ${el.dataset.sent}`)), 15000);
+        })"""
+    )
+
+
+def expect_saved(page: Page, pattern: str) -> None:
+    """Wait until the design the server saved matches ``pattern`` (the YAML view is reseeded
+    from the saved design after every change)."""
+    page.get_by_role("tab", name=re.compile("YAML")).click()
+    expect(widget(page, "w_yaml_text").locator("textarea")).to_have_value(
+        re.compile(pattern, re.DOTALL)
+    )
+
+
+def test_build_on_the_canvas_drag_connect_move_edit_delete_undo_redo(page, server):
     start_scenario(page, server["url"])
-    widget(page, "w_add_type").locator("input").fill("Client app")
-    page.keyboard.press("Enter")
-    widget(page, "w_add_id").locator("input").fill("client")
-    widget(page, "w_add_button").locator("button").click()
-    expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text("Client app")
-    apply_quick_text(page, "client: client_app\nclient -> gateway(api_gateway) -> ranker")
-    expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text("API gateway")
-    assert "Ranker" in diagram_text(page)
-    page.screenshot(path=str(server["data"] / "whiteboard.png"), full_page=True)
+    drop(page, "client_app", 90, 160)
+    drop(page, "ranker", 300, 160)
+    expect(node(page, "client_app")).to_be_visible()
+    expect(node(page, "ranker")).to_be_visible()
+    connect(page, "client_app", "ranker")
+    expect(board(page)).to_have_attribute("data-edges", "1")
+    # the rubric is drawn on the board: a ranker scoring the whole catalog blows the budget
+    ranker = node(page, "ranker").locator(".wb-node")
+    expect(ranker).to_have_attribute("data-status", "fail")
+    expect(ranker).to_contain_text("100M → 200 items")
+    expect(board(page).locator(".react-flow__edge.wb-edge-fail")).to_have_count(1)
+
+    # move: the new place is saved
+    before = position(page, "ranker")
+    drag_node(page, "ranker", 120, 90)
+    moved = position(page, "ranker")
+    assert moved != before
+
+    # edit in place: click the node, change out_k, see the funnel figure change
+    click_node(page, "ranker")
+    editor = board(page).get_by_test_id("wb-editor")
+    expect(editor).to_have_attribute("data-editing", "ranker")
+    expect(editor.locator("[data-param-help='out_k']")).to_contain_text("default 200")
+    editor.locator("input[name='out_k']").fill("50")
+    editor.locator("input[name='out_k']").press("Enter")
+    expect(ranker).to_contain_text("100M → 50 items")
+    expect_saved(page, r"params: \{out_k: 50\}")
+
+    # delete with the key, undo and redo with the keyboard
+    click_node(page, "client_app")
+    page.keyboard.press("Delete")
+    expect(node(page, "client_app")).to_have_count(0)
+    expect(board(page)).to_have_attribute("data-edges", "0")
+    page.keyboard.press("Control+z")
+    expect(node(page, "client_app")).to_have_count(1)
+    expect(board(page)).to_have_attribute("data-edges", "1")
+    page.keyboard.press("Control+Shift+z")
+    expect(node(page, "client_app")).to_have_count(0)
+    page.keyboard.press("Control+z")
+    expect(board(page)).to_have_attribute("data-edges", "1")
+
+    # the delete button removes the selection too
+    click_node(page, "ranker")
+    board(page).locator("[data-action='delete-selected']").click()
+    expect(node(page, "ranker")).to_have_count(0)
+    board(page).locator("[data-action='undo']").click()
+    expect(node(page, "ranker")).to_have_count(1)
+    page.screenshot(path=str(server["data"] / "canvas.png"), full_page=True)
+
+    # a reload brings back every node where it was left
+    expect_board_saved(page)
+    page.reload()
+    expect(node(page, "ranker")).to_be_visible()
+    assert position(page, "ranker") == moved
+    expect(board(page)).to_have_attribute("data-edges", "1")
+    expect(node(page, "ranker").locator(".wb-node")).to_contain_text("100M → 50 items")
+
+
+def test_quick_text_redraws_the_board_and_keeps_positions(page, server):
+    start_scenario(page, server["url"])
+    drop(page, "client_app", 120, 160)
+    expect(node(page, "client_app")).to_be_visible()
+    drag_node(page, "client_app", 60, 40)
+    placed = position(page, "client_app")
+    expect_saved(page, rf"pos: \{{x: {placed[0]}, y: {placed[1]}\}}")
+    apply_quick_text(page, "client_app -> gateway(api_gateway) -> ranker")
+    expect(node(page, "gateway")).to_be_visible()
+    expect(node(page, "ranker")).to_be_visible()
+    expect(board(page)).to_have_attribute("data-edges", "2")
+    assert position(page, "client_app") == placed
 
 
 def test_the_clock_ticks_without_a_page_rerun_and_pauses(page, server):
@@ -77,12 +212,12 @@ def test_a_refresh_keeps_notes_and_design(page, server):
     area.fill("peak 40k qps and p99 under 200 ms")
     area.press("Control+Enter")
     apply_quick_text(page, "client: client_app\nclient -> ranker")
-    expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text("Ranker")
+    expect(node(page, "ranker")).to_contain_text("Ranker")
     page.reload()
     expect(widget(page, "w_notes_requirements").locator("textarea")).to_have_value(
         "peak 40k qps and p99 under 200 ms"
     )
-    expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text("Ranker")
+    expect(node(page, "ranker")).to_contain_text("Ranker")
 
 
 def test_the_exported_png_downloads(page, server, tmp_path):
@@ -92,9 +227,7 @@ def test_the_exported_png_downloads(page, server, tmp_path):
         "client: client_app\nclient -> gateway(api_gateway) -> "
         "retrieval(candidate_generation) -> ranker\nfeature_store -> ranker",
     )
-    expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_contain_text(
-        "Feature store"
-    )
+    expect(node(page, "feature_store")).to_contain_text("Feature store")
     widget(page, "w_finish").locator("button").click()
     expect(widget(page, "w_export_png")).to_be_visible()
     with page.expect_download() as info:
@@ -126,6 +259,22 @@ def test_two_browsers_share_one_mock_interview(browser, server):
     area.fill("Peak 40k QPS; p99 budget 200 ms")
     area.press("Control+Enter")
     expect(interviewer.get_by_text("Peak 40k QPS; p99 budget 200 ms")).to_be_visible(timeout=15_000)
+
+    # the interviewer's read-only board follows the candidate's
+    drop(candidate, "client_app", 120, 160)
+    drop(candidate, "ranker", 480, 160)
+    connect(candidate, "client_app", "ranker")
+    watched = board(interviewer, "w_mock_board")
+    expect(watched).to_have_attribute("data-edges", "1", timeout=15_000)
+    expect(node(interviewer, "ranker", "w_mock_board").locator(".wb-node")).to_have_attribute(
+        "data-status", "fail"
+    )
+    expect(watched.get_by_test_id("wb-palette")).to_have_count(0)
+    before = position(interviewer, "ranker", "w_mock_board")
+    drag_node(candidate, "ranker", 0, 150)
+    expect(node(interviewer, "ranker", "w_mock_board")).not_to_have_css(
+        "transform", f"translate({before[0]}px, {before[1]}px)", timeout=15_000
+    )
 
     widget(interviewer, "w_fb_summary").locator("textarea").fill("Clear on numbers.")
     interviewer.get_by_role("button", name="Save feedback").click()

@@ -1,0 +1,238 @@
+"""The board in real Chromium: ``python bench/browser_canvas.py`` (``make bench`` runs it).
+
+From mouse-up on a palette drop or a connect to the updated board and rubric in the DOM
+(the server has taken the change and its answer, with the new verdict, is drawn: the
+board's ``data-saved`` reaches its ``data-sent``), on a whiteboard holding a 30-component
+design; beside it, a bare Streamlit page's button click (mouse-up to the rerun's text in
+the DOM) measured in the same run, so the ratio holds on any machine. Also the board's own
+render (React and React Flow, from new data to the committed DOM) at 30 components.
+Targets: median within 1.5 times the bare click; the board's render under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from components.board import auto_layout  # noqa: E402
+from components.design import Design  # noqa: E402
+from design_framework.session import Session  # noqa: E402
+from scenarios.loader import get_scenario  # noqa: E402
+from storage import open_store  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
+
+BARE = """import streamlit as st
+st.session_state.setdefault("clicks", 0)
+if st.button("Click me", key="only"):
+    st.session_state.clicks += 1
+st.write(f"clicks: {st.session_state.clicks}")
+"""
+
+# A handle to a promise (so arming it does not wait) that resolves with ms from the next
+# mouse-up (or drop) to the moment ``done()`` holds.
+TIME_UNTIL = """([selector, doneSource]) => ({promise: new Promise((resolve, reject) => {
+    const done = new Function('el', doneSource);
+    // "HOST >> INNER": INNER inside the shadow root of a component under HOST
+    const find = () => {
+        const [host, inner] = selector.split(' >> ');
+        const outer = document.querySelector(host);
+        if (!inner || !outer) return outer;
+        const shadow = [...outer.querySelectorAll('*')].find((e) => e.shadowRoot);
+        return shadow && shadow.shadowRoot.querySelector(inner);
+    };
+    let start = null;
+    const mark = () => { if (start === null) start = performance.now(); };
+    document.addEventListener('mouseup', mark, {capture: true, once: true});
+    document.addEventListener('drop', mark, {capture: true, once: true});
+    const target = find();
+    const check = () => {
+        if (start !== null && done(target)) {
+            observer.disconnect();
+            resolve(performance.now() - start);
+        }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(target, {subtree: true, childList: true, attributes: true,
+                              characterData: true});
+    setTimeout(() => reject(new Error('timed out')), 20000);
+})})"""
+
+
+def serve(script: Path, data_dir: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "WHITEBOARD_DATA_DIR": data_dir}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not start for {script}")
+
+
+def thirty_components() -> Design:
+    """The realtime-playlist-recs reference design plus six model servers: 30 components."""
+    data = get_scenario("realtime-playlist-recs").reference_design.to_dict()
+    data["components"] += [{"id": f"extra_{i}", "type": "model_server"} for i in range(6)]
+    return auto_layout(Design.model_validate(data))
+
+
+def summary(name: str, samples: list[float]) -> str:
+    return (
+        f"  {name:<34} median {statistics.median(samples):7.1f} ms   max {max(samples):7.1f} ms"
+        f"   (n={len(samples)})"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=21, help="drops (one fewer connects)")
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="bench-canvas-")
+    bare_script = Path(data_dir) / "bare.py"
+    bare_script.write_text(BARE)
+    design = thirty_components()
+    session = Session(scenario_id="realtime-playlist-recs", design=design)
+    open_store(data_dir).save_session(session)
+
+    app, app_url = serve(ROOT / "app.py", data_dir)
+    bare, bare_url = serve(bare_script, data_dir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1600, "height": 1100})
+            page.set_default_timeout(30_000)
+
+            # the bare page: a button click, mouse-up to the rerun's text
+            page.goto(bare_url)
+            page.get_by_text("clicks: 0").wait_for()
+            clicks = []
+            for n in range(1, args.actions + 1):
+                done = f"return el.innerText.includes('clicks: {n}')"
+                pending = page.evaluate_handle(TIME_UNTIL, ["body", done])
+                page.locator(".st-key-only button").click()
+                clicks.append(pending.evaluate("h => h.promise"))
+
+            # the whiteboard with 30 components
+            page.goto(f"{app_url}/practice?s={session.id}")
+            canvas = page.locator(".st-key-w_canvas [data-testid='wb-canvas']")
+            canvas.wait_for()
+            page.locator(".react-flow__node[data-id='extra_5']").wait_for()
+            canvas.evaluate("el => el.scrollIntoView({block: 'center'})")
+            page.locator("[data-action='fit']").click()
+            selector = ".st-key-w_canvas >> [data-testid='wb-canvas']"
+            pane = canvas.locator(".react-flow__pane")
+            # pan the design to the left so the right of the board is free to drop on
+            box = pane.bounding_box()
+            page.mouse.move(box["x"] + box["width"] - 30, box["y"] + box["height"] - 70)
+            page.mouse.down()
+            page.mouse.move(box["x"] + box["width"] - 700, box["y"] + box["height"] - 70, steps=8)
+            page.mouse.up()
+            drops, connects, renders = [], [], []
+            components = int(canvas.get_attribute("data-components"))
+            edges = int(canvas.get_attribute("data-edges"))
+            previous = None
+            for n in range(args.actions):
+                new_id = "model_server" if n == 0 else f"model_server_{n + 1}"
+                components += 1
+                done = (
+                    f"return el.dataset.components === '{components}' && "
+                    "el.dataset.saved === el.dataset.sent"
+                )
+                pending = page.evaluate_handle(TIME_UNTIL, [selector, done])
+                canvas.locator(".wb-item[data-type='model_server']").drag_to(
+                    pane, target_position={"x": 300 + (n % 3) * 120, "y": 60 + (n // 3) * 75}
+                )
+                drops.append(pending.evaluate("h => h.promise"))
+                renders.append(float(canvas.get_attribute("data-render-ms")))
+                if previous is not None:
+                    # connect the previous new node to this one, handle to handle
+                    source = page.locator(
+                        f".react-flow__node[data-id='{previous}'] .react-flow__handle.source"
+                    ).bounding_box()
+                    target = page.locator(
+                        f".react-flow__node[data-id='{new_id}'] .react-flow__handle.target"
+                    ).bounding_box()
+                    edges += 1
+                    done = (
+                        f"return el.dataset.edges === '{edges}' && "
+                        "el.dataset.saved === el.dataset.sent"
+                    )
+                    pending = page.evaluate_handle(TIME_UNTIL, [selector, done])
+                    sx = source["x"] + source["width"] / 2
+                    sy = source["y"] + source["height"] / 2
+                    page.mouse.move(sx, sy)
+                    page.mouse.down()
+                    tx = target["x"] + target["width"] / 2
+                    ty = target["y"] + target["height"] / 2
+                    page.mouse.move(tx, ty, steps=6)
+                    page.mouse.up()
+                    connects.append(pending.evaluate("h => h.promise"))
+                    renders.append(float(canvas.get_attribute("data-render-ms")))
+                previous = new_id
+            edges = int(canvas.get_attribute("data-edges"))
+            browser.close()
+    finally:
+        for process in (app, bare):
+            process.terminate()
+            process.wait(timeout=10)
+
+    both = drops + connects
+    bare_median = statistics.median(clicks)
+    print(
+        f"Board in Chromium, mouse-up to updated board and rubric in the DOM "
+        f"(30 components to start, {edges} edges at the end)"
+    )
+    print(summary("bare Streamlit button click", clicks))
+    print(summary("palette drop", drops))
+    print(summary("connect (handle to handle)", connects))
+    print(
+        summary("drop or connect", both)
+        + f"   x{statistics.median(both) / bare_median:.2f} the bare click (target x1.5)"
+    )
+    print(summary("board render (30+ components)", renders) + "   (target < 50 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

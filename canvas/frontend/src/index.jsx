@@ -1,0 +1,823 @@
+// The whiteboard's canvas: a Streamlit components-v2 default export rendering React Flow.
+//
+// Contract with Python (ui/canvas.py builds `data`, components/board.py reads the state):
+//   data  = {rev, readOnly, height, dark, design, marks, catalog, select, error, saved}
+//           (saved: the seq of the last state Python took; data-sent == data-saved means
+//           every change the user made is saved)
+//   state "design" = {rev, seq, design}   sent on drop, connect, drag stop, edit, delete,
+//                                         undo/redo and note edits (never during a drag)
+//   trigger "action" = {kind: "layout", seq}
+// `rev` gates structural pushes from Python: the board replaces its nodes only when Python
+// sends a new rev (quick text, YAML, auto-layout, a refused change), so the echo of the
+// user's own change never overwrites what they are dragging.
+import React, {
+  createContext,
+  memo,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { createRoot } from "react-dom/client";
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  Panel,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import "./canvas.css";
+
+const TYPE_MIME = "application/x-whiteboard-type";
+const NOTE_PREFIX = "~note-";
+const ID_PATTERN = /^[a-z0-9_-]+$/;
+const HISTORY_LIMIT = 200;
+
+const Ctx = createContext(null);
+
+// ---- design <-> React Flow ---------------------------------------------------------------
+
+function toNodes(design) {
+  const nodes = (design.components || []).map((c) => ({
+    id: c.id,
+    type: "component",
+    position: { x: c.pos?.x ?? 0, y: c.pos?.y ?? 0 },
+    data: { type: c.type, label: c.label || "", params: c.params || {} },
+  }));
+  (design.notes || []).forEach((note, i) => {
+    nodes.push({
+      id: NOTE_PREFIX + i,
+      type: "note",
+      position: { x: note.pos?.x ?? 0, y: note.pos?.y ?? 0 },
+      data: { text: note.text || "" },
+    });
+  });
+  return nodes;
+}
+
+function edgeId(source, target) {
+  return `${source}->${target}`;
+}
+
+function toEdges(design) {
+  return (design.edges || []).map((e) => ({
+    id: edgeId(e.from, e.to),
+    source: e.from,
+    target: e.to,
+    label: e.label || undefined,
+  }));
+}
+
+const round = (v) => Math.round(v);
+
+function toDesign(nodes, edges) {
+  const components = [];
+  const notes = [];
+  for (const n of nodes) {
+    const pos = { x: round(n.position.x), y: round(n.position.y) };
+    if (n.type === "note") {
+      notes.push({ text: n.data.text || "", pos });
+      continue;
+    }
+    const c = { id: n.id, type: n.data.type, pos };
+    if (n.data.label) c.label = n.data.label;
+    const params = Object.fromEntries(
+      Object.entries(n.data.params || {}).filter(([, v]) => v !== null && v !== undefined && v !== ""),
+    );
+    if (Object.keys(params).length) c.params = params;
+    components.push(c);
+  }
+  const out = edges.map((e) => {
+    const edge = { from: e.source, to: e.target };
+    if (e.label) edge.label = e.label;
+    return edge;
+  });
+  return { components, edges: out, notes };
+}
+
+function suggestId(nodes, type) {
+  const taken = new Set(nodes.map((n) => n.id));
+  if (!taken.has(type)) return type;
+  let n = 2;
+  while (taken.has(`${type}_${n}`)) n += 1;
+  return `${type}_${n}`;
+}
+
+// ---- nodes -------------------------------------------------------------------------------
+
+const ComponentNode = memo(function ComponentNode({ id, data }) {
+  const ctx = useContext(Ctx);
+  const kind = ctx.catalog.types[data.type] || { label: data.type, category: "", role: "" };
+  const category = ctx.categories[kind.category] || {};
+  const mark = ctx.marks.nodes?.[id] || {};
+  const label = data.label || kind.label;
+  const classes = ["wb-node", `wb-role-${kind.role}`];
+  if (mark.status) classes.push(`wb-${mark.status}`);
+  if (ctx.pathSet.has(id)) classes.push("wb-onpath");
+  return (
+    <div
+      className={classes.join(" ")}
+      data-node={id}
+      data-status={mark.status || "ok"}
+      style={{ background: category.fill, color: category.font, borderColor: category.border }}
+      title={[`${id}: ${kind.label}`, ...(mark.rules || [])].join("\n")}
+    >
+      <Handle type="target" position={Position.Left} className="wb-handle" />
+      <div className="wb-node-label">{label}</div>
+      {label !== kind.label ? <div className="wb-node-type">{kind.label}</div> : null}
+      {(mark.lines || []).map((line, i) => (
+        <div key={i} className="wb-node-fig">
+          {line}
+        </div>
+      ))}
+      <Handle type="source" position={Position.Right} className="wb-handle" />
+    </div>
+  );
+});
+
+const NoteNode = memo(function NoteNode({ id, data }) {
+  const ctx = useContext(Ctx);
+  const [text, setText] = useState(data.text);
+  useEffect(() => setText(data.text), [data.text]);
+  if (ctx.readOnly) {
+    return (
+      <div className="wb-note" data-note={id}>
+        <div className="wb-note-text">{data.text}</div>
+      </div>
+    );
+  }
+  return (
+    <div className="wb-note" data-note={id}>
+      <textarea
+        className="nodrag nowheel wb-note-input"
+        value={text}
+        placeholder="Sticky note"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => text !== data.text && ctx.editNote(id, text)}
+      />
+    </div>
+  );
+});
+
+const NODE_TYPES = { component: ComponentNode, note: NoteNode };
+
+// ---- palette -----------------------------------------------------------------------------
+
+function Palette({ catalog, categories, onAdd }) {
+  const [query, setQuery] = useState("");
+  const q = query.trim().toLowerCase();
+  const matches = (id) => {
+    if (!q) return true;
+    const t = catalog.types[id];
+    return [id, t.label, t.description, ...(t.technologies || [])].join(" ").toLowerCase().includes(q);
+  };
+  const shown = catalog.order.filter(matches);
+  return (
+    <div className="wb-palette" data-testid="wb-palette">
+      <input
+        className="wb-search"
+        placeholder="Search components"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && shown.length) onAdd(shown[0]);
+        }}
+      />
+      {catalog.categoryOrder.map((cid) => {
+        const items = shown.filter((t) => catalog.types[t].category === cid);
+        if (!items.length) return null;
+        return (
+          <div key={cid} className="wb-group">
+            <div className="wb-group-title">{categories[cid]?.label || cid}</div>
+            {items.map((t) => {
+              const kind = catalog.types[t];
+              const category = categories[kind.category] || {};
+              return (
+                <div
+                  key={t}
+                  className="wb-item"
+                  data-type={t}
+                  draggable
+                  title={`${kind.description}${kind.technologies?.length ? `\ne.g. ${kind.technologies.join(", ")}` : ""}\nDrag onto the board, or double-click to add.`}
+                  onDragStart={(e) => {
+                    e.dataTransfer.setData(TYPE_MIME, t);
+                    e.dataTransfer.setData("text/plain", t);
+                    e.dataTransfer.effectAllowed = "move";
+                  }}
+                  onDoubleClick={() => onAdd(t)}
+                >
+                  <span
+                    className="wb-swatch"
+                    style={{ background: category.fill, borderColor: category.border }}
+                  />
+                  {kind.label}
+                </div>
+              );
+            })}
+          </div>
+        );
+      })}
+      {!shown.length ? <div className="wb-muted">No component matches “{query}”.</div> : null}
+    </div>
+  );
+}
+
+// ---- side panel: edit in place -----------------------------------------------------------
+
+function formatNumber(v) {
+  if (v === null || v === undefined) return "";
+  return typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: 3 }) : String(v);
+}
+
+function NodeEditor({ node, kind, nodes, onSave, onDelete }) {
+  const [id, setId] = useState(node.id);
+  const [label, setLabel] = useState(node.data.label || "");
+  const [params, setParams] = useState(() => ({ ...(node.data.params || {}) }));
+  const [error, setError] = useState("");
+  useEffect(() => {
+    setId(node.id);
+    setLabel(node.data.label || "");
+    setParams({ ...(node.data.params || {}) });
+    setError("");
+  }, [node.id, node.data]);
+  const save = () => {
+    const newId = id.trim();
+    if (!ID_PATTERN.test(newId)) {
+      setError("Id: use lowercase letters, digits, _ and -");
+      return;
+    }
+    if (newId !== node.id && nodes.some((n) => n.id === newId)) {
+      setError(`There is already a component called ${newId}`);
+      return;
+    }
+    const clean = {};
+    for (const [name, raw] of Object.entries(params)) {
+      if (raw === "" || raw === null || raw === undefined) continue;
+      const value = Number(raw);
+      const spec = kind.params[name];
+      if (!Number.isFinite(value) || value < 0 || (spec?.integer && !Number.isInteger(value))) {
+        setError(`${name}: must be a ${spec?.integer ? "whole " : ""}number >= 0`);
+        return;
+      }
+      clean[name] = value;
+    }
+    setError("");
+    onSave(node.id, newId, label.trim(), clean);
+  };
+  const onKey = (e) => {
+    if (e.key === "Enter") save();
+  };
+  return (
+    <div className="wb-panel" data-testid="wb-editor" data-editing={node.id}>
+      <div className="wb-panel-title">{kind.label}</div>
+      <div className="wb-muted">{kind.description}</div>
+      <label className="wb-field">
+        <span>Id</span>
+        <input name="id" value={id} onChange={(e) => setId(e.target.value)} onKeyDown={onKey} />
+      </label>
+      <label className="wb-field">
+        <span>Label</span>
+        <input
+          name="label"
+          value={label}
+          placeholder={kind.label}
+          onChange={(e) => setLabel(e.target.value)}
+          onKeyDown={onKey}
+        />
+      </label>
+      {Object.entries(kind.params).map(([name, spec]) => (
+        <label key={name} className="wb-field">
+          <span>{spec.title || name}</span>
+          <input
+            name={name}
+            type="number"
+            min="0"
+            step="any"
+            value={params[name] ?? ""}
+            placeholder={spec.default === null || spec.default === undefined ? "" : String(spec.default)}
+            onChange={(e) => setParams({ ...params, [name]: e.target.value })}
+            onKeyDown={onKey}
+          />
+          <small className="wb-muted" data-param-help={name}>
+            {spec.default === null || spec.default === undefined
+              ? spec.unset || "unset"
+              : `default ${formatNumber(spec.default)}`}
+            {spec.min !== undefined && spec.max !== undefined
+              ? ` · plausible ${formatNumber(spec.min)}–${formatNumber(spec.max)}`
+              : ""}
+          </small>
+        </label>
+      ))}
+      {error ? <div className="wb-error">{error}</div> : null}
+      <div className="wb-row">
+        <button type="button" className="wb-button wb-primary" onClick={save} data-action="save">
+          Save
+        </button>
+        <button type="button" className="wb-button" onClick={onDelete} data-action="delete">
+          Delete
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function EdgeEditor({ edge, onSave, onDelete }) {
+  const [label, setLabel] = useState(edge.label || "");
+  useEffect(() => setLabel(edge.label || ""), [edge.id, edge.label]);
+  return (
+    <div className="wb-panel" data-testid="wb-edge-editor">
+      <div className="wb-panel-title">
+        {edge.source} → {edge.target}
+      </div>
+      <label className="wb-field">
+        <span>What flows</span>
+        <input
+          name="edge-label"
+          value={label}
+          placeholder="e.g. online features"
+          onChange={(e) => setLabel(e.target.value)}
+          onKeyDown={(e) => e.key === "Enter" && onSave(edge.id, label.trim())}
+        />
+      </label>
+      <div className="wb-row">
+        <button type="button" className="wb-button wb-primary" onClick={() => onSave(edge.id, label.trim())}>
+          Save
+        </button>
+        <button type="button" className="wb-button" onClick={onDelete} data-action="delete">
+          Delete
+        </button>
+      </div>
+    </div>
+  );
+}
+
+// ---- the board ---------------------------------------------------------------------------
+
+function isTyping(event) {
+  const target = event.composedPath?.()?.[0] || event.target;
+  if (!target || target.nodeType !== 1) return false;
+  return ["INPUT", "TEXTAREA", "SELECT"].includes(target.nodeName) || target.isContentEditable;
+}
+
+function Board({ data, api }) {
+  const rf = useReactFlow();
+  // The board's own render time, from new data to the committed DOM (bench/browser_canvas.py).
+  useLayoutEffect(() => {
+    if (api.renderStart && wrapper.current) {
+      wrapper.current.dataset.renderMs = (performance.now() - api.renderStart).toFixed(1);
+      api.renderStart = null;
+    }
+  });
+  const readOnly = !!data.readOnly;
+  const [nodes, setNodes] = useState(() => toNodes(data.design));
+  const [edges, setEdges] = useState(() => toEdges(data.design));
+  const [tick, setTick] = useState(0);
+  const [sent, setSent] = useState(0);
+  const nodesRef = useRef(nodes);
+  const edgesRef = useRef(edges);
+  nodesRef.current = nodes;
+  edgesRef.current = edges;
+  const appliedRev = useRef(data.rev);
+  const pendingSend = useRef(false);
+  const seq = useRef(0);
+  const history = useRef({ past: [], future: [] });
+  const dragStart = useRef(null);
+  const wrapper = useRef(null);
+  // Fit on load only when there is something to fit: fitting the first dropped node would
+  // jump the view under the user's hand.
+  const fitOnLoad = useRef(nodes.length > 0).current;
+
+  const catalog = data.catalog;
+  const categories = useMemo(
+    () => Object.fromEntries((catalog.categories || []).map((c) => [c.id, c])),
+    [catalog],
+  );
+  const marks = data.marks || {};
+  const pathSet = useMemo(() => new Set(marks.path || []), [marks.path]);
+
+  // A new rev from Python replaces the board (quick text, YAML, auto-layout, a refusal).
+  useEffect(() => {
+    if (data.rev === appliedRev.current) return;
+    appliedRev.current = data.rev;
+    if (!readOnly) pushHistory();
+    setNodes(toNodes(data.design));
+    setEdges(toEdges(data.design));
+    if (readOnly) requestAnimationFrame(() => rf.fitView({ padding: 0.1 }));
+  }, [data.rev]);
+
+  // A click on a finding selects its nodes.
+  const selectToken = data.select?.token;
+  useEffect(() => {
+    if (!selectToken) return;
+    const ids = new Set(data.select.ids || []);
+    setNodes((ns) => ns.map((n) => ({ ...n, selected: ids.has(n.id) })));
+    setEdges((es) => es.map((e) => ({ ...e, selected: false })));
+    if (ids.size) {
+      requestAnimationFrame(() =>
+        rf.fitView({ nodes: [...ids].map((id) => ({ id })), padding: 0.6, maxZoom: 1.2, duration: 200 }),
+      );
+    }
+  }, [selectToken]);
+
+  // Send only after React has applied the change (an early send lost a deleted node's edges).
+  useEffect(() => {
+    if (!pendingSend.current) return;
+    pendingSend.current = false;
+    seq.current += 1;
+    setSent(seq.current);
+    api.setStateValue("design", {
+      rev: appliedRev.current,
+      seq: seq.current,
+      design: toDesign(nodesRef.current, edgesRef.current),
+    });
+  }, [nodes, edges, tick]);
+
+  // Watchdog: if the server has answered but not taken the latest change within 1.5 s (a
+  // state update can be lost while a fragment rerun is settling), send it again. The
+  // user's work is never left only in the browser.
+  const retries = useRef(0);
+  useEffect(() => {
+    if (readOnly || sent <= (data.saved ?? 0)) {
+      retries.current = 0;
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      if (retries.current >= 5) return;
+      retries.current += 1;
+      pendingSend.current = true;
+      setTick((t) => t + 1);
+    }, 1500);
+    return () => clearTimeout(timer);
+  }, [sent, data]);
+
+  const markSend = () => {
+    pendingSend.current = true;
+    setTick((t) => t + 1);
+  };
+
+  const snapshot = () => ({
+    nodes: nodesRef.current.map((n) => ({ ...n, selected: false })),
+    edges: edgesRef.current.map((e) => ({ ...e, selected: false })),
+  });
+  function pushHistory() {
+    const h = history.current;
+    h.past.push(snapshot());
+    if (h.past.length > HISTORY_LIMIT) h.past.shift();
+    h.future = [];
+  }
+  const undo = useCallback(() => {
+    const h = history.current;
+    if (!h.past.length) return;
+    h.future.push(snapshot());
+    const prev = h.past.pop();
+    setNodes(prev.nodes);
+    setEdges(prev.edges);
+    markSend();
+  }, []);
+  const redo = useCallback(() => {
+    const h = history.current;
+    if (!h.future.length) return;
+    h.past.push(snapshot());
+    const next = h.future.pop();
+    setNodes(next.nodes);
+    setEdges(next.edges);
+    markSend();
+  }, []);
+
+  const onNodesChange = useCallback((changes) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  const onEdgesChange = useCallback((changes) => setEdges((es) => applyEdgeChanges(changes, es)), []);
+
+  const onDragStart = useCallback(() => {
+    dragStart.current = snapshot();
+  }, []);
+  const onDragStop = useCallback(() => {
+    const before = dragStart.current;
+    dragStart.current = null;
+    if (!before) return;
+    const moved = nodesRef.current.some((n) => {
+      const old = before.nodes.find((o) => o.id === n.id);
+      return old && (round(old.position.x) !== round(n.position.x) || round(old.position.y) !== round(n.position.y));
+    });
+    if (!moved) return;
+    const h = history.current;
+    h.past.push(before);
+    h.future = [];
+    markSend();
+  }, []);
+
+  const onConnect = useCallback((conn) => {
+    const { source, target } = conn;
+    if (!source || !target || source === target) return;
+    if (source.startsWith(NOTE_PREFIX) || target.startsWith(NOTE_PREFIX)) return;
+    if (edgesRef.current.some((e) => e.source === source && e.target === target)) return;
+    pushHistory();
+    setEdges((es) => [...es, { id: edgeId(source, target), source, target }]);
+    markSend();
+  }, []);
+
+  const onBeforeDelete = useCallback(async () => {
+    pushHistory();
+    return true;
+  }, []);
+  const onDelete = useCallback(() => markSend(), []);
+
+  const addComponent = useCallback(
+    (type, position) => {
+      const at =
+        position ||
+        (() => {
+          const box = wrapper.current?.querySelector(".react-flow")?.getBoundingClientRect();
+          const center = box
+            ? { x: box.left + box.width / 2, y: box.top + box.height / 2 }
+            : { x: 200, y: 200 };
+          const p = rf.screenToFlowPosition(center);
+          const jitter = (nodesRef.current.length % 5) * 24;
+          return { x: p.x - 80 + jitter, y: p.y - 24 + jitter };
+        })();
+      pushHistory();
+      const id = suggestId(nodesRef.current, type);
+      setNodes((ns) => [
+        ...ns.map((n) => ({ ...n, selected: false })),
+        { id, type: "component", position: at, data: { type, label: "", params: {} }, selected: true },
+      ]);
+      markSend();
+    },
+    [rf],
+  );
+
+  const onDrop = useCallback(
+    (event) => {
+      event.preventDefault();
+      const type = event.dataTransfer.getData(TYPE_MIME) || event.dataTransfer.getData("text/plain");
+      if (!type || !catalog.types[type]) return;
+      const p = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      addComponent(type, { x: p.x - 80, y: p.y - 20 });
+    },
+    [rf, addComponent, catalog],
+  );
+  const onDragOver = useCallback((event) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+  }, []);
+
+  const addNote = useCallback(() => {
+    const box = wrapper.current?.querySelector(".react-flow")?.getBoundingClientRect();
+    const p = rf.screenToFlowPosition(
+      box ? { x: box.left + 40, y: box.top + 40 } : { x: 40, y: 40 },
+    );
+    pushHistory();
+    const used = new Set(nodesRef.current.map((n) => n.id));
+    let i = 0;
+    while (used.has(NOTE_PREFIX + i)) i += 1;
+    setNodes((ns) => [
+      ...ns,
+      { id: NOTE_PREFIX + i, type: "note", position: p, data: { text: "" } },
+    ]);
+    markSend();
+  }, [rf]);
+
+  const editNote = useCallback((id, text) => {
+    pushHistory();
+    setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, text } } : n)));
+    markSend();
+  }, []);
+
+  const saveNode = useCallback((oldId, newId, label, params) => {
+    pushHistory();
+    setNodes((ns) =>
+      ns.map((n) => (n.id === oldId ? { ...n, id: newId, data: { ...n.data, label, params } } : n)),
+    );
+    if (oldId !== newId) {
+      setEdges((es) =>
+        es.map((e) => {
+          const source = e.source === oldId ? newId : e.source;
+          const target = e.target === oldId ? newId : e.target;
+          return { ...e, id: edgeId(source, target), source, target };
+        }),
+      );
+    }
+    markSend();
+  }, []);
+
+  const saveEdge = useCallback((id, label) => {
+    pushHistory();
+    setEdges((es) => es.map((e) => (e.id === id ? { ...e, label: label || undefined } : e)));
+    markSend();
+  }, []);
+
+  const deleteSelected = useCallback(() => {
+    const ns = nodesRef.current.filter((n) => n.selected);
+    const es = edgesRef.current.filter((e) => e.selected);
+    if (ns.length || es.length) rf.deleteElements({ nodes: ns, edges: es });
+  }, [rf]);
+
+  const layout = useCallback(() => {
+    seq.current += 1;
+    api.setTriggerValue("action", { kind: "layout", seq: seq.current });
+  }, []);
+
+  // Undo/redo after the user last pointed at the board (a deleted node takes the focus
+  // with it, so focus alone cannot tell); typing in any input keeps its own undo.
+  useEffect(() => {
+    if (readOnly) return undefined;
+    let active = false;
+    const onDown = (event) => {
+      active = event.composedPath().includes(wrapper.current);
+    };
+    const onKey = (event) => {
+      if (!active || isTyping(event)) return;
+      if (!(event.ctrlKey || event.metaKey)) return;
+      const key = event.key.toLowerCase();
+      if (key === "z" && !event.shiftKey) {
+        event.preventDefault();
+        undo();
+      } else if ((key === "z" && event.shiftKey) || key === "y") {
+        event.preventDefault();
+        redo();
+      }
+    };
+    document.addEventListener("pointerdown", onDown, true);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("pointerdown", onDown, true);
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [readOnly, undo, redo]);
+
+  const shownEdges = useMemo(() => {
+    const path = marks.path || [];
+    const onPath = new Set(path.slice(1).map((v, i) => edgeId(path[i], v)));
+    return edges.map((e) => {
+      const target = catalog.types[nodes.find((n) => n.id === e.target)?.data.type];
+      const classes = [];
+      if (onPath.has(e.id)) classes.push(marks.pathStatus === "fail" ? "wb-edge-fail" : "wb-edge-path");
+      if (target?.role === "entry") classes.push("wb-edge-response");
+      return {
+        ...e,
+        className: classes.join(" "),
+        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+      };
+    });
+  }, [edges, nodes, marks, catalog]);
+
+  const selectedNodes = nodes.filter((n) => n.selected);
+  const selectedEdges = edges.filter((e) => e.selected);
+  const editing =
+    !readOnly && selectedNodes.length === 1 && selectedNodes[0].type === "component" && !selectedEdges.length
+      ? selectedNodes[0]
+      : null;
+  const editingEdge =
+    !readOnly && !selectedNodes.length && selectedEdges.length === 1 ? selectedEdges[0] : null;
+  const componentCount = nodes.filter((n) => n.type === "component").length;
+
+  const ctx = useMemo(
+    () => ({ catalog, categories, marks, pathSet, readOnly, editNote }),
+    [catalog, categories, marks, pathSet, readOnly, editNote],
+  );
+
+  return (
+    <Ctx.Provider value={ctx}>
+      <div
+        ref={wrapper}
+        className={`wb-root ${data.dark ? "wb-dark" : "wb-light"} ${readOnly ? "wb-readonly" : ""}`}
+        style={{ height: data.height || 520 }}
+        data-testid="wb-canvas"
+        data-rev={data.rev}
+        data-sent={sent}
+        data-saved={data.saved ?? 0}
+        data-components={componentCount}
+        data-edges={edges.length}
+      >
+        {!readOnly ? (
+          <Palette catalog={catalog} categories={categories} onAdd={(t) => addComponent(t)} />
+        ) : null}
+        <div className="wb-flow" onDrop={readOnly ? undefined : onDrop} onDragOver={readOnly ? undefined : onDragOver}>
+          <ReactFlow
+            nodes={nodes}
+            edges={shownEdges}
+            nodeTypes={NODE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onNodeDragStart={onDragStart}
+            onNodeDragStop={onDragStop}
+            onSelectionDragStart={onDragStart}
+            onSelectionDragStop={onDragStop}
+            onBeforeDelete={onBeforeDelete}
+            onDelete={onDelete}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
+            elementsSelectable={!readOnly}
+            deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
+            multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+            zoomOnScroll={!readOnly}
+            preventScrolling={!readOnly}
+            colorMode={data.dark ? "dark" : "light"}
+            fitView={fitOnLoad}
+            fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+            minZoom={0.1}
+            maxZoom={2.5}
+          >
+            <Background gap={20} size={1} />
+            <Controls showInteractive={false} />
+            {!readOnly ? (
+              <Panel position="top-left" className="wb-toolbar">
+                <button type="button" className="wb-button" onClick={undo} data-action="undo" title="Undo (Ctrl+Z)">
+                  Undo
+                </button>
+                <button type="button" className="wb-button" onClick={redo} data-action="redo" title="Redo (Ctrl+Shift+Z)">
+                  Redo
+                </button>
+                <button
+                  type="button"
+                  className="wb-button"
+                  onClick={deleteSelected}
+                  data-action="delete-selected"
+                  title="Delete the selection (Delete key)"
+                  disabled={!selectedNodes.length && !selectedEdges.length}
+                >
+                  Delete
+                </button>
+                <button type="button" className="wb-button" onClick={addNote} data-action="note" title="Add a sticky note">
+                  Note
+                </button>
+                <button type="button" className="wb-button" onClick={layout} data-action="layout" title="Lay the design out again">
+                  Auto-layout
+                </button>
+                <button
+                  type="button"
+                  className="wb-button"
+                  onClick={() => rf.fitView({ padding: 0.15, duration: 200 })}
+                  data-action="fit"
+                  title="Fit the design in view"
+                >
+                  Fit
+                </button>
+              </Panel>
+            ) : null}
+            {!readOnly && !componentCount ? (
+              <Panel position="top-center" className="wb-empty">
+                Drag a component from the palette onto the board (or double-click it), then drag
+                from a node's right handle to another node's left handle to connect them.
+              </Panel>
+            ) : null}
+            {data.error ? (
+              <Panel position="bottom-center" className="wb-error wb-banner" data-testid="wb-error">
+                {data.error}
+              </Panel>
+            ) : null}
+          </ReactFlow>
+        </div>
+        {editing ? (
+          <NodeEditor
+            node={editing}
+            kind={{ params: {}, ...catalog.types[editing.data.type] }}
+            nodes={nodes}
+            onSave={saveNode}
+            onDelete={deleteSelected}
+          />
+        ) : null}
+        {editingEdge ? <EdgeEditor edge={editingEdge} onSave={saveEdge} onDelete={deleteSelected} /> : null}
+      </div>
+    </Ctx.Provider>
+  );
+}
+
+// ---- the Streamlit entry point -----------------------------------------------------------
+
+const mounted = new WeakMap();
+
+export default function canvas(args) {
+  const { parentElement, data } = args;
+  // The function runs again on every data change with the same parent: one root per element.
+  let entry = mounted.get(parentElement);
+  if (!entry) {
+    const host = document.createElement("div");
+    host.className = "wb-host";
+    parentElement.appendChild(host);
+    entry = { root: createRoot(host), api: {} };
+    mounted.set(parentElement, entry);
+  }
+  entry.api.renderStart = performance.now();
+  entry.api.setStateValue = args.setStateValue;
+  entry.api.setTriggerValue = args.setTriggerValue;
+  entry.root.render(
+    <ReactFlowProvider>
+      <Board data={data} api={entry.api} />
+    </ReactFlowProvider>,
+  );
+  return () => {
+    entry.root.unmount();
+    mounted.delete(parentElement);
+  };
+}

@@ -1,0 +1,35 @@
+"""The whiteboard's canvas as a Streamlit component (components v2, React Flow 12).
+
+The bundle ``static/canvas.js`` and ``static/canvas.css`` is built from ``../frontend``
+(``make frontend``) and committed, so installing the app needs no Node. Streamlit finds
+the files through this package's ``asset_dir`` (``pyproject.toml``), scanned at server
+start, under the name ``whiteboard_canvas.canvas``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+NAME = "whiteboard_canvas.canvas"
+
+_mount = None
+
+
+def _component():
+    # Registered on first use, inside a script run: the asset_dir manifest is known only
+    # to a running server (or AppTest), not at import time.
+    global _mount
+    if _mount is None:
+        _mount = st.components.v2.component(NAME, js="canvas.js", css="canvas.css")
+    return _mount
+
+
+def canvas(*, key: str, data: dict, height: int, on_design_change=None, on_action_change=None):
+    """Mount the canvas. State ``design`` (the board as the user left it) and trigger
+    ``action`` (a request such as auto-layout) come back through the callbacks."""
+    callbacks = {}
+    if on_design_change is not None:
+        callbacks["on_design_change"] = on_design_change
+    if on_action_change is not None:
+        callbacks["on_action_change"] = on_action_change
+    return _component()(key=key, data=data, height=height, **callbacks)

@@ -1,0 +1,373 @@
+"""The canvas's side of a design, as pure functions: what the board is sent, how what it
+sends back becomes a design, and where unplaced nodes go. The draw cap (a design too large
+to draw) is the renderers' (components/render.py), shared by every view and export.
+
+The canvas itself (a React Flow component, ``canvas/``) shows ``board_data``; each change
+the user makes comes back as a ``{rev, seq, design}`` state value that
+``design_from_board`` turns into a validated :class:`Design`. Nothing here imports
+Streamlit, so every rule of the contract is tested without a browser.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import networkx as nx
+from pydantic import ValidationError
+
+from components import analysis
+from components.catalog import Catalog, load_catalog
+from components.design import Design, allowed_params, design_graph
+from components.render import (  # noqa: F401 (the draw cap lives with the renderers)
+    MAX_DRAWN_COMPONENTS,
+    MAX_DRAWN_EDGES,
+    Marks,
+    node_figures,
+    too_large_to_draw,
+)
+
+COLUMN_GAP = 215
+ROW_GAP = 95
+PARAM_TITLES = {
+    "latency_ms": "Latency (ms)",
+    "ms_per_1k_items": "ms per 1,000 items",
+    "out_k": "Items out (out_k)",
+    "in_k": "Items in (in_k, first stage only)",
+    "ms_per_1k_keys": "ms per 1,000 keys read",
+    "workers": "Workers",
+    "replicas": "Replicas",
+}
+WHOLE_NUMBERS = ("out_k", "in_k", "workers", "replicas")
+
+
+class BoardError(ValueError):
+    """What the canvas sent cannot be a design; the message says why."""
+
+
+# ---- layout ----------------------------------------------------------------------------------
+
+
+BANDS = (
+    ("entry", "online"),
+    ("online_store", "observability"),
+    ("nearline", "offline"),
+)
+"""Rows of the layout, top to bottom: the request path, the stores it reads (and
+monitoring), then the streaming and batch pipelines."""
+
+
+def layered_layout(design: Design, catalog: Catalog | None = None) -> dict[str, tuple[int, int]]:
+    """A whiteboard layout: the request path left to right on top, the stores under the
+    stage that reads them, the streaming and batch pipelines below, each band in layers by
+    longest path (cycles collapsed) and ordered by where a node's inputs sit."""
+    catalog = catalog or load_catalog()
+    graph = design_graph(design, catalog)
+    band_of = {role: i for i, roles in enumerate(BANDS) for role in roles}
+    columns: dict[str, int] = {}
+    for index in range(len(BANDS)):
+        members = [n for n in graph if band_of.get(graph.nodes[n]["role"], 1) == index]
+        columns.update(_longest_path_layers(graph.subgraph(members)))
+        if index == 1:  # a store sits under the first stage that reads it
+            for node in members:
+                readers = [
+                    columns[m]
+                    for m in (*graph.predecessors(node), *graph.successors(node))
+                    if m in columns and band_of.get(graph.nodes[m]["role"]) == 0
+                ]
+                if readers:
+                    columns[node] = min(readers)
+    positions: dict[str, tuple[int, int]] = {}
+    top = 0
+    for index in range(len(BANDS)):
+        members = [n for n in graph if band_of.get(graph.nodes[n]["role"], 1) == index]
+        if not members:
+            continue
+        by_column: dict[int, list[str]] = {}
+        for node in members:  # design order, so ties keep the author's order
+            by_column.setdefault(columns[node], []).append(node)
+        rows = 0
+        for column, nodes in sorted(by_column.items()):
+            for row, node in enumerate(nodes):
+                positions[node] = (column * COLUMN_GAP, top + row * ROW_GAP)
+            rows = max(rows, len(nodes))
+        top += rows * ROW_GAP + ROW_GAP // 2
+    return positions
+
+
+def _longest_path_layers(graph: nx.DiGraph) -> dict[str, int]:
+    dag = nx.condensation(graph)
+    layer: dict[int, int] = {}
+    for scc in nx.topological_sort(dag):
+        layer[scc] = 1 + max((layer[p] for p in dag.predecessors(scc)), default=-1)
+    mapping = dag.graph["mapping"]
+    return {node: layer[mapping[node]] for node in graph}
+
+
+def auto_layout(design: Design, catalog: Catalog | None = None) -> Design:
+    """Every component and note placed afresh."""
+    positions = layered_layout(design, catalog)
+    return _with_positions(design, positions, replace=True)
+
+
+def place(design: Design, catalog: Catalog | None = None) -> Design:
+    """Positions for the components and notes that have none; placed ones stay put.
+
+    A design with no positions at all is laid out whole; otherwise the newcomers are laid
+    out among themselves below what is already placed."""
+    placed = [c for c in design.components if c.pos is not None]
+    missing = [c for c in design.components if c.pos is None]
+    notes_missing = any(n.pos is None for n in design.notes)
+    if not missing and not notes_missing:
+        return design
+    if not placed:
+        return _with_positions(design, layered_layout(design, catalog), replace=False)
+    below = max(c.pos.y for c in placed) + ROW_GAP * 1.5
+    left = min(c.pos.x for c in placed)
+    ids = {c.id for c in missing}
+    sub = Design.model_validate(
+        {
+            "components": [c.model_dump(by_alias=True, exclude={"pos"}) for c in missing],
+            "edges": [
+                e.model_dump(by_alias=True)
+                for e in design.edges
+                if e.source in ids and e.target in ids
+            ],
+        }
+    )
+    fresh = {
+        node: (int(left + x), int(below + y))
+        for node, (x, y) in layered_layout(sub, catalog).items()
+    }
+    return _with_positions(design, fresh, replace=False)
+
+
+def _with_positions(design: Design, positions: dict, replace: bool) -> Design:
+    data = design.to_dict()
+    for component in data["components"]:
+        if component["id"] in positions and (replace or "pos" not in component):
+            x, y = positions[component["id"]]
+            component["pos"] = {"x": x, "y": y}
+    if data.get("notes"):
+        xs = [x for x, _ in positions.values()] or [0]
+        ys = [y for _, y in positions.values()] or [0]
+        top = max(ys) + ROW_GAP * 1.5
+        for index, note in enumerate(data["notes"]):
+            if replace or "pos" not in note:
+                note["pos"] = {"x": min(xs) + index * 200, "y": top}
+    return Design.model_validate(data)
+
+
+# ---- what the board is sent ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _shipped_catalog_data() -> dict:
+    return catalog_data(load_catalog())
+
+
+def catalog_data(catalog: Catalog | None = None) -> dict:
+    """The palette and the editor's field specs: categories in palette order, each type with
+    its description, technologies and, per parameter it takes, the catalog default (and the
+    plausible range where the catalog gives one)."""
+    catalog = catalog or load_catalog()
+    categories = []
+    for category in catalog.categories:
+        style = category.style
+        categories.append(
+            {
+                "id": category.id,
+                "label": category.label,
+                "fill": style.fillcolor,
+                "border": style.color,
+                "font": style.fontcolor,
+            }
+        )
+    types = {}
+    for kind in catalog.types:
+        params = {}
+        for name in allowed_params(kind):
+            spec = {"title": PARAM_TITLES.get(name, name), "integer": name in WHOLE_NUMBERS}
+            spec["default"] = getattr(kind, name, None)
+            if name == "out_k" and spec["default"] is None:
+                spec["unset"] = "passes its input through"
+            if name == "in_k":
+                spec["unset"] = "from the stages feeding it"
+            if name == "replicas":
+                spec["unset"] = "not declared"
+            low_high = plausible_range(kind, name)
+            if low_high is not None:
+                spec["min"], spec["max"] = low_high
+            params[name] = spec
+        types[kind.id] = {
+            "label": kind.label,
+            "category": kind.category,
+            "role": kind.role.value,
+            "description": kind.description,
+            "technologies": list(kind.technologies),
+            "funnel": kind.funnel_stage,
+            "params": params,
+        }
+    rank = {c.id: i for i, c in enumerate(catalog.categories)}
+    order = sorted(catalog.ids, key=lambda t: (rank[catalog.get(t).category], catalog.ids.index(t)))
+    return {
+        "categories": categories,
+        "categoryOrder": [c.id for c in catalog.categories],
+        "types": types,
+        "order": order,
+    }
+
+
+def plausible_range(kind, name: str) -> tuple[float, float] | None:
+    """The catalog's plausible range for one parameter of a type, if it declares one.
+
+    Read duck-typed (``plausible`` or ``ranges`` mapping a param to ``[low, high]`` or to an
+    object with ``min``/``max``), so the board shows ranges as soon as the catalog has them.
+    """
+    for attr in ("plausible", "ranges", "plausible_ranges"):
+        table = getattr(kind, attr, None)
+        if not table:
+            continue
+        value = table.get(name) if isinstance(table, dict) else getattr(table, name, None)
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            return float(value[0]), float(value[1])
+        low = getattr(value, "min", None)
+        high = getattr(value, "max", None)
+        if low is not None and high is not None:
+            return float(low), float(high)
+    return None
+
+
+def board_marks(design: Design, report=None, catalog_size: int | None = None) -> dict:
+    """The rubric drawn on the board: per node its status (fail/warn), the rules that blame
+    it and its figure lines (funnel sizes, ms); the slowest path and whether it fails."""
+    catalog = load_catalog()
+    graph = design_graph(design, catalog)
+    size = catalog_size or analysis.DEFAULT_CATALOG_SIZE
+    figures = node_figures(graph, size)
+    marks = Marks.from_report(report)
+    blamed: dict[str, list[str]] = {}
+    latency_failed = False
+    if report is not None:
+        for finding in report.findings:
+            if finding.status not in ("fail", "warn"):
+                continue
+            if finding.rule == "latency.budget" and finding.status == "fail":
+                latency_failed = True
+            for node in finding.nodes:
+                blamed.setdefault(node, []).append(f"{finding.status}: {finding.rule}")
+    nodes = {}
+    for node in graph:
+        entry: dict = {}
+        if figures.get(node):
+            entry["lines"] = figures[node]
+        if node in marks.failing:
+            entry["status"] = "fail"
+        elif node in marks.warning:
+            entry["status"] = "warn"
+        if node in blamed:
+            entry["rules"] = blamed[node]
+        if entry:
+            nodes[node] = entry
+    path = [n for n in marks.critical_path if n in graph]
+    return {"nodes": nodes, "path": path, "pathStatus": "fail" if latency_failed else "pass"}
+
+
+def board_data(
+    design: Design,
+    report=None,
+    *,
+    rev: int,
+    read_only: bool,
+    catalog_size: int | None = None,
+    height: int = 560,
+    dark: bool = False,
+    select: dict | None = None,
+    error: str | None = None,
+    saved: int = 0,
+) -> dict:
+    """Everything the canvas needs for one render (JSON-ready). ``saved`` is the ``seq`` of
+    the last state from the board that Python took."""
+    drawn, marks = _drawing(design, report, catalog_size)
+    return {
+        "rev": rev,
+        "readOnly": read_only,
+        "height": height,
+        "dark": dark,
+        "design": drawn,
+        "marks": marks,
+        "catalog": _shipped_catalog_data(),
+        "select": select,
+        "error": error,
+        "saved": saved,
+    }
+
+
+_DRAWINGS: dict[tuple, tuple[dict, dict]] = {}
+_DRAWINGS_KEPT = 32
+
+
+def _drawing(design: Design, report, catalog_size) -> tuple[dict, dict]:
+    """The placed design and its marks, remembered per design, verdict and catalog size:
+    most reruns (a note typed, a finding opened) redraw the same board."""
+    verdict = (
+        tuple(
+            (f.rule, f.status, tuple(f.nodes), str(f.figures.get("critical_path")))
+            for f in report.findings
+        )
+        if report is not None
+        else None
+    )
+    key = (design.model_dump_json(), verdict, catalog_size)
+    found = _DRAWINGS.get(key)
+    if found is None:
+        found = (_board_design(place(design)), board_marks(design, report, catalog_size))
+        if len(_DRAWINGS) >= _DRAWINGS_KEPT:
+            _DRAWINGS.pop(next(iter(_DRAWINGS)))
+        _DRAWINGS[key] = found
+    return found
+
+
+def _board_design(design: Design) -> dict:
+    data = design.to_dict()
+    return {
+        "components": data["components"],
+        "edges": data["edges"],
+        "notes": data.get("notes", []),
+    }
+
+
+# ---- what the board sends back ---------------------------------------------------------------
+
+
+def design_from_board(value, base: Design) -> Design:
+    """The design the canvas sent (its ``design`` state value), keeping ``base``'s version,
+    scenario and title. Raises :class:`BoardError` naming what is wrong."""
+    if not isinstance(value, dict) or not isinstance(value.get("design"), dict):
+        raise BoardError("the canvas sent no design")
+    sent = value["design"]
+    data = {
+        "version": 1,
+        "components": sent.get("components", []),
+        "edges": sent.get("edges", []),
+        "notes": sent.get("notes", []),
+    }
+    if base.scenario is not None:
+        data["scenario"] = base.scenario
+    if base.title is not None:
+        data["title"] = base.title
+    try:
+        return Design.model_validate(data)
+    except ValidationError as error:
+        reasons = []
+        for item in error.errors(include_url=False):
+            where = ".".join(str(p) for p in item["loc"])
+            reasons.append(f"{where}: {item['msg']}".removeprefix(": "))
+        raise BoardError("; ".join(reasons[:5])) from None
+
+
+def same_drawing(a: Design, b: Design) -> bool:
+    """Whether two designs differ only in where things sit (the rubric is unchanged)."""
+    exclude = {"notes": True, "components": {"__all__": {"pos"}}}
+    return a.model_dump(exclude=exclude) == b.model_dump(exclude=exclude)

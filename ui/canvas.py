@@ -1,0 +1,146 @@
+"""The canvas on the pages: the candidate's editable board and read-only boards elsewhere.
+
+State contract (see components/board.py and canvas/frontend/src/index.jsx): the board is
+sent ``board_data``; a change comes back as the state value ``design`` (``{rev, seq,
+design}``) and a request as the trigger ``action`` (``{kind: "layout"}``). ``REV_KEY``
+counts the designs Python pushes: the board replaces what it shows only when the rev
+moves, so the echo of the user's own change never fights a drag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+
+import streamlit as st
+from whiteboard_canvas import canvas
+
+from components.analysis import DEFAULT_CATALOG_SIZE
+from components.board import (
+    BoardError,
+    auto_layout,
+    board_data,
+    design_from_board,
+    too_large_to_draw,
+)
+from components.design import Design
+from design_framework.session import Session
+from ui import state
+
+CANVAS_KEY = "w_canvas"
+REV_KEY = state.CANVAS_REV
+SELECT_KEY = "w_canvas_select"
+ERROR_KEY = "w_canvas_error"
+SAVED_KEY = "w_canvas_saved"
+EDITOR_KEYS = ("w_quick_text", "w_yaml_text", "w_quick_errors", "w_yaml_errors")
+BOARD_HEIGHT = 600
+VIEW_HEIGHT = 440
+_tokens = itertools.count(1)
+
+
+def bump_rev() -> None:
+    """Python changed the design (text views, layout, a refusal): the board reloads it."""
+    st.session_state[REV_KEY] = st.session_state.get(REV_KEY, 0) + 1
+
+
+def select_nodes(ids) -> None:
+    """Select these nodes on the board (a click on a finding)."""
+    st.session_state[SELECT_KEY] = {"token": next(_tokens), "ids": list(ids)}
+
+
+def _drop_text_views() -> None:
+    # the text views reseed from the new design the next time they are drawn
+    for key in EDITOR_KEYS:
+        st.session_state.pop(key, None)
+
+
+def apply_board_state(session: Session, value) -> bool:
+    """Take the design the board sent; refuse it (and reload the board) if it is invalid.
+    Returns whether the design was taken."""
+    if isinstance(value, dict) and isinstance(value.get("seq"), int):
+        st.session_state[SAVED_KEY] = value["seq"]
+    try:
+        design = design_from_board(value, session.design)
+    except BoardError as error:
+        st.session_state[ERROR_KEY] = f"That change was not kept: {error}"
+        bump_rev()
+        return False
+    st.session_state.pop(ERROR_KEY, None)
+    if design != session.design:
+        state.set_design(session, design)
+        _drop_text_views()
+    return True
+
+
+def apply_board_action(session: Session, action) -> None:
+    if isinstance(action, dict) and action.get("kind") == "layout":
+        state.set_design(session, auto_layout(session.design))
+        _drop_text_views()
+        bump_rev()
+
+
+def _on_design(session: Session) -> None:
+    apply_board_state(session, (st.session_state.get(CANVAS_KEY) or {}).get("design"))
+
+
+def _on_action(session: Session) -> None:
+    apply_board_action(session, (st.session_state.get(CANVAS_KEY) or {}).get("action"))
+
+
+def _catalog_size(scenario) -> int:
+    return scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
+
+
+def _dark() -> bool:
+    theme = getattr(st.context, "theme", None)
+    return getattr(theme, "type", None) == "dark"
+
+
+def board(session: Session, report, scenario) -> None:
+    """The candidate's board: palette, drag, connect, edit in place, the rubric drawn on it."""
+    design = session.design
+    reason = too_large_to_draw(design)
+    if reason:
+        st.warning(f":material/hide_image: {reason}")
+        return
+    data = board_data(
+        design,
+        report,
+        rev=st.session_state.setdefault(REV_KEY, 0),
+        read_only=False,
+        catalog_size=_catalog_size(scenario),
+        height=BOARD_HEIGHT,
+        dark=_dark(),
+        select=st.session_state.get(SELECT_KEY),
+        error=st.session_state.get(ERROR_KEY),
+        saved=st.session_state.get(SAVED_KEY, 0),
+    )
+    canvas(
+        key=CANVAS_KEY,
+        data=data,
+        height=BOARD_HEIGHT + 2,
+        on_design_change=lambda: _on_design(session),
+        on_action_change=lambda: _on_action(session),
+    )
+
+
+def view(design: Design, report=None, scenario=None, *, key: str, empty_hint: str = "") -> None:
+    """A read-only board (interviewer, report, file checker): pan, zoom and fit only."""
+    if not design.components:
+        st.info(empty_hint or "The diagram is empty.")
+        return
+    reason = too_large_to_draw(design)
+    if reason:
+        st.warning(f":material/hide_image: {reason}")
+        return
+    data = board_data(
+        design,
+        report,
+        # a read-only board reloads whenever what it shows changes
+        rev=hashlib.sha1(design.model_dump_json().encode()).hexdigest()[:16],
+        read_only=True,
+        catalog_size=_catalog_size(scenario),
+        height=VIEW_HEIGHT,
+        dark=_dark(),
+    )
+    canvas(key=key, data=data, height=VIEW_HEIGHT + 2)

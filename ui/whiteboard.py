@@ -1,0 +1,30 @@
+"""The whiteboard's board panel: the canvas, the rubric and the text views of the design.
+
+It runs as a fragment on the whiteboard page, so a change on the canvas reruns only this
+panel, not the notes, the checklist or the clock (``bench/ui_rerun.py`` times it).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from design_framework.session import Session
+from ui import state
+from ui.builder import text_views
+from ui.canvas import board
+from ui.widgets import findings
+
+
+def board_panel(session: Session, scenario) -> None:
+    report = state.rubric(session)
+    board(session, report, scenario)
+    rubric_col, text_col = st.columns([3, 2], gap="large")
+    with rubric_col:
+        findings(report, select_on_board=True)
+    with text_col:
+        text_views(session)
+
+
+@st.fragment
+def board_fragment(session: Session, scenario) -> None:
+    board_panel(session, scenario)
