@@ -155,7 +155,7 @@ def test_files_page_refuses_to_draw_a_huge_design_and_says_how_big(app):
     assert_untouched(app, "dense")
     edges = DENSE.count("{from:")
     assert f"Too large to draw: 200 components and {edges:,} edges" in messages(app)
-    assert not app.get("graphviz_chart")
+    assert not app.get("bidi_component")  # no board drawn
 
 
 def test_files_page_session_upload(app):
