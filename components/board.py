@@ -286,9 +286,11 @@ def board_data(
     select: dict | None = None,
     error: str | None = None,
     saved: int = 0,
+    board_key: str | None = None,
 ) -> dict:
     """Everything the canvas needs for one render (JSON-ready). ``saved`` is the ``seq`` of
-    the last state from the board that Python took."""
+    the last state from the board that Python took; ``board_key`` names the board so a
+    remounted canvas resumes where it was (its history, its unsaved changes)."""
     drawn, marks = _drawing(design, report, catalog_size)
     return {
         "rev": rev,
@@ -301,6 +303,7 @@ def board_data(
         "select": select,
         "error": error,
         "saved": saved,
+        "boardKey": board_key,
     }
 
 

@@ -114,6 +114,7 @@ def board(session: Session, report, scenario) -> None:
         select=st.session_state.get(SELECT_KEY),
         error=st.session_state.get(ERROR_KEY),
         saved=st.session_state.get(SAVED_KEY, 0),
+        board_key=f"{CANVAS_KEY}:{session.id}",
     )
     canvas(
         key=CANVAS_KEY,

@@ -44,6 +44,7 @@ const ID_PATTERN = /^[a-z0-9_-]+$/;
 const HISTORY_LIMIT = 200;
 
 const Ctx = createContext(null);
+const KEPT = new Map(); // boardKey -> the board's last state, for a remount
 
 // ---- design <-> React Flow ---------------------------------------------------------------
 
@@ -379,18 +380,40 @@ function Board({ data, api }) {
     }
   });
   const readOnly = !!data.readOnly;
-  const [nodes, setNodes] = useState(() => toNodes(data.design));
-  const [edges, setEdges] = useState(() => toEdges(data.design));
+  // Streamlit may remount the component (an interrupted fragment rerun clears it): the
+  // board resumes from what it last held, history and unsaved changes included, unless
+  // Python has pushed a new design since.
+  const kept = useRef(
+    (() => {
+      const k = data.boardKey && KEPT.get(data.boardKey);
+      return k && k.rev === data.rev ? k : null;
+    })(),
+  ).current;
+  const [nodes, setNodes] = useState(() => (kept ? kept.nodes : toNodes(data.design)));
+  const [edges, setEdges] = useState(() => (kept ? kept.edges : toEdges(data.design)));
   const [tick, setTick] = useState(0);
-  const [sent, setSent] = useState(0);
+  const [sent, setSent] = useState(kept ? kept.sent : 0);
   const nodesRef = useRef(nodes);
   const edgesRef = useRef(edges);
   nodesRef.current = nodes;
   edgesRef.current = edges;
   const appliedRev = useRef(data.rev);
   const pendingSend = useRef(false);
-  const seq = useRef(0);
-  const history = useRef({ past: [], future: [] });
+  const seq = useRef(kept ? kept.seq : 0);
+  const history = useRef(kept ? kept.history : { past: [], future: [] });
+  // A board Streamlit has replaced (detached from the page) stays silent.
+  const live = () => !!wrapper.current?.isConnected;
+  useEffect(() => {
+    if (!data.boardKey || readOnly || !live()) return;
+    KEPT.set(data.boardKey, {
+      rev: appliedRev.current,
+      nodes,
+      edges,
+      sent,
+      seq: seq.current,
+      history: history.current,
+    });
+  });
   const dragStart = useRef(null);
   const wrapper = useRef(null);
   // Fit on load only when there is something to fit: fitting the first dropped node would
@@ -433,6 +456,7 @@ function Board({ data, api }) {
   useEffect(() => {
     if (!pendingSend.current) return;
     pendingSend.current = false;
+    if (!live()) return;
     seq.current += 1;
     setSent(seq.current);
     api.setStateValue("design", {
@@ -452,7 +476,7 @@ function Board({ data, api }) {
       return undefined;
     }
     const timer = setTimeout(() => {
-      if (retries.current >= 5) return;
+      if (retries.current >= 5 || !live()) return;
       retries.current += 1;
       pendingSend.current = true;
       setTick((t) => t + 1);
