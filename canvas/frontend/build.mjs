@@ -13,6 +13,13 @@ await build({
   jsx: "automatic",
   outdir: out,
   legalComments: "eof",
+  banner: {
+    js:
+      "/*! Whiteboard canvas. Bundles React Flow (@xyflow/react, @xyflow/system: MIT, " +
+      "Copyright (c) 2019-2025 webkid GmbH, https://reactflow.dev), React and ReactDOM " +
+      "(MIT, Meta Platforms), zustand, classcat and d3 modules (MIT / ISC). */",
+    css: "/*! React Flow styles: MIT, Copyright (c) 2019-2025 webkid GmbH */",
+  },
   define: { "process.env.NODE_ENV": '"production"' },
   logLevel: "warning",
 });

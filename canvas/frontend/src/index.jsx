@@ -689,7 +689,7 @@ function Board({ data, api }) {
       return {
         ...e,
         className: classes.join(" "),
-        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+        markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
       };
     });
   }, [edges, nodes, marks, catalog]);
