@@ -176,6 +176,7 @@ def test_quick_text_redraws_the_board_and_keeps_positions(page, server):
     drop(page, "client_app", 120, 160)
     expect(node(page, "client_app")).to_be_visible()
     drag_node(page, "client_app", 60, 40)
+    expect_board_saved(page)
     placed = position(page, "client_app")
     expect_saved(page, rf"pos: \{{x: {placed[0]}, y: {placed[1]}\}}")
     apply_quick_text(page, "client_app -> gateway(api_gateway) -> ranker")
