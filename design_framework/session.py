@@ -166,6 +166,17 @@ class Session(Model):
     def running(self) -> bool:
         return self.running_since is not None
 
+    def continued(self) -> Session:
+        """A new attempt from a finished one: the same scenario, length, notes and design,
+        with a fresh clock, no hints and no feedback (the finished attempt stays as it was)."""
+        return Session(
+            scenario_id=self.scenario_id,
+            scenario_yaml=self.scenario_yaml,
+            length_minutes=self.length_minutes,
+            notes=dict(self.notes),
+            design=self.design,
+        )
+
     def start(self, now: float | None = None) -> None:
         if self.running_since is None and self.finished_at is None:
             self.running_since = time.time() if now is None else now

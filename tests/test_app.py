@@ -640,3 +640,24 @@ def test_the_palette_lists_types_grouped_by_category():
     assert sorted(catalog["order"]) == sorted(load_catalog().ids)
     ranker = catalog["types"]["ranker"]["params"]
     assert ranker["out_k"]["default"] == load_catalog().get("ranker").out_k
+
+
+def test_a_finished_session_is_read_only_and_continue_practising_starts_a_new_attempt():
+    at = started()
+    at.text_area(key="w_notes_requirements").set_value("40k QPS at peak").run()
+    at.button(key="w_finish").click().run()
+    at.switch_page("ui/practice.py").run()
+    assert not at.exception
+    finished = at.session_state["session"]
+    assert finished.finished_at is not None
+    assert at.text_area(key="w_notes_requirements").disabled
+    assert not [t for t in at.text_area if t.key == "w_quick_text"]  # no editors
+    assert not [w for w in at.warning if "over its budget" in w.value]
+    at.button(key="w_continue").click().run()
+    assert not at.exception
+    again = at.session_state["session"]
+    assert again.id != finished.id and again.finished_at is None
+    assert again.notes["requirements"] == "40k QPS at peak"
+    assert again.design == finished.design
+    assert store().load_session(finished.id).finished_at == finished.finished_at
+    assert not at.text_area(key="w_notes_requirements").disabled

@@ -95,10 +95,32 @@ with head:
             if r.batch_window_h:
                 facts.append(f"batch window {r.batch_window_h:g} h")
             st.caption(" · ".join(facts))
+finished = session.finished_at is not None
+
+
+def continue_practising() -> None:
+    state.open_session(session.continued())
+    st.session_state["w_go_to_new_attempt"] = True
+
+
+if st.session_state.pop("w_go_to_new_attempt", False):
+    st.switch_page(
+        "ui/practice.py", query_params={state.SESSION_PARAM: st.session_state["session"].id}
+    )
+
 with controls:
-    if session.finished_at is not None:
-        st.success("This session is finished.")
-        st.page_link("ui/report.py", label="See the report", icon=":material/assignment:")
+    if finished:
+        st.success("This session is finished and kept as it was; it can no longer be edited.")
+        b1, b2 = st.columns(2)
+        b1.page_link("ui/report.py", label="See the report", icon=":material/assignment:")
+        b2.button(
+            "Continue practising",
+            key="w_continue",
+            icon=":material/restart_alt:",
+            on_click=continue_practising,
+            help="A new attempt with the same notes and design and a fresh clock.",
+            width="stretch",
+        )
     else:
         b1, b2, b3 = st.columns(3)
         if session.running:
@@ -130,7 +152,8 @@ st.segmented_control(
     "Step",
     STEP_IDS,
     key="w_step_nav",
-    format_func=lambda s: titles[s],
+    # short names keep the bar on one row; the step's full title heads the notes below
+    format_func=lambda s: s.replace("_", "-").capitalize(),
     on_change=on_step_nav,
     label_visibility="collapsed",
 )
@@ -151,6 +174,7 @@ with notes_col:
         key=state.widget_value(notes_key, session.notes.get(step.id, "")),
         on_change=save_notes,
         args=(step.id,),
+        disabled=finished,
         max_chars=MAX_NOTES_CHARS,
         placeholder="Write as you would speak: numbers, choices, trade-offs. "
         "Saved when you click outside the box.",
@@ -197,7 +221,7 @@ with notes_col:
             f"Reveal a hint ({len(scenario.hints) - len(used)} left)",
             key="w_hint",
             on_click=reveal_hint,
-            disabled=len(used) >= len(scenario.hints),
+            disabled=finished or len(used) >= len(scenario.hints),
             help="Hints are recorded and cost 2 points each in the report.",
         )
     prev_col, next_col = st.columns(2)

@@ -11,12 +11,16 @@ import streamlit as st
 from design_framework.session import Session
 from ui import state
 from ui.builder import text_views
-from ui.canvas import board
+from ui.canvas import board, view
 from ui.widgets import findings
 
 
 def board_panel(session: Session, scenario) -> None:
     report = state.rubric(session)
+    if session.finished_at is not None:  # finished is read-only: view the board, no editors
+        view(session.design, report, scenario, key="w_finished_board")
+        findings(report)
+        return
     board(session, report, scenario)
     rubric_col, text_col = st.columns([3, 2], gap="large")
     with rubric_col:

@@ -220,7 +220,15 @@ def clock(session_key: str = "session") -> None:
             if session.started
             else "not started"
         )
-        cols[2].metric("Clock", status)
+        with cols[2]:
+            # a badge, not a metric: the metric's large type cut "running" to "runni..."
+            st.caption("Clock")
+            colour = {"running": "green", "paused": "orange", "finished": "blue"}.get(
+                status, "gray"
+            )
+            st.badge(status, color=colour)
+        if session.finished_at is not None:
+            return  # a finished session is over: no budget warnings
         if view.step_left_s < 0:
             st.warning(f"{step_title} is {mmss(-view.step_left_s)} over its budget.")
         if view.overrun_s > 0 and view.later_budgets_s:
