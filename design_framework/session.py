@@ -88,6 +88,15 @@ FEEDBACK_AREAS = {
 RATING_LABELS = {1: "Very weak", 2: "Weak", 3: "Strong", 4: "Very strong"}
 
 
+class TimelineEntry(Model):
+    """Something that happened in a mock interview, for the report (``design_framework.room``)."""
+
+    at: float = Field(description="Epoch seconds.")
+    step: str = Field(description="Step the candidate was on.")
+    kind: str = Field(description="question, hint, time_call, pointer, clock_start, ...")
+    text: str = Field("", max_length=5000, description="What the candidate was shown.")
+
+
 class Session(Model):
     """One attempt at one scenario."""
 
@@ -126,6 +135,12 @@ class Session(Model):
     design: Design = Field(default_factory=Design, description="The candidate's design.")
     finished_at: Epoch | None = Field(None, description="When the candidate finished.")
     feedback: Feedback = Field(default_factory=Feedback, description="Interviewer's scoring form.")
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list, description="What the interviewer sent and did, in order."
+    )
+    room_seq: int = Field(
+        0, ge=0, description="Last room event applied to this session (mock interviews)."
+    )
 
     @model_validator(mode="after")
     def _known_steps(self):

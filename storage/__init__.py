@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import sqlite3
 import threading
 import time
@@ -37,7 +36,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from design_framework.session import Feedback, Session
+from design_framework.session import Session
+from storage.rooms import ROOM_COLUMNS, ROOM_TABLES, Room, RoomClosed, RoomsMixin
+
+__all__ = ["Attempt", "ConflictError", "Room", "RoomClosed", "Store", "StorageError", "open_store"]
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS sessions (
@@ -62,10 +64,9 @@ COLUMNS = [  # added after the first release; added to older files on open
     ("sessions", "revision", "INTEGER NOT NULL DEFAULT 1"),
     ("rooms", "owner", "TEXT"),
     ("attempts", "owner", "TEXT"),
+    *ROOM_COLUMNS,
 ]
-
-ROOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread aloud
-
+SCHEMA += ROOM_TABLES
 
 class StorageError(RuntimeError):
     """The database cannot be read or written; the message names the data path."""
@@ -117,8 +118,8 @@ def _reason(error: BaseException) -> str:
     return text
 
 
-class Store:
-    """Sessions, rooms and attempts in one SQLite file."""
+class Store(RoomsMixin):
+    """Sessions, rooms and attempts in one SQLite file (``storage.postgres`` for PostgreSQL)."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -344,56 +345,6 @@ class Store:
                 f"({error.__class__.__name__}: {detail[:200]}); it is left as it is."
             ) from None
 
-    # ---- rooms ----------------------------------------------------------------------------
-
-    def create_room(self, session_id: str, owner: str | None = None) -> str:
-        """A short code the interviewer types in the other browser."""
-
-        def write(db):
-            for _ in range(100):  # 32**6 codes: a clash is rare, a hundred in a row is not
-                code = "".join(secrets.choice(ROOM_ALPHABET) for _ in range(6))
-                taken = db.execute("SELECT 1 FROM rooms WHERE code = ?", (code,)).fetchone()
-                if not taken:
-                    break
-            db.execute(
-                "INSERT INTO rooms (code, session_id, created_at, feedback, owner) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (code, session_id, time.time(), Feedback().model_dump_json(), owner),
-            )
-            return code
-
-        return self._write(write)
-
-    def room_session_id(self, code: str) -> str | None:
-        row = self._read(
-            "SELECT session_id FROM rooms WHERE code = ?", (code.strip().upper(),), one=True
-        )
-        return row[0] if row else None
-
-    def save_feedback(self, code: str, feedback: Feedback) -> None:
-        # Kept apart from the session row so the interviewer's saves never overwrite the
-        # candidate's notes (two browsers write at the same time).
-        self._write(
-            lambda db: db.execute(
-                "UPDATE rooms SET feedback = ? WHERE code = ?",
-                (feedback.model_dump_json(), code.strip().upper()),
-            )
-        )
-
-    def load_feedback(self, code: str) -> Feedback:
-        row = self._read(
-            "SELECT feedback FROM rooms WHERE code = ?", (code.strip().upper(),), one=True
-        )
-        if row is None:
-            return Feedback()
-        try:
-            return Feedback.model_validate_json(row[0])
-        except ValidationError:
-            raise StorageError(
-                f"Stored feedback of room {code} in {self.path} cannot be read; it is left "
-                "as it is."
-            ) from None
-
     # ---- attempts -------------------------------------------------------------------------
 
     def record_attempt(
@@ -443,5 +394,20 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("WHITEBOARD_DATA_DIR", "data"))
 
 
-def open_store(data_dir: str | Path | None = None) -> Store:
+DATABASE_URL = "WHITEBOARD_DATABASE_URL"
+
+
+def open_store(data_dir: str | Path | None = None, url: str | None = None) -> Store:
+    """PostgreSQL when ``url`` (default: ``WHITEBOARD_DATABASE_URL``) is a postgresql://
+    URL; otherwise the SQLite file under ``data_dir`` (default: ``WHITEBOARD_DATA_DIR``)."""
+    url = os.environ.get(DATABASE_URL) if url is None else url
+    if url:
+        from storage.postgres import PostgresStore, is_postgres_url
+
+        if not is_postgres_url(url):
+            raise StorageError(
+                f"{DATABASE_URL} must be a postgresql://user@host:port/database URL "
+                "(unset it to use the SQLite file under WHITEBOARD_DATA_DIR)."
+            )
+        return PostgresStore(url)
     return Store(Path(data_dir or default_data_dir()) / "whiteboard.sqlite3")

@@ -1,25 +1,24 @@
-"""Storage: sessions survive a restart, rooms keep feedback apart, attempts accumulate."""
+"""Storage: sessions survive a restart, rooms keep feedback apart, attempts accumulate.
 
-import json
-from pathlib import Path
+Every test runs on both back ends: the SQLite file and a real PostgreSQL server
+(``tests/conftest.py``)."""
 
 import pytest
 
-from components.design import Design
-from design_framework.session import Feedback, Rating, Session, merge_sessions
-from storage import ConflictError, StorageError, Store, open_store
+from design_framework.room import RoomEvent
+from design_framework.session import Feedback, Rating, Session
+from storage import RoomClosed
 
 
-def test_a_saved_session_survives_a_new_connection(tmp_path):
+def test_a_saved_session_survives_a_new_connection(reopen):
     session = Session(scenario_id="skip-prediction", notes={"requirements": "p99"})
-    open_store(tmp_path).save_session(session)
-    restored = open_store(tmp_path).load_session(session.id)  # as after a server restart
+    reopen().save_session(session)
+    restored = reopen().load_session(session.id)  # as after a server restart
     assert restored.notes == {"requirements": "p99"}
     assert restored.scenario_id == "skip-prediction"
 
 
-def test_saving_again_updates_in_place(tmp_path):
-    store = open_store(tmp_path)
+def test_saving_again_updates_in_place(store):
     session = Session()
     store.save_session(session)
     session.notes["data"] = "logs"
@@ -28,17 +27,16 @@ def test_saving_again_updates_in_place(tmp_path):
     assert [s.id for s in store.recent_sessions()] == [session.id]
 
 
-def test_unknown_ids_return_none(tmp_path):
-    store = open_store(tmp_path)
+def test_unknown_ids_return_none(store):
     assert store.load_session("nope") is None
     assert store.room_session_id("AAAAAA") is None
+    assert store.room("AAAAAA") is None
 
 
-def test_rooms_map_codes_to_sessions_and_keep_feedback_apart(tmp_path):
-    store = open_store(tmp_path)
+def test_rooms_map_codes_to_sessions_and_keep_feedback_apart(store):
     session = Session()
     store.save_session(session)
-    code = store.create_room(session.id)
+    code = store.create_room(session.id).code
     assert len(code) == 6 and store.room_session_id(code.lower()) == session.id
     feedback = Feedback(ratings={"data": Rating(score=4, comment="great")}, verdict="hire")
     store.save_feedback(code, feedback)
@@ -47,8 +45,7 @@ def test_rooms_map_codes_to_sessions_and_keep_feedback_apart(tmp_path):
     assert store.load_feedback(code) == feedback
 
 
-def test_attempts_are_listed_oldest_first(tmp_path):
-    store = Store(tmp_path / "x.sqlite3")
+def test_attempts_are_listed_oldest_first(store):
     first, second = Session(finished_at=100.0), Session(finished_at=200.0)
     store.record_attempt(second, 70, {"score": 70})
     store.record_attempt(first, 50, {"score": 50})
@@ -56,130 +53,87 @@ def test_attempts_are_listed_oldest_first(tmp_path):
     assert [(a.session_id, a.score) for a in store.attempts()] == [(first.id, 50), (second.id, 75)]
 
 
-# ---- no silent overwrite -------------------------------------------------------------------
+# ---- live rooms ------------------------------------------------------------------------------
 
 
-def test_a_save_from_a_stale_copy_is_refused_with_what_is_stored(tmp_path):
-    store = open_store(tmp_path)
-    session = Session(notes={"data": "first"})
-    read_at = store.save_session(session)
-    tab_a, tab_b = session.model_copy(deep=True), session.model_copy(deep=True)
-    tab_a.notes["data"] = "tab A's notes"
-    after_a = store.save_session(tab_a, expected=read_at)
-    tab_b.notes["model"] = "tab B's notes"
-    with pytest.raises(ConflictError) as raised:
-        store.save_session(tab_b, expected=read_at)
-    assert raised.value.revision == after_a
-    assert raised.value.stored.notes["data"] == "tab A's notes"
-    assert store.load_session(session.id).notes == {"data": "tab A's notes"}
+def test_a_room_has_two_different_keys_and_each_grants_one_role(store):
+    session = Session()
+    store.save_session(session)
+    room = store.create_room(session.id)
+    assert room.interviewer_key != room.candidate_key and len(room.interviewer_key) >= 20
+    again = store.room(room.code)
+    assert again.role_for(room.interviewer_key) == "interviewer"
+    assert again.role_for(room.candidate_key) == "candidate"
+    assert again.role_for("") is None and again.role_for(room.interviewer_key[:-1]) is None
+    assert again.role_for(room.code) is None  # the code alone grants nothing
 
 
-def test_merging_two_tabs_keeps_both_sides_and_names_real_conflicts():
-    base = Session(notes={"data": "logs"})
-    mine, theirs = base.model_copy(deep=True), base.model_copy(deep=True)
-    theirs.notes["requirements"] = "40k QPS"  # only the other tab wrote here
-    mine.design = Design.from_string(
-        "version: 1\ncomponents: [{id: r, type: ranker}]\nedges: []\n", "d"
-    )
-    merged = merge_sessions(base, mine, theirs)
-    assert merged.conflicts == []
-    assert merged.session.notes["requirements"] == "40k QPS"
-    assert [c.id for c in merged.session.design.components] == ["r"]
-    theirs.notes["data"] = "logs and plays"
-    mine.notes["data"] = "logs, plays and skips"
-    merged = merge_sessions(base, mine, theirs)
-    assert merged.conflicts == ["notes on Data and features"]
-    assert merged.session.notes["data"] == "logs, plays and skips"
+def test_a_room_expires(store):
+    session = Session()
+    store.save_session(session)
+    room = store.create_room(session.id, hours=1, now=1_000.0)
+    assert not room.expired(now=1_000.0 + 3_599)
+    assert room.expired(now=1_000.0 + 3_600)
 
 
-# ---- owners ---------------------------------------------------------------------------------
+def test_pushed_events_get_increasing_numbers_and_bump_the_version(store):
+    session = Session()
+    store.save_session(session)
+    code = store.create_room(session.id).code
+    before = store.room_version(code)
+    first = store.push(code, RoomEvent(kind="question", text="How do you size the index?"))
+    second = store.push(code, RoomEvent(kind="time_call", text="5 minutes left for data."))
+    assert second.seq > first.seq
+    assert store.room_version(code) == second.seq > before
+    assert [e.text for e in store.room_events(code)] == [
+        "How do you size the index?",
+        "5 minutes left for data.",
+    ]
+    assert [e.seq for e in store.room_events(code, after=first.seq)] == [second.seq]
 
 
-def test_listings_show_only_the_owners_rows(tmp_path):
-    store = open_store(tmp_path)
-    alice, bob = Session(finished_at=1.0), Session(finished_at=2.0)
-    store.save_session(alice, owner="browser:alice")
-    store.save_session(bob, owner="user:bob")
-    store.record_attempt(alice, 60, {}, owner="browser:alice")
-    store.record_attempt(bob, 70, {}, owner="user:bob")
-    assert [s.id for s in store.recent_sessions(owner="browser:alice")] == [alice.id]
-    assert [a.session_id for a in store.attempts(owner="user:bob")] == [bob.id]
-    store.save_session(alice, owner="user:bob")  # a later save never changes the owner
-    assert store.session_owner(alice.id) == "browser:alice"
+def test_the_interviewer_watch_moves_when_the_candidate_saves_or_the_room_changes(store):
+    session = Session()
+    store.save_session(session)
+    code = store.create_room(session.id).code
+    seen = store.room_watch(code)
+    session.notes["data"] = "a new line"
+    store.save_session(session)
+    after_save = store.room_watch(code)
+    assert after_save > seen
+    store.save_feedback(code, Feedback(summary="draft"))
+    assert store.room_watch(code) > after_save
 
 
-# ---- damaged data ---------------------------------------------------------------------------
+def test_an_ended_room_refuses_further_events(store):
+    session = Session()
+    store.save_session(session)
+    code = store.create_room(session.id).code
+    store.push(code, RoomEvent(kind="end"))
+    assert store.room(code).ended
+    with pytest.raises(RoomClosed, match=f"Room {code} is ended"):
+        store.push(code, RoomEvent(kind="question", text="too late"))
+    assert [e.kind for e in store.room_events(code)] == ["end"]
 
 
-def test_a_row_that_no_longer_validates_is_skipped_and_reported(tmp_path):
-    store = open_store(tmp_path)
-    good = Session(notes={"data": "kept"})
-    store.save_session(good)
-    broken = Session()
-    store.save_session(broken)
-    body = json.loads(store._read("SELECT body FROM sessions WHERE id = ?", (broken.id,))[0][0])
-    body["notes"] = {"old_step_id": "text"}
-    store._write(
-        lambda db: db.execute(
-            "UPDATE sessions SET body = ? WHERE id = ?", (json.dumps(body), broken.id)
-        )
-    )
-    listing = store.recent_sessions()
-    assert [s.id for s in listing] == [good.id]
-    assert len(listing.skipped) == 1 and broken.id in listing.skipped[0]
-    assert "notes" in listing.skipped[0]
-    with pytest.raises(StorageError, match=str(tmp_path)):
-        store.load_session(broken.id)
-    assert store.load_session(good.id).notes == {"data": "kept"}
+def test_only_one_next_round_is_linked(store):
+    session = Session()
+    store.save_session(session)
+    first = store.create_room(session.id).code
+    second = store.create_room(session.id, previous_code=first).code
+    third = store.create_room(session.id, previous_code=first).code
+    assert store.link_next_room(first, second) is True
+    assert store.link_next_room(first, third) is False  # the other side clicked too
+    assert store.room(first).next_code == second
+    assert store.room(second).previous_code == first
 
 
-def test_a_corrupt_file_is_named_with_what_to_do(tmp_path):
-    path = tmp_path / "whiteboard.sqlite3"
-    path.write_bytes(b"this is not a database, it is a shopping list\n" * 200)
-    store = Store(path)
-    with pytest.raises(StorageError) as raised:
-        store.recent_sessions()
-    message = str(raised.value)
-    assert str(path) in message and "corrupt" in message and "move it aside" in message
-    with pytest.raises(StorageError, match="corrupt"):
-        store.save_session(Session())
-    assert path.read_bytes().startswith(b"this is not a database")  # left as it was
-
-
-def test_a_truncated_file_is_reported_not_a_traceback(tmp_path):
-    store = open_store(tmp_path)
-    for n in range(200):
-        store.save_session(Session(notes={"data": f"note {n} " * 50}))
-    store._write(lambda db: db.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
-    store.close()
-    path = tmp_path / "whiteboard.sqlite3"
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3])
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    with pytest.raises(StorageError) as raised:
-        reopened = Store(path)
-        reopened.recent_sessions(limit=500)
-    assert str(path) in str(raised.value)
-    assert "corrupt or truncated" in str(raised.value)
-
-
-def test_a_file_from_before_revisions_and_owners_opens_and_saves(tmp_path):
-    import sqlite3
-
-    path = tmp_path / "whiteboard.sqlite3"
-    old = Session(notes={"data": "from the first release"})
-    db = sqlite3.connect(path)
-    db.execute(
-        "CREATE TABLE sessions (id TEXT PRIMARY KEY, scenario_id TEXT, "
-        "updated_at DOUBLE PRECISION NOT NULL, body TEXT NOT NULL)"
-    )
-    db.execute("INSERT INTO sessions VALUES (?, NULL, 1.0, ?)", (old.id, json.dumps(old.to_dict())))
-    db.commit()
-    db.close()
-    store = Store(path)
-    assert store.load_versioned(old.id)[1] == 1 and store.session_owner(old.id) is None
-    store.claim_session(old.id, "browser:me")
-    old.notes["data"] = "and saved again"
-    assert store.save_session(old, "browser:me", expected=1) == 2
-    assert [s.notes for s in store.recent_sessions(owner="browser:me")] == [old.notes]
+def test_both_backends_share_one_database_between_two_processes(reopen):
+    """Two replicas on one database: what one writes, the other reads at once."""
+    replica_a, replica_b = reopen(), reopen()
+    session = Session(notes={"requirements": "from replica A"})
+    replica_a.save_session(session)
+    code = replica_a.create_room(session.id).code
+    replica_b.push(code, RoomEvent(kind="question", text="from replica B"))
+    assert replica_b.load_session(session.id).notes == {"requirements": "from replica A"}
+    assert [e.text for e in replica_a.room_events(code)] == ["from replica B"]
