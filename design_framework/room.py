@@ -135,7 +135,7 @@ def time_call(session: Session, now: float | None = None) -> str:
     if left <= 0:
         return f"{title} is {mmss(-left)} over its budget: time to move on."
     minutes = max(1, round(left / 60))
-    text = f"{minutes} minute{'s' if minutes != 1 else ''} left for {title.lower()}"
+    text = f"{minutes} minute{'s' if minutes != 1 else ''} left for {title}"
     if view.total_left_s is not None:
         text += f", {max(0, round(view.total_left_s / 60))} in the interview"
     return text + "."
