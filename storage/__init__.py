@@ -68,6 +68,7 @@ COLUMNS = [  # added after the first release; added to older files on open
 ]
 SCHEMA += ROOM_TABLES
 
+
 class StorageError(RuntimeError):
     """The database cannot be read or written; the message names the data path."""
 

@@ -13,10 +13,11 @@ replicas starting at the same time apply each change once.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
-from storage import COLUMNS, SCHEMA, Store, StorageError, _reason
+from storage import COLUMNS, SCHEMA, StorageError, Store, _reason
 
 MIGRATION_LOCK = 7_412_001  # any constant, the same in every replica
 
@@ -62,10 +63,8 @@ class PostgresStore(Store):
         self._pool = None
         self._db = None
         self._sizes = (min_size, max_size, timeout)
-        try:
+        with contextlib.suppress(StorageError):  # said again on the first read or write
             self._connection()
-        except StorageError:
-            pass  # said again, with the reason, on the first read or write
 
     def _connection(self):
         if self._pool is not None:

@@ -486,42 +486,7 @@ def test_authoring_a_scenario_validates_with_lines_and_can_be_practised():
     assert session.scenario_id == "my-custom-scenario" and session.scenario_yaml
 
 
-# ---- mock interview and history ------------------------------------------------------------
-
-
-def test_mock_interview_room_guide_and_feedback_reach_the_report():
-    candidate = started()
-    candidate.text_area(key="w_notes_requirements").set_value("p99 latency 200 ms").run()
-    canvas_send(candidate, {"components": [CLIENT, RANKER], "edges": []})
-    candidate.switch_page("ui/mock.py").run()
-    candidate.button(key="w_mock_open").click().run()
-    code = candidate.session_state["session"].room
-    assert code and len(code) == 6
-
-    interviewer = new_app()
-    interviewer.query_params.update({"room": code, "role": "interviewer"})
-    interviewer.switch_page("ui/mock.py")
-    interviewer.query_params.update({"room": code, "role": "interviewer"})
-    interviewer.run()
-    assert not interviewer.exception
-    assert any("Interviewer's guide" in m.value for m in interviewer.markdown)
-    assert any(t.value == "p99 latency 200 ms" for t in interviewer.text)
-    watched = canvas_data(interviewer, "w_mock_board")
-    assert watched["readOnly"] is True
-    assert {c["id"]: c["pos"] for c in watched["design"]["components"]} == {
-        "client": {"x": 0, "y": 0},
-        "ranker": {"x": 300, "y": 0},
-    }
-    interviewer.select_slider(key="w_fb_problem_score").set_value(3)
-    interviewer.text_input(key="w_fb_problem_comment").set_value("Sized QPS and latency")
-    interviewer.radio(key="w_fb_verdict").set_value("hire")
-    interviewer.button(key="FormSubmitter:w_feedback_form-Save feedback").click().run()
-    assert any("Saved" in s.value for s in interviewer.success)
-    assert store().load_feedback(code).ratings["problem"].score == 3
-
-    candidate.switch_page("ui/report.py").run()
-    assert not candidate.exception
-    assert candidate.session_state["session"].feedback.verdict == "hire"
+# ---- history ------------------------------------------------------------------------
 
 
 def test_history_lists_finished_attempts_and_says_what_to_practise_next():
@@ -543,15 +508,6 @@ def test_history_lists_finished_attempts_and_says_what_to_practise_next():
     session = at.session_state["session"]
     assert session.scenario_id != "realtime-playlist-recs" and session.finished_at is None
     assert session.scenario_id in reason
-
-
-def test_unknown_room_code_is_explained():
-    at = new_app()
-    at.run()
-    at.switch_page("ui/mock.py").run()
-    at.radio(key="w_mock_role").set_value("interviewer").run()
-    at.text_input(key="w_mock_code").set_value("ZZZZZZ").run()
-    assert any("No room 'ZZZZZZ'" in e.value for e in at.error)
 
 
 # ---- review fixes: work is never lost, bad files never break the board ---------------------

@@ -75,5 +75,7 @@ def test_a_time_call_says_what_is_left_for_the_step():
     s = session()
     s.start(now=0.0)
     text = time_call(s, now=60.0)
-    assert text.startswith("5 minutes left for Clarify requirements") and "44 in the interview" in text
+    assert (
+        text.startswith("5 minutes left for Clarify requirements") and "44 in the interview" in text
+    )
     assert "over its budget" in time_call(s, now=60.0 * 20)

@@ -1,15 +1,20 @@
-"""Mock interview in two browsers: the candidate shares a room code, the interviewer joins.
+"""Mock interview in two browsers: the interviewer hosts a room, the candidate joins by link.
 
-The candidate works on the whiteboard as usual; every change is saved. The interviewer's
-view reloads the candidate's session every two seconds and adds what the candidate does not
-see: the scenario's expected signals, follow-ups, hints and pitfalls, the reference design,
-and a scoring form whose answers appear in the candidate's report.
+The host picks the scenario and gets two links: their own (it carries the interviewer's
+key) and the candidate's (it carries the candidate's key and opens the whiteboard). The
+key decides the role; the room code alone opens nothing. The interviewer sees the
+candidate's clock, notes and diagram within a poll of a change, plus what the candidate
+does not: the expected signals, follow-ups, hints, pitfalls, the reference design and a
+scoring form. What the interviewer sends (a question, a hint, a time call, a pointer) and
+does (start, pause, advance the clock, end) goes to the candidate's screen as room events.
 """
 
 import streamlit as st
 
 from components.markdown import escape, no_images
 from design_framework.coverage import notes_coverage
+from design_framework.interview import follow_ups
+from design_framework.room import RoomEvent, next_step, time_call
 from design_framework.session import (
     FEEDBACK_AREAS,
     MAX_COMMENT_CHARS,
@@ -17,84 +22,128 @@ from design_framework.session import (
     RATING_LABELS,
     Feedback,
     Rating,
+    Session,
     clock_view,
     mmss,
 )
 from design_framework.steps import load_framework
-from storage import StorageError
-from ui import state
-from ui.widgets import diagram, findings, point_line
+from storage import RoomClosed, StorageError
+from ui import live, state
+from ui.widgets import diagram, findings, length_select, point_line
 
 st.title("Mock interview")
-params = st.query_params
-role = st.radio(
-    "I am the",
-    ["candidate", "interviewer"],
-    horizontal=True,
-    key="w_mock_role",
-    index=1 if params.get("role") == "interviewer" else 0,
-)
-
-if role == "candidate":
-    session = state.require_session()
-    if session.room:
-        st.success(f"Room code: **{session.room}**")
-        st.markdown(
-            "Your interviewer opens this app in their browser, goes to **Mock interview**,"
-            f" picks **interviewer** and types `{session.room}`, or opens "
-            f"`/mock?role=interviewer&room={session.room}` on this server."
-        )
-        st.page_link("ui/practice.py", label="Back to the whiteboard", icon=":material/draw:")
-    else:
-        st.markdown(
-            "Open a room for the session on your whiteboard. The interviewer will see "
-            "your notes, clock and diagram live, plus the hidden guide and a scoring "
-            "form."
-        )
-        if st.button("Open a room", key="w_mock_open", type="primary"):
-            try:
-                session.room = state.store().create_room(session.id, state.owner())
-            except StorageError as error:
-                st.error(f"{error} No room was opened.")
-                st.stop()
-            session.mode = "mock"
-            state.save(session)
-            st.rerun()
-    st.stop()
-
-# ---- interviewer -----------------------------------------------------------------------------
-
-st.session_state.setdefault("w_mock_code", (params.get("room") or "").upper())
-code = st.text_input("Room code", key="w_mock_code", max_chars=6).strip().upper()
-if not code:
-    st.caption("Ask the candidate for the six-letter code shown on their Mock interview page.")
-    st.stop()
-try:
-    session_id = state.store().room_session_id(code)
-except StorageError as error:
-    st.error(f"{error} The room cannot be looked up until then.")
-    st.stop()
-if session_id is None:
-    st.error(f"No room {escape(repr(code))}. Check the code with the candidate.")
-    st.stop()
-if params.get("room") != code:
-    st.query_params.update({"room": code, "role": "interviewer"})
-
 framework = load_framework()
 titles = {s.id: s.title for s in framework.steps}
+seat, refusal = live.seat_from_link()
+
+if refusal:
+    st.error(refusal)
+    st.stop()
+
+# ---- no link: host a room ---------------------------------------------------------------------
+
+if seat is None:
+    st.markdown(
+        "Host a mock interview: pick the scenario your candidate will design, open a room, "
+        "and send them their link. Your own link (keep it to yourself) shows the hidden "
+        "guide and the scoring form. A candidate who was sent a link just opens it."
+    )
+    scenarios = state.pack()
+    st.selectbox(
+        "Scenario",
+        sorted(scenarios),
+        key="w_host_scenario",
+        format_func=lambda sid: scenarios[sid].title,
+    )
+    length_select("w_host_length")
+
+    def host() -> None:
+        session = Session(
+            scenario_id=st.session_state["w_host_scenario"],
+            length_minutes=st.session_state["w_host_length"],
+            mode="mock",
+        )
+        try:
+            # no owner yet: the candidate who opens the link becomes its owner
+            state.store().save_session(session)
+            room = state.store().create_room(
+                session.id, owner=state.owner(), hours=live.room_hours()
+            )
+            session.room = room.code
+            state.store().save_session(session)
+        except StorageError as error:
+            st.session_state["w_host_error"] = f"{error} No room was opened."
+            return
+        st.query_params.update({state.ROOM_PARAM: room.code, live.KEY_PARAM: room.interviewer_key})
+
+    st.button("Open a room", key="w_mock_host", type="primary", on_click=host)
+    if st.session_state.get("w_host_error"):
+        st.error(st.session_state.pop("w_host_error"))
+    st.stop()
+
+room = seat.room
+
+# ---- the candidate's link: their whiteboard ---------------------------------------------------
+
+if seat.role == "candidate":
+    if room.expired() and not room.ended:
+        st.warning(f"Room {room.code} expired; your session stays yours.")
+    current = st.session_state.get(state.SESSION)
+    if current is None or current.id != room.session_id:
+        try:
+            stored = state.store().load_versioned(room.session_id)
+        except StorageError as error:
+            st.error(f"{error} The interview cannot be opened until then.")
+            st.stop()
+        if stored is None:
+            st.error(f"The session of room {room.code} is gone.")
+            st.stop()
+        state.open_session(stored[0])
+        state.store().claim_session(room.session_id, state.owner())
+    target = "ui/report.py" if live.over(room) else "ui/practice.py"
+    st.switch_page(target, query_params={state.SESSION_PARAM: room.session_id})
+
+# ---- the interviewer's link ----------------------------------------------------------------------
+
+code = room.code
+if room.expired() and not room.ended:
+    st.error(f"Room {code} expired at {live.when(room.expires_at)}: it takes nothing more.")
+    st.stop()
+if room.ended:
+    st.switch_page("ui/report.py", query_params={state.ROOM_PARAM: code, live.KEY_PARAM: seat.key})
+
+live.mark_seen("interviewer", state.store().room_watch(code))
+candidate = live.candidate_view(room)
+if candidate is None:
+    st.error("The candidate's session is gone.")
+    st.stop()
+scenario = state.scenario_of(candidate)
 
 
-@st.fragment(run_every=2)
-def live_view() -> None:
+def send(kind: str, **fields) -> None:
+    """Push an event, stamped now (at the click, not when the button was drawn)."""
     try:
-        candidate = state.store().load_session(session_id)
-    except StorageError as error:
-        st.error(str(error))
-        return
-    if candidate is None:
-        st.error("The candidate's session is gone.")
-        return
-    scenario = state.scenario_of(candidate)
+        state.store().push(code, RoomEvent(kind=kind, **fields))
+    except (RoomClosed, StorageError) as error:
+        st.session_state["w_send_error"] = str(error)
+
+
+head, links = st.columns([3, 2])
+with head:
+    st.subheader(escape(scenario.title) if scenario else "Free design")
+    st.caption(
+        f"Room **{code}** · you are the interviewer · the room closes at "
+        f"{live.when(room.expires_at)}"
+    )
+with links:
+    st.markdown("**The candidate's link** (send it; it opens their whiteboard)")
+    st.code(live.link(room, "candidate"), language=None)
+
+# ---- clock and controls --------------------------------------------------------------------------
+
+
+@st.fragment(run_every=1)
+def clock_panel() -> None:
     view = clock_view(candidate)
     c1, c2, c3 = st.columns(3)
     c1.metric("Candidate is on", titles[candidate.current_step])
@@ -103,53 +152,187 @@ def live_view() -> None:
         "Interview time left" if view.total_left_s is not None else "Elapsed",
         mmss(view.total_left_s if view.total_left_s is not None else view.total_elapsed_s),
     )
-    report = state.rubric(candidate)
-    board, guide = st.columns([3, 2], gap="large")
-    with board:
-        st.markdown(f"#### {escape(scenario.title) if scenario else 'Free design'}")
-        diagram(
-            candidate.design,
-            report,
-            scenario,
-            key="w_mock_board",
-            empty_hint="The candidate has not drawn anything yet.",
+
+
+clock_panel()
+b1, b2, b3 = st.columns(3)
+if candidate.running:
+    b1.button(
+        "Pause the clock",
+        key="w_iv_pause",
+        icon=":material/pause:",
+        on_click=send,
+        args=("clock_pause",),
+        width="stretch",
+    )
+else:
+    b1.button(
+        "Start the clock" if not candidate.started else "Resume the clock",
+        key="w_iv_start",
+        icon=":material/play_arrow:",
+        type="primary",
+        on_click=send,
+        args=("clock_start",),
+        width="stretch",
+    )
+upcoming = next_step(candidate)
+if upcoming:
+    b2.button(
+        f"Move on to {titles[upcoming]}",
+        key="w_iv_advance",
+        icon=":material/skip_next:",
+        on_click=send,
+        args=("advance",),
+        kwargs={"step": upcoming},
+        width="stretch",
+    )
+b3.button(
+    "End the interview",
+    key="w_iv_end",
+    icon=":material/flag:",
+    on_click=send,
+    args=("end",),
+    width="stretch",
+    help="Stops the clock; both of you then see the report with your feedback.",
+)
+if st.session_state.get("w_send_error"):
+    st.error(st.session_state.pop("w_send_error"))
+
+# ---- send to the candidate -----------------------------------------------------------------------
+
+coverage = notes_coverage(candidate.notes, scenario)
+report = state.rubric(candidate)
+with st.container(border=True):
+    st.markdown("**Send to the candidate** (it appears on their screen at once)")
+    ask, hint, timing, point = st.tabs(["Question", "Hint", "Time call", "Point at"])
+    with ask:
+        suggested = follow_ups(
+            candidate.current_step, coverage[candidate.current_step], scenario, limit=8
         )
-        findings(report, key="mock_findings")
-    with guide:
-        st.markdown("#### Interviewer's guide (hidden from the candidate)")
-        coverage = notes_coverage(candidate.notes, scenario)
-        for step in framework.steps:
-            notes = candidate.notes.get(step.id, "")
-            cov = coverage[step.id]
-            here = " ← now" if step.id == candidate.current_step else ""
-            with st.expander(
-                f"{step.title} · {mmss(candidate.step_seconds(step.id))} · "
-                f"{cov.covered}/{cov.total}{here}",
-                expanded=bool(here),
-            ):
-                st.markdown("**Notes**")
-                st.text(notes or "(none yet)")
-                for p in cov.signals:
-                    st.markdown(point_line(p))
-                if scenario and step.id in scenario.steps:
-                    st.markdown("**Follow-ups to ask**")
-                    for question in scenario.steps[step.id].follow_ups:
-                        st.markdown(f"- {no_images(question)}")
-        if scenario:
-            with st.expander(
-                "Hints (the candidate has used "
-                f"{sum(len(v) for v in candidate.hints_used.values())})"
-            ):
-                for hint in scenario.hints:
-                    st.markdown(f"- {no_images(hint)}")
-            with st.expander("Common pitfalls"):
-                for pitfall in scenario.pitfalls:
-                    st.markdown(f"- {no_images(pitfall)}")
-            with st.expander("Reference design"):
-                diagram(scenario.reference_design, None, scenario, key="w_mock_reference")
+        st.selectbox(
+            "A follow-up from the guide",
+            [None, *suggested],
+            key="w_iv_question_pick",
+            format_func=lambda q: q or "(type your own below)",
+        )
+        st.text_input("Or your own question", key="w_iv_question_text")
 
+        def send_question() -> None:
+            text = (
+                st.session_state.get("w_iv_question_text") or ""
+            ).strip() or st.session_state.get("w_iv_question_pick")
+            if not text:
+                st.session_state["w_send_error"] = "Pick a follow-up or type a question first."
+                return
+            send("question", text=text)
+            st.session_state["w_iv_question_text"] = ""
+            st.session_state["w_iv_question_pick"] = None
 
-live_view()
+        st.button("Send the question", key="w_iv_send_question", on_click=send_question)
+    with hint:
+        used = {i for indexes in candidate.hints_used.values() for i in indexes}
+        left = [i for i in range(len(scenario.hints) if scenario else 0) if i not in used]
+        if not left:
+            st.caption("No hints left to give.")
+        else:
+            st.selectbox(
+                "Hint (recorded as used, like one the candidate asks for)",
+                left,
+                key="w_iv_hint_pick",
+                format_func=lambda i: scenario.hints[i],
+            )
+            st.button(
+                "Give the hint",
+                key="w_iv_send_hint",
+                on_click=lambda: send("hint", hint=st.session_state["w_iv_hint_pick"]),
+            )
+    with timing:
+        st.text_input(
+            "Time call",
+            key=state.widget_value("w_iv_time_text", lambda: time_call(candidate)),
+            help="Suggested from the clock; edit it as you like.",
+        )
+
+        def send_time_call() -> None:
+            send("time_call", text=st.session_state["w_iv_time_text"])
+            st.session_state.pop("w_iv_time_text", None)  # next suggestion from the clock
+
+        st.button("Send the time call", key="w_iv_send_time", on_click=send_time_call)
+    with point:
+        targets = [("node", c.id) for c in candidate.design.components] + [
+            ("finding", f.rule) for f in report.findings if f.status in ("fail", "warn")
+        ]
+        if not targets:
+            st.caption("Nothing to point at yet: no nodes and no failing finding.")
+        else:
+            st.selectbox(
+                "Node or finding",
+                targets,
+                key="w_iv_point_pick",
+                format_func=lambda t: f"{t[0]}: {t[1]}",
+            )
+            st.text_input("Comment (optional)", key="w_iv_point_text")
+
+            def send_pointer() -> None:
+                kind, target = st.session_state["w_iv_point_pick"]
+                send(
+                    "pointer",
+                    target=target,
+                    target_kind=kind,
+                    text=st.session_state.get("w_iv_point_text") or "",
+                )
+                st.session_state["w_iv_point_text"] = ""
+
+            st.button("Point", key="w_iv_send_point", on_click=send_pointer)
+
+# ---- what the candidate sees, and the guide -----------------------------------------------------
+
+board, guide = st.columns([3, 2], gap="large")
+with board:
+    diagram(  # a read-only board: the live view does not depend on how it is drawn
+        candidate.design,
+        report,
+        scenario,
+        key="w_mock_board",
+        empty_hint="The candidate has not drawn anything yet.",
+    )
+    findings(report, key="mock_findings")
+with guide:
+    st.markdown("#### Interviewer's guide (hidden from the candidate)")
+    for step in framework.steps:
+        notes = candidate.notes.get(step.id, "")
+        cov = coverage[step.id]
+        here = " ← now" if step.id == candidate.current_step else ""
+        with st.expander(
+            f"{step.title} · {mmss(candidate.step_seconds(step.id))} · "
+            f"{cov.covered}/{cov.total}{here}",
+            expanded=bool(here),
+        ):
+            st.markdown("**Notes**")
+            st.text(notes or "(none yet)")
+            for p in cov.signals:
+                st.markdown(point_line(p))
+            if scenario and step.id in scenario.steps:
+                st.markdown("**Follow-ups to ask**")
+                for question in scenario.steps[step.id].follow_ups:
+                    st.markdown(f"- {no_images(question)}")
+    if scenario:
+        with st.expander(
+            f"Hints (the candidate has used {sum(len(v) for v in candidate.hints_used.values())})"
+        ):
+            for text in scenario.hints:
+                st.markdown(f"- {no_images(text)}")
+        with st.expander("Common pitfalls"):
+            for pitfall in scenario.pitfalls:
+                st.markdown(f"- {no_images(pitfall)}")
+        with st.expander("Reference design"):
+            diagram(scenario.reference_design, None, scenario, key="w_mock_reference")
+    if candidate.timeline:
+        with st.expander(f"Sent so far ({len(candidate.timeline)})"):
+            for entry in candidate.timeline:
+                st.markdown(f"`{live.when(entry.at)}` {escape(entry.text)}")
+
+# ---- scoring form --------------------------------------------------------------------------------
 
 st.markdown("#### Scoring form")
 try:
@@ -211,4 +394,6 @@ with st.form("w_feedback_form"):
         except StorageError as error:
             st.error(f"Not saved: {error} The form keeps what you typed; save again.")
         else:
-            st.success("Saved. The candidate sees it in their report.")
+            st.success("Saved. The candidate sees it on their report when you end the interview.")
+
+live.watch(lambda: state.store().room_watch(code), "interviewer")

@@ -7,12 +7,17 @@ from design_framework.coverage import MAX_ASSESSED_CHARS, step_coverage
 from design_framework.interview import follow_ups
 from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import STEP_IDS, load_framework
-from ui import state
+from ui import live, state
 from ui.whiteboard import board_fragment
 from ui.widgets import checklist, clock
 
 session = state.require_session()
 scenario = state.scenario_of(session)
+arrived = live.candidate_sync(session, scenario)  # what the interviewer sent, if in a room
+seat = live.seat_of_session(session)
+in_room = seat is not None and not live.over(seat.room)  # an expired room hands the clock back
+if any(e.kind == "end" for e in arrived):
+    st.switch_page("ui/report.py", query_params={state.SESSION_PARAM: session.id})
 framework = load_framework()
 titles = {s.id: s.title for s in framework.steps}
 
@@ -71,11 +76,12 @@ if st.session_state.pop("w_go_to_report", False):
 head, controls = st.columns([3, 2])
 with head:
     st.subheader(escape(scenario.title) if scenario else "Free design")
-    if session.room:
+    if in_room:
         st.caption(
             f":material/record_voice_over: Mock interview, room **{session.room}**: "
-            "your interviewer sees your notes and diagram as you work."
+            "your interviewer sees your notes and diagram as you work, and runs the clock."
         )
+        live.messages(session)
     if scenario:
         with st.expander("Prompt and requirements", expanded=not session.started):
             st.markdown(no_images(scenario.prompt))
@@ -121,6 +127,8 @@ with controls:
             help="A new attempt with the same notes and design and a fresh clock.",
             width="stretch",
         )
+    elif in_room:
+        pass  # the interviewer starts, pauses and ends the shared clock
     else:
         b1, b2, b3 = st.columns(3)
         if session.running:
@@ -243,3 +251,6 @@ with notes_col:
             args=(STEP_IDS[step_index + 1],),
             width="stretch",
         )
+
+if in_room and session.finished_at is None:
+    live.watch(lambda: state.store().room_version(session.room), "candidate")

@@ -5,20 +5,44 @@ import streamlit as st
 from components.markdown import escape, no_images
 from components.render import RenderError, export
 from design_framework.report import build_report, to_markdown
-from design_framework.session import mmss
+from design_framework.session import Feedback, mmss
 from storage import StorageError
-from ui import state
+from ui import live, state
 from ui.widgets import checklist, diagram, findings
 
-session = state.require_session()
+seat, refusal = live.seat_from_link()
+if refusal:
+    st.error(refusal)
+    st.stop()
+if seat is not None and seat.role == "interviewer":
+    # the interviewer reads the candidate's report through the room, never owns the session
+    session = live.candidate_view(seat.room)
+    if session is None:
+        st.error("The candidate's session is gone.")
+        st.stop()
+else:
+    session = state.require_session()
+    seat = live.seat_of_session(session)
 scenario = state.scenario_of(session)
+if seat is not None and seat.role == "candidate":
+    live.candidate_sync(session, scenario)
+if seat is not None:
+    live.mark_seen("report", seat.room.version)
 if session.room:
     try:
-        session.feedback = state.store().load_feedback(session.room)
+        # ratings stay with the interviewer until the interview is over
+        hidden = seat is not None and seat.role == "candidate" and not live.over(seat.room)
+        session.feedback = Feedback() if hidden else state.store().load_feedback(session.room)
     except StorageError as error:
         st.warning(f"{error} The interviewer's feedback is left out of this report.")
 
-if session.finished_at is None:
+if seat is not None and not live.over(seat.room):
+    st.info(
+        "The interview is still going; this is a preview. The interviewer ends it."
+        if seat.role == "candidate"
+        else "The interview is still going; this is a preview of the candidate's report."
+    )
+elif session.finished_at is None and (seat is None or seat.role == "candidate"):
     st.info(
         "The session is still open; this is a preview. Finishing stops the clock and "
         "records the attempt in your history."
@@ -43,6 +67,10 @@ m4.metric(
     help=f"{session.length_minutes}-minute interview" if session.length_minutes else "Untimed",
 )
 
+if seat is not None:
+    live.next_round(seat, session)
+live.feedback_section(session, seat)
+
 st.subheader("Where the points went")
 if report.lost:
     for lost in sorted(report.lost, key=lambda p: -p.points):
@@ -65,6 +93,8 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+live.timeline_section(session)
 
 mine, reference = st.columns(2)
 with mine:
@@ -155,3 +185,6 @@ cols[2].download_button(
     key="w_export_markdown",
     width="stretch",
 )
+
+if seat is not None and not (live.over(seat.room) and seat.room.next_code):
+    live.watch(lambda: state.store().room_version(seat.room.code), "report")

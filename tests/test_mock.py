@@ -1,0 +1,187 @@
+"""Mock interviews through AppTest: links grant roles, what the interviewer sends lands on
+the candidate's screen and in the report, the feedback appears when the interview ends,
+and a second round swaps the roles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from storage import open_store
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+SCENARIO = "realtime-playlist-recs"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("WHITEBOARD_DATABASE_URL", raising=False)
+    monkeypatch.chdir(Path(APP).parent)
+
+
+def store():
+    return open_store(os.environ["WHITEBOARD_DATA_DIR"])
+
+
+def page(path: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.switch_page(path)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        m.value
+        for kind in ("markdown", "info", "success", "caption", "error", "warning")
+        for m in getattr(at, kind)
+    ]
+    parts += [t.value for t in at.text]
+    return "\n".join(parts)
+
+
+def host(scenario: str = SCENARIO):
+    """The interviewer opens a room; returns their app and the room."""
+    interviewer = page("ui/mock.py")
+    interviewer.selectbox(key="w_host_scenario").set_value(scenario)
+    interviewer.button(key="w_mock_host").click().run()
+    assert not interviewer.exception, interviewer.exception
+    code = interviewer.query_params["room"]
+    return interviewer, store().room(code)
+
+
+def join(room) -> AppTest:
+    candidate = page("ui/mock.py", room=room.code, key=room.candidate_key)
+    assert "w_notes_requirements" in [t.key for t in candidate.text_area]  # on the whiteboard
+    candidate.switch_page("ui/practice.py")  # AppTest reruns the page it was told, not where
+    return candidate  # the app switched to
+
+
+def test_the_host_is_the_interviewer_and_the_candidate_link_opens_the_whiteboard():
+    interviewer, room = host()
+    assert "Interviewer's guide (hidden from the candidate)" in texts(interviewer)
+    assert interviewer.query_params["key"] == room.interviewer_key
+    link = next(c.value for c in interviewer.code)
+    assert f"room={room.code}&key={room.candidate_key}" in link
+    assert room.interviewer_key not in link
+    candidate = join(room)
+    assert candidate.session_state["session"].id == room.session_id
+    assert "Interviewer's guide" not in texts(candidate)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"room": "{code}"},
+        {"room": "{code}", "role": "interviewer"},
+        {"room": "{code}", "key": "guessed-key"},
+        {"room": "{code}", "key": "{candidate_key}", "role": "interviewer"},
+    ],
+    ids=["code-alone", "role-in-url", "wrong-key", "candidate-key-plus-role"],
+)
+def test_no_link_but_the_interviewers_shows_the_guide(params):
+    _, room = host()
+    filled = {
+        k: v.format(code=room.code, candidate_key=room.candidate_key) for k, v in params.items()
+    }
+    for path in ("ui/mock.py", "ui/report.py"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update(filled)
+        at.switch_page(path)
+        at.query_params.update(filled)
+        at.run()
+        shown = texts(at)
+        assert "Interviewer's guide" not in shown and "Scoring form" not in shown
+        assert not [f for f in at.get("form")]
+
+
+def test_an_unknown_room_is_explained():
+    at = page("ui/mock.py", room="ZZZZZZ", key="anything")
+    assert any("There is no room ZZZZZZ" in e.value for e in at.error)
+
+
+def test_what_the_interviewer_sends_reaches_the_candidate_and_the_report():
+    interviewer, room = host()
+    candidate = join(room)
+    candidate.text_area(key="w_notes_requirements").set_value("Peak 40k QPS, p99 200 ms").run()
+
+    interviewer.run()
+    assert "Peak 40k QPS, p99 200 ms" in texts(interviewer)  # the candidate's notes, live
+    interviewer.button(key="w_iv_start").click().run()
+    interviewer.text_input(key="w_iv_question_text").set_value("How fresh must features be?")
+    interviewer.button(key="w_iv_send_question").click().run()
+    interviewer.button(key="w_iv_send_hint").click().run()
+    interviewer.button(key="w_iv_advance").click().run()
+    assert not interviewer.exception, interviewer.exception
+
+    candidate.run()
+    session = candidate.session_state["session"]
+    assert session.running and session.current_step == "framing"
+    assert sum(len(v) for v in session.hints_used.values()) == 1  # recorded as used
+    hint = session.timeline[2].text
+    assert [e.kind for e in session.timeline] == ["clock_start", "question", "hint", "advance"]
+    assert any(hint in i.value for i in candidate.info)  # the latest message stays in view
+    assert "How fresh must features be?" in texts(candidate)  # earlier ones below it
+    assert [t.value for t in candidate.toast] == ["How fresh must features be?", hint]
+
+
+def test_feedback_appears_on_the_report_page_when_the_interview_ends():
+    interviewer, room = host()
+    candidate = join(room)
+    interviewer.select_slider(key="w_fb_problem_score").set_value(3)
+    interviewer.text_input(key="w_fb_problem_comment").set_value("Sized QPS and latency")
+    interviewer.radio(key="w_fb_verdict").set_value("hire")
+    interviewer.text_area(key="w_fb_summary").set_value("Clear on numbers; probe monitoring.")
+    interviewer.button(key="FormSubmitter:w_feedback_form-Save feedback").click().run()
+
+    candidate.switch_page("ui/report.py").run()
+    before = texts(candidate)
+    assert "appear here when they end the interview" in before
+    assert "Clear on numbers" not in before  # no ratings before the end
+
+    interviewer.button(key="w_iv_end").click().run()
+    assert not interviewer.exception, interviewer.exception
+    interviewer.switch_page("ui/report.py").run()  # where the app sends the interviewer
+    assert "Interviewer feedback" in [s.value for s in interviewer.subheader]
+    candidate.run()
+    assert not candidate.exception, candidate.exception
+    shown = texts(candidate)
+    assert "Recommendation: **hire**" in shown and "Clear on numbers; probe monitoring." in shown
+    assert candidate.session_state["session"].finished_at is not None
+    assert "Interview timeline" in [s.value for s in candidate.subheader]
+    assert [a.session_id for a in store().attempts()] == [room.session_id]
+
+
+def test_an_expired_room_takes_nothing_more(monkeypatch):
+    monkeypatch.setenv("WHITEBOARD_ROOM_HOURS", "0")  # rooms close as soon as they open
+    _, room = host()
+    at = page("ui/mock.py", room=room.code, key=room.interviewer_key)
+    assert any("expired" in e.value for e in at.error)
+    assert "Scoring form" not in texts(at)
+
+
+def test_roles_swap_for_a_second_round_in_one_click():
+    interviewer, room = host()
+    candidate = join(room)
+    interviewer.button(key="w_iv_end").click().run()
+    candidate.switch_page("ui/report.py").run()
+    candidate.selectbox(key="w_next_scenario").set_value("skip-prediction")
+    candidate.button(key="w_next_round").click().run()
+    assert not candidate.exception, candidate.exception
+    second = store().room(store().room(room.code).next_code)
+    assert candidate.query_params["key"] == second.interviewer_key  # the candidate interviews
+    assert "Interviewer's guide (hidden from the candidate)" in texts(candidate)
+    assert store().load_session(second.session_id).scenario_id == "skip-prediction"
+
+    interviewer.switch_page("ui/report.py").run()  # the first round's report
+    interviewer.button(key="w_next_join").click().run()
+    assert not interviewer.exception, interviewer.exception
+    assert interviewer.session_state["session"].id == second.session_id
+    assert "Interviewer's guide" not in texts(interviewer)

@@ -1,0 +1,334 @@
+"""Live rooms in the browser: poll one integer, redraw when it moved, apply what arrived.
+
+Nothing here knows how a design is drawn. A page that must follow a room calls
+``watch(read, key)``: a fragment that runs every ``POLL_S`` seconds, reads one integer
+(``Store.room_version`` on the candidate's side, ``Store.room_watch`` on the interviewer's)
+and reruns the page only when it differs from what the page last drew. A quiet room costs
+one primary-key read per browser per poll and no redraw.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.markdown import escape
+from design_framework.room import PUSHED, ROOM_HOURS, RoomEvent, apply_all, project
+from design_framework.session import Session
+from design_framework.steps import load_framework
+from storage import Room, StorageError
+from ui import state
+
+POLL_S = 0.4
+"""Poll interval: half of it is the mean wait before a change is seen."""
+ICONS = {
+    "question": ":material/help:",
+    "hint": ":material/lightbulb:",
+    "time_call": ":material/timer:",
+    "pointer": ":material/my_location:",
+}
+KEY_PARAM = "key"
+HOURS_ENV = "WHITEBOARD_ROOM_HOURS"
+
+
+def room_hours() -> float:
+    """How long a room's links work: WHITEBOARD_ROOM_HOURS, default 12."""
+    try:
+        return max(0.0, float(os.environ.get(HOURS_ENV, ROOM_HOURS)))
+    except ValueError:
+        return ROOM_HOURS
+
+
+SEEN = "live_seen_{}"
+
+
+def watch(read: Callable[[], int], key: str, interval: float = POLL_S) -> None:
+    """Rerun the page when ``read()`` differs from the value the page drew with."""
+    seen_key = SEEN.format(key)
+
+    @st.fragment(run_every=interval)
+    def _poll() -> None:
+        try:
+            now = read()
+        except StorageError:
+            return  # the page shows storage errors; keep polling
+        if st.session_state.get(seen_key) != now:
+            st.session_state[seen_key] = now
+            st.rerun()
+
+    _poll()
+
+
+def mark_seen(key: str, value: int) -> None:
+    """What the page is about to draw: read before loading, so no change slips between."""
+    st.session_state[SEEN.format(key)] = value
+
+
+# ---- who is this browser in the room ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    room: Room
+    role: str  # "candidate" | "interviewer"
+
+    @property
+    def key(self) -> str:
+        return self.room.key_for(self.role)
+
+
+def seat_from_link() -> tuple[Seat | None, str | None]:
+    """The room and role the URL's ``room`` and ``key`` grant, or why they grant none."""
+    code = (st.query_params.get(state.ROOM_PARAM) or "").strip().upper()
+    if not code:
+        return None, None
+    try:
+        room = state.store().room(code)
+    except StorageError as error:
+        return None, str(error)
+    if room is None:
+        return None, f"There is no room {code}. Check the link with the person who sent it."
+    role = room.role_for(st.query_params.get(KEY_PARAM))
+    if role is None:
+        return None, (
+            f"This link does not let you into room {code}: a room is joined with the link "
+            "its host sent (it carries a key), not with the code alone."
+        )
+    return Seat(room, role), None
+
+
+def seat_of_session(session: Session | None) -> Seat | None:
+    """The candidate's seat, proved by holding the session the room is on."""
+    if session is None or not session.room:
+        return None
+    try:
+        room = state.store().room(session.room)
+    except StorageError:
+        return None
+    if room is None or room.session_id != session.id:
+        return None
+    return Seat(room, "candidate")
+
+
+def over(room: Room) -> bool:
+    """The interview is over: ended by the interviewer, or the room expired."""
+    return room.ended or room.expired()
+
+
+# ---- the candidate's side ---------------------------------------------------------------------
+
+
+def candidate_sync(session: Session, scenario) -> list[RoomEvent]:
+    """Apply what the interviewer sent since the last run; toast the messages.
+
+    Called at the top of the candidate's pages. Returns the events that were new.
+    """
+    seat = seat_of_session(session)
+    if seat is None:
+        return []
+    mark_seen("candidate", seat.room.version)
+    if seat.room.version == st.session_state.get("live_synced_version"):
+        return []
+    try:
+        events = state.store().room_events(seat.room.code, after=session.room_seq)
+    except StorageError:
+        return []
+    before_step, was_finished = session.current_step, session.finished_at is not None
+    new = apply_all(session, events, scenario)
+    st.session_state["live_synced_version"] = seat.room.version
+    if not new:
+        return []
+    if session.current_step != before_step:
+        st.session_state.pop("w_step_nav", None)  # the step control follows the interviewer
+    state.save(session)
+    if session.finished_at is not None and not was_finished:
+        record_attempt(session, scenario)
+    for event, entry in zip(new, session.timeline[-len(new) :], strict=True):
+        if event.kind in PUSHED:
+            st.toast(escape(entry.text), icon=ICONS[event.kind])
+    return new
+
+
+def record_attempt(session: Session, scenario) -> None:
+    from design_framework.report import build_report
+
+    report = build_report(session, scenario, rubric=state.rubric(session))
+    try:
+        state.store().record_attempt(session, report.score, report.summary(), state.owner())
+    except StorageError as error:
+        st.session_state[state.UNSAVED] = str(error)
+
+
+def messages(session: Session, limit: int = 3) -> None:
+    """The interviewer's latest messages, small, newest first (toasts fade; these stay)."""
+    pushed = [e for e in session.timeline if e.kind in PUSHED]
+    if not pushed:
+        return
+    latest = pushed[-1]
+    st.info(f"**Your interviewer:** {escape(latest.text)}", icon=ICONS.get(latest.kind))
+    if len(pushed) > 1:
+        with st.expander(f"Earlier messages ({len(pushed) - 1})"):
+            for entry in reversed(pushed[-1 - limit * 3 : -1]):
+                st.markdown(f"{ICONS.get(entry.kind, '')} {escape(entry.text)}")
+
+
+# ---- the interviewer's side -------------------------------------------------------------------
+
+
+def candidate_view(room: Room) -> Session | None:
+    """The candidate's session as it stands once the room's events are applied (a copy)."""
+    session = state.store().load_session(room.session_id)
+    if session is None:
+        return None
+    events = state.store().room_events(room.code, after=session.room_seq)
+    return project(session, events, state.scenario_of(session)) if events else session
+
+
+def link(seat_room: Room, role: str, page: str = "mock") -> str:
+    """The URL that grants ``role`` in the room, on this server."""
+    base = ""
+    try:
+        url = st.context.url or ""
+        base = url.split("?")[0].rsplit("/", 1)[0] if url else ""
+    except AttributeError:
+        base = ""
+    return f"{base}/{page}?room={seat_room.code}&key={seat_room.key_for(role)}"
+
+
+def when(at: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(at))
+
+
+# ---- the report: feedback, timeline, the next round ------------------------------------------
+
+
+def feedback_section(session: Session, seat: Seat | None) -> None:
+    """The interviewer's ratings, recommendation and summary, on the Report page itself."""
+    from design_framework.session import FEEDBACK_AREAS, RATING_LABELS
+
+    feedback = session.feedback
+    rated = {k: r for k, r in feedback.ratings.items() if r.score or r.comment}
+    if seat is not None and seat.role == "candidate" and not over(seat.room):
+        st.info(
+            ":material/lock: Your interviewer's ratings appear here when they end the interview."
+        )
+        return
+    if not (rated or feedback.verdict or feedback.summary):
+        if seat is not None:
+            st.caption("The interviewer left no ratings or summary.")
+        return
+    st.subheader("Interviewer feedback")
+    if seat is not None and not over(seat.room):
+        st.caption("Draft: the candidate sees this when you end the interview.")
+    if feedback.verdict:
+        st.markdown(f"Recommendation: **{feedback.verdict.replace('_', ' ')}**")
+    if rated:
+        st.dataframe(
+            [
+                {
+                    "area": FEEDBACK_AREAS.get(key, key),
+                    "rating": RATING_LABELS.get(r.score, "not rated"),
+                    "evidence": r.comment,
+                }
+                for key, r in rated.items()
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    if feedback.summary:
+        st.markdown("**Summary**")
+        st.markdown(escape(feedback.summary))
+
+
+def timeline_section(session: Session) -> None:
+    if not session.timeline:
+        return
+    titles = {s.id: s.title for s in load_framework().steps}
+    st.subheader("Interview timeline")
+    st.dataframe(
+        [
+            {"time": when(e.at), "step": titles.get(e.step, e.step), "what": e.text}
+            for e in session.timeline
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def follow_next_round(seat: Seat) -> None:
+    """Go to the round after this one, in the other role."""
+    from storage.rooms import swapped
+
+    nxt = state.store().room(seat.room.next_code)
+    if nxt is None:
+        st.error(f"The next round's room {seat.room.next_code} is gone.")
+        return
+    if swapped(seat.role) == "interviewer":
+        st.switch_page(
+            "ui/mock.py",
+            query_params={state.ROOM_PARAM: nxt.code, KEY_PARAM: nxt.interviewer_key},
+        )
+    stored = state.store().load_versioned(nxt.session_id)
+    if stored is None:
+        st.error("The next round's session is gone.")
+        return
+    state.open_session(stored[0])
+    state.store().claim_session(nxt.session_id, state.owner())
+    st.switch_page("ui/practice.py", query_params={state.SESSION_PARAM: nxt.session_id})
+
+
+def next_round(seat: Seat, session: Session) -> None:
+    """Swap roles for a second round on another scenario: one click for either side."""
+    from storage.rooms import swapped
+
+    room = seat.room
+    if not over(room):
+        return
+    if room.next_code:
+        role = swapped(seat.role)
+        st.success(
+            f":material/swap_horiz: Round 2 is open in room **{room.next_code}**: "
+            f"you are the {role} now."
+        )
+        if st.button(f"Join round 2 as the {role}", key="w_next_join", type="primary"):
+            follow_next_round(seat)
+        return
+    with st.container(border=True):
+        st.markdown("**Second round, roles swapped**")
+        pack = state.pack()
+        ids = sorted(pack)
+        others = [i for i in ids if i != session.scenario_id] or ids
+        st.selectbox(
+            "Scenario for round 2",
+            others,
+            key="w_next_scenario",
+            format_func=lambda sid: pack[sid].title,
+        )
+        you = swapped(seat.role)
+        if st.button(
+            f"Swap roles: start round 2 (you become the {you})",
+            key="w_next_round",
+            icon=":material/swap_horiz:",
+        ):
+            fresh = Session(
+                scenario_id=st.session_state["w_next_scenario"],
+                length_minutes=session.length_minutes,
+                mode="mock",
+            )
+            try:
+                state.store().save_session(fresh)
+                created = state.store().create_room(
+                    fresh.id, owner=state.owner(), hours=room_hours(), previous_code=room.code
+                )
+                fresh.room = created.code
+                state.store().save_session(fresh)
+                state.store().link_next_room(room.code, created.code)  # False: theirs won
+                refreshed = state.store().room(room.code)
+            except StorageError as error:
+                st.error(f"{error} Round 2 was not opened.")
+                return
+            follow_next_round(Seat(refreshed, seat.role))
