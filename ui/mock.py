@@ -9,6 +9,8 @@ scoring form. What the interviewer sends (a question, a hint, a time call, a poi
 does (start, pause, advance the clock, end) goes to the candidate's screen as room events.
 """
 
+import time
+
 import streamlit as st
 
 from components.markdown import escape, no_images
@@ -325,7 +327,8 @@ with guide:
         with st.expander("Common pitfalls"):
             for pitfall in scenario.pitfalls:
                 st.markdown(f"- {no_images(pitfall)}")
-        with st.expander("Reference design"):
+        # drawn only when asked for: every redraw of this page is on the live path
+        if st.toggle("Show the reference design", key="w_iv_reference"):
             diagram(scenario.reference_design, None, scenario, key="w_mock_reference")
     if candidate.timeline:
         with st.expander(f"Sent so far ({len(candidate.timeline)})"):
@@ -394,6 +397,12 @@ with st.form("w_feedback_form"):
         except StorageError as error:
             st.error(f"Not saved: {error} The form keeps what you typed; save again.")
         else:
-            st.success("Saved. The candidate sees it on their report when you end the interview.")
+            # kept in state: the save itself moves the room, which redraws this page
+            st.session_state["fb_saved_at"] = live.when(time.time())
+if st.session_state.get("fb_saved_at"):
+    st.success(
+        f"Saved at {st.session_state['fb_saved_at']}. The candidate sees it on their report "
+        "when you end the interview."
+    )
 
 live.watch(lambda: state.store().room_watch(code), "interviewer")

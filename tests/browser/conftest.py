@@ -47,6 +47,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Mark a test whose body failed, so fixtures can keep what the browser showed."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed_call = True
+    return report
+
+
 def start_server(data: Path, port: int | None = None, args=(), env=None):
     """`streamlit run app.py` on 127.0.0.1; returns (process, url) once it answers."""
     port = port or free_port()
@@ -119,3 +128,28 @@ def page(browser):
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def shared(postgres_server, tmp_path_factory):
+    """Two app replicas on one PostgreSQL database, and a balancer in front of them
+    (sticky by client address, failing over to the live replica), as a shared deployment
+    runs. Yields the replicas, the balancer, and which replica the balancer sends us to."""
+    from scripts import replicas
+    from scripts.balancer import Balancer
+
+    url = postgres_server.create_database(f"shared_{os.getpid()}_{int(time.time())}")
+    logs = tmp_path_factory.mktemp("replica-logs")
+    started = []
+    try:
+        for n in range(2):
+            log = open(logs / f"replica-{n}.log", "wb")  # noqa: SIM115 - the process's output
+            started.append(replicas.start(env={"WHITEBOARD_DATABASE_URL": url}, log=log))
+        balancer = Balancer([("127.0.0.1", r.port) for r in started]).start()
+        first = balancer._order("127.0.0.1")[0][1]
+        primary = next(r for r in started if r.port == first)
+        yield {"replicas": started, "balancer": balancer, "primary": primary, "logs": logs}
+        balancer.stop()
+    finally:
+        for replica in started:
+            replica.stop()

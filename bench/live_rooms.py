@@ -1,0 +1,215 @@
+"""How live a mock room is: two browser pages, two app replicas, one PostgreSQL database.
+
+The candidate works on one replica, the interviewer watches from the other. Measured from
+the moment the candidate's change is committed in their page (notes: Ctrl+Enter; a node:
+Quick text applied; a step: the next-step button) to the moment the interviewer's page
+shows it, and from the interviewer's click on "Send the question" to the moment the
+candidate's page shows the question. Printed as median and max per kind.
+
+    .venv/bin/python bench/live_rooms.py [--samples 8]
+
+The helpers here drive the two pages; tests/browser/test_rooms.py runs the same flow as a
+test (it checks that everything arrives, not how fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TARGET_S = 1.5
+expect.set_options(timeout=30_000)  # a replica's first page loads the scenario pack
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    # two pages poll at once: keep the one not in front at full speed, as two people would
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
+
+
+def widget(page: Page, key: str):
+    return page.locator(f".st-key-{key}")
+
+
+def wait_for_text(page: Page, text: str, timeout_s: float = 15.0) -> float:
+    """Block until ``text`` is shown on ``page``; returns the time it appeared."""
+    page.wait_for_function(
+        "t => document.body.textContent.includes(t)",
+        arg=text,
+        polling=20,
+        timeout=timeout_s * 1000,
+    )
+    return time.perf_counter()
+
+
+def wait_idle(page: Page, timeout_s: float = 60.0) -> None:
+    """Until the page is connected to a server and between two script runs (a page that
+    polls is idle only between polls)."""
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.dataset.testConnectionState === 'CONNECTED'
+                && app.dataset.testScriptState === 'notRunning';
+        }""",
+        polling=50,
+        timeout=timeout_s * 1000,
+    )
+
+
+def click(page: Page, key: str) -> float:
+    """Click a keyed button; returns the time of the click."""
+    started = time.perf_counter()
+    widget(page, key).locator("button").first.click()  # (a button's help adds a second)
+    return started
+
+
+def host(page: Page, base_url: str) -> str:
+    """The interviewer opens a room on ``base_url``; returns the candidate's link."""
+    page.goto(f"{base_url}/mock")
+    widget(page, "w_mock_host").locator("button").click()
+    expect(page.get_by_text("Interviewer's guide (hidden from the candidate)")).to_be_visible()
+    link = page.get_by_test_id("stCode").first.inner_text().strip()
+    assert re.search(r"/mock\?room=[A-Z0-9]{6}&key=\S+$", link), link
+    return link
+
+
+def on_replica(link: str, base_url: str) -> str:
+    """The same link on another replica (what a load balancer does for you)."""
+    return base_url + link[link.index("/mock?") :]
+
+
+def join(page: Page, link: str) -> None:
+    page.goto(link)
+    expect(widget(page, "w_notes_requirements")).to_be_visible()
+
+
+def commit_notes(page: Page, step: str, text: str) -> float:
+    area = widget(page, f"w_notes_{step}").locator("textarea")
+    area.fill(text)
+    started = time.perf_counter()
+    area.press("Control+Enter")
+    return started
+
+
+def apply_quick_text(page: Page, text: str) -> float:
+    page.get_by_role("tab", name=re.compile("Quick text")).click()
+    widget(page, "w_quick_text").locator("textarea").fill(text)
+    started = time.perf_counter()
+    widget(page, "w_quick_apply").locator("button").click()
+    return started
+
+
+def send_question(page: Page, text: str) -> float:
+    page.get_by_role("tab", name="Question").click()
+    widget(page, "w_iv_question_text").locator("input").fill(text)
+    started = time.perf_counter()
+    widget(page, "w_iv_send_question").locator("button").click()
+    return started
+
+
+def measure(candidate: Page, interviewer: Page, samples: int) -> dict[str, list[float]]:
+    """Latencies in seconds, per kind of change."""
+    times: dict[str, list[float]] = {"notes": [], "node": [], "step": [], "question": []}
+    step = "requirements"
+    for i in range(samples):
+        text = f"Peak {40 + i}k QPS, p99 under {200 + i} ms"
+        started = commit_notes(candidate, step, text)
+        times["notes"].append(wait_for_text(interviewer, text) - started)
+    design = "client: client_app\nclient -> gateway(api_gateway)"
+    for i in range(samples):
+        design += f'\nnode{i}: ranker "Ranker number {i}"\ngateway -> node{i}'
+        started = apply_quick_text(candidate, design)
+        times["node"].append(wait_for_text(interviewer, f"Ranker number {i}") - started)
+    for i in range(samples):
+        question = f"Question {i}: how do you keep features fresh at {i + 1} minutes?"
+        started = send_question(interviewer, question)
+        times["question"].append(wait_for_text(candidate, question) - started)
+    titles = ["Frame the ML problem", "Data and features", "Model development"]
+    for title in titles[: max(1, min(samples, len(titles)))]:
+        started = time.perf_counter()
+        widget(candidate, "w_next_step").locator("button").click()
+        metric = interviewer.get_by_test_id("stMetric").filter(has_text="Candidate is on")
+        expect(metric).to_contain_text(title, timeout=15_000)
+        times["step"].append(time.perf_counter() - started)
+    return times
+
+
+def summary(times: dict[str, list[float]]) -> list[str]:
+    lines = []
+    for kind, values in times.items():
+        if values:
+            lines.append(
+                f"{kind:<9} n={len(values):<3} median {statistics.median(values):.2f} s   "
+                f"max {max(values):.2f} s"
+            )
+    everything = [v for values in times.values() for v in values]
+    verdict = "within" if statistics.median(everything) <= TARGET_S else "OVER"
+    lines.append(
+        f"all       n={len(everything):<3} median {statistics.median(everything):.2f} s   "
+        f"max {max(everything):.2f} s   ({verdict} the {TARGET_S} s target)"
+    )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=8)
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    from scripts import replicas
+    from storage import local_postgres
+    from tests.browser.conftest import chromium_path
+
+    server = local_postgres.start()
+    started = []
+    try:
+        url = server.url()
+        env = {"WHITEBOARD_DATABASE_URL": url}
+        started = [replicas.start(env=env), replicas.start(env=env)]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+            viewport = {"width": 1500, "height": 1000}
+            interviewer = browser.new_context(viewport=viewport).new_page()
+            candidate = browser.new_context(viewport=viewport).new_page()
+            for page in (interviewer, candidate):
+                page.set_default_timeout(30_000)
+            link = host(interviewer, started[0].url)
+            join(candidate, on_replica(link, started[1].url))
+            times = measure(candidate, interviewer, args.samples)
+            browser.close()
+    finally:
+        for replica in started:
+            replica.stop()
+        server.stop()
+    print("Live mock room: two Chromium pages, two replicas, one PostgreSQL database")
+    print("(candidate on one replica, interviewer on the other; poll every 0.4 s)")
+    for line in summary(times):
+        print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
