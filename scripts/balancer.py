@@ -45,7 +45,7 @@ class Balancer:
         for host, port in self._order(str(peer[0])):
             try:
                 reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 2)
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 continue
             await asyncio.gather(
                 self._pipe(client_reader, writer), self._pipe(reader, client_writer)
