@@ -7,7 +7,7 @@ PORT ?= 8501
 # Localhost only by default; `make run ADDRESS=0.0.0.0` shares the app on the network.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench browser frontend clean
+.PHONY: run test lint format bench browser frontend postgres serve-shared clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,22 +35,34 @@ browser:
 frontend:
 	cd canvas/frontend && npm ci --no-audit --no-fund && npm run build
 
+# Debian's PostgreSQL server: the store tests run on it as well as on SQLite, and the
+# shared-deployment browser test runs two replicas on it. The tests start their own server.
+postgres:
+	@bash scripts/ensure-postgresql.sh
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser postgres lint
 	$(BIN)/python -m pytest
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.dev browser
+bench: $(VENV)/.dev browser postgres
 	$(BIN)/python -m design_framework.bench
 	$(BIN)/python bench/notes_corpus.py
 	$(BIN)/python bench/ui_rerun.py
 	$(BIN)/python bench/browser_canvas.py
+	$(BIN)/python bench/live_rooms.py
+
+# N app replicas on one PostgreSQL database behind a local balancer on $(PORT):
+# WHITEBOARD_DATABASE_URL if set, else a local cluster kept in ./data/postgres.
+REPLICAS ?= 2
+serve-shared: $(VENV)/.runtime postgres
+	$(BIN)/python -m scripts.serve_shared --replicas $(REPLICAS) --port $(PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -70,6 +70,7 @@ class LocalPostgres:
     process: subprocess.Popen
     log: Path
     user: str = "whiteboard"
+    keep: bool = False
     databases: list[str] = field(default_factory=list)
 
     def url(self, database: str = "whiteboard") -> str:
@@ -92,13 +93,18 @@ class LocalPostgres:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start(folder: str | Path | None = None, port: int | None = None) -> LocalPostgres:
+def start(
+    folder: str | Path | None = None, port: int | None = None, keep: bool = False
+) -> LocalPostgres:
     """initdb a new cluster and start ``postgres`` on it; wait until it accepts connections.
 
-    Durability settings are relaxed (no fsync): this server holds test or demo data only.
+    With ``keep``, a cluster already in ``folder`` is started again and left on disk when
+    stopped (``make serve-shared``); otherwise the folder is removed on stop. Durability
+    settings are relaxed (no fsync) unless ``keep``: a throwaway server holds test data.
     """
     bin_dir = find_bin_dir()
     root = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="whiteboard-pg-"))
@@ -111,28 +117,34 @@ def start(folder: str | Path | None = None, port: int | None = None) -> LocalPos
         os.chmod(root, 0o700)
     port = port or free_port()
     user = "whiteboard"
-    init = subprocess.run(
-        [
-            str(bin_dir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            user,
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-            "--no-sync",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        **drop,
+    existing = (data / "PG_VERSION").exists()
+    init = (
+        subprocess.CompletedProcess([], 0, "", "")
+        if existing
+        else subprocess.run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                user,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            **drop,
+        )
     )
     if init.returncode != 0:
-        shutil.rmtree(root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
         raise PostgresUnavailable(f"initdb failed:\n{init.stdout}\n{init.stderr}")
-    log_file = open(log, "wb")  # noqa: SIM115 - handed to the server process
+    log_file = open(log, "ab")  # noqa: SIM115 - handed to the server process
     if drop:
         os.chown(log, drop["user"], drop["group"])
     process = subprocess.Popen(
@@ -146,12 +158,12 @@ def start(folder: str | Path | None = None, port: int | None = None) -> LocalPos
             "listen_addresses=127.0.0.1",
             "-c",
             f"unix_socket_directories={root}",
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-            "-c",
-            "full_page_writes=off",
+            *(
+                []
+                if keep
+                else ["-c", "fsync=off", "-c", "synchronous_commit=off"]
+                + ["-c", "full_page_writes=off"]
+            ),
             "-c",
             "max_connections=200",
             "-c",
@@ -166,12 +178,13 @@ def start(folder: str | Path | None = None, port: int | None = None) -> LocalPos
         **drop,
     )
     log_file.close()
-    server = LocalPostgres(folder=root, port=port, process=process, log=log, user=user)
+    server = LocalPostgres(folder=root, port=port, process=process, log=log, user=user, keep=keep)
     deadline = time.time() + 60
     while time.time() < deadline:
         if process.poll() is not None:
-            text = log.read_text(errors="replace")
-            shutil.rmtree(root, ignore_errors=True)
+            text = log.read_text(errors="replace")[-4000:]
+            if not keep:
+                shutil.rmtree(root, ignore_errors=True)
             raise PostgresUnavailable(f"postgres exited with {process.returncode}:\n{text}")
         ready = subprocess.run(
             [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port), "-q"],
@@ -183,5 +196,6 @@ def start(folder: str | Path | None = None, port: int | None = None) -> LocalPos
     else:
         server.stop()
         raise PostgresUnavailable(f"postgres did not accept connections in 60 s (log: {log})")
-    server.create_database("whiteboard")
+    if not existing:
+        server.create_database("whiteboard")
     return server
