@@ -241,7 +241,7 @@ def test_the_exported_png_downloads(page, server, tmp_path):
 
 def test_two_browsers_share_one_mock_interview(browser, server):
     """The SQLite default, one server: the interviewer hosts, the candidate joins by link."""
-    from bench.live_rooms import commit_notes, host, join, send_question, wait_for_text
+    from bench.live_rooms import click, commit_notes, host, join, send_question, wait_for_text
 
     candidate = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
     interviewer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
@@ -272,7 +272,7 @@ def test_two_browsers_share_one_mock_interview(browser, server):
     widget(interviewer, "w_fb_summary").locator("textarea").fill("Clear on numbers.")
     interviewer.get_by_role("button", name="Save feedback").click()
     expect(interviewer.get_by_text(re.compile(r"^Saved at"))).to_be_visible()
-    widget(interviewer, "w_iv_end").locator("button").click()
+    click(interviewer, "w_iv_end")
     wait_for_text(candidate, "Clear on numbers.")
     expect(candidate.get_by_text("Overall score")).to_be_visible()
     candidate.context.close()
