@@ -163,6 +163,27 @@ def test_a_truncated_file_is_reported_not_a_traceback(tmp_path):
     assert "corrupt or truncated" in str(raised.value)
 
 
+def test_a_file_from_before_revisions_and_owners_opens_and_saves(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "whiteboard.sqlite3"
+    old = Session(notes={"data": "from the first release"})
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE sessions (id TEXT PRIMARY KEY, scenario_id TEXT, "
+        "updated_at DOUBLE PRECISION NOT NULL, body TEXT NOT NULL)"
+    )
+    db.execute("INSERT INTO sessions VALUES (?, NULL, 1.0, ?)", (old.id, json.dumps(old.to_dict())))
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.load_versioned(old.id)[1] == 1 and store.session_owner(old.id) is None
+    store.claim_session(old.id, "browser:me")
+    old.notes["data"] = "and saved again"
+    assert store.save_session(old, "browser:me", expected=1) == 2
+    assert [s.notes for s in store.recent_sessions(owner="browser:me")] == [old.notes]
+
+
 # ---- live rooms ------------------------------------------------------------------------------
 
 
