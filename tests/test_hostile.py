@@ -207,13 +207,10 @@ def test_yaml_editor(app):
 
 
 def test_interviewer_form_limits_are_shown_and_enforced(app):
-    app.switch_page("ui/mock.py").run()
-    app.button(key="w_mock_open").click().run()
-    code = app.session_state["session"].room
     interviewer = AppTest.from_file(APP, default_timeout=60)
-    interviewer.switch_page("ui/mock.py")
-    interviewer.query_params.update({"role": "interviewer", "room": code})
-    interviewer.run()
+    interviewer.switch_page("ui/mock.py").run()
+    interviewer.button(key="w_mock_host").click().run()  # the interviewer hosts the room
+    code = interviewer.query_params["room"]
     summary = interviewer.text_area(key="w_fb_summary")
     assert summary.max_chars == 10_000 and "10,000" in summary.help
     assert interviewer.text_input(key="w_fb_problem_comment").max_chars == 5_000

@@ -167,6 +167,15 @@ def test_an_expired_room_takes_nothing_more(monkeypatch):
     assert "Scoring form" not in texts(at)
 
 
+def test_an_expired_room_hands_the_clock_back_to_the_candidate(monkeypatch):
+    monkeypatch.setenv("WHITEBOARD_ROOM_HOURS", "0")
+    _, room = host()
+    candidate = page("ui/mock.py", room=room.code, key=room.candidate_key)
+    candidate.switch_page("ui/practice.py").run()
+    assert not candidate.exception, candidate.exception
+    assert "w_clock_start" in [b.key for b in candidate.button]  # no interviewer runs it now
+
+
 def test_roles_swap_for_a_second_round_in_one_click():
     interviewer, room = host()
     candidate = join(room)

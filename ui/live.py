@@ -131,7 +131,8 @@ def candidate_sync(session: Session, scenario) -> list[RoomEvent]:
     if seat is None:
         return []
     mark_seen("candidate", seat.room.version)
-    if seat.room.version == st.session_state.get("live_synced_version"):
+    synced = (seat.room.code, seat.room.version)
+    if synced == st.session_state.get("live_synced"):
         return []
     try:
         events = state.store().room_events(seat.room.code, after=session.room_seq)
@@ -139,7 +140,7 @@ def candidate_sync(session: Session, scenario) -> list[RoomEvent]:
         return []
     before_step, was_finished = session.current_step, session.finished_at is not None
     new = apply_all(session, events, scenario)
-    st.session_state["live_synced_version"] = seat.room.version
+    st.session_state["live_synced"] = synced
     if not new:
         return []
     if session.current_step != before_step:
