@@ -75,6 +75,33 @@ def wait_idle(page: Page, timeout_s: float = 60.0) -> None:
     )
 
 
+def reconnect_after(page: Page, outage, timeout_s: float = 60.0) -> None:
+    """Run ``outage()`` (a replica killed) and wait until ``page`` lost its server, got one
+    back and finished a whole script run there: typing earlier would race that first run,
+    which draws the widgets from what the database holds."""
+    page.evaluate(
+        """() => {
+            window.__states = [];
+            const app = document.querySelector('[data-testid="stApp"]');
+            new MutationObserver(() => window.__states.push(
+                app.dataset.testConnectionState + ':' + app.dataset.testScriptState
+            )).observe(app, {attributes: true});
+        }"""
+    )
+    outage()
+    page.wait_for_function(
+        """() => {
+            const s = window.__states;
+            const lost = s.findIndex(x => !x.startsWith('CONNECTED:'));
+            if (lost < 0) return false;
+            const ran = s.findIndex((x, k) => k > lost && x === 'CONNECTED:running');
+            return ran >= 0 && s.some((x, k) => k > ran && x === 'CONNECTED:notRunning');
+        }""",
+        polling=50,
+        timeout=timeout_s * 1000,
+    )
+
+
 def click(page: Page, key: str) -> float:
     """Click a keyed button; returns the time of the click."""
     started = time.perf_counter()

@@ -1,7 +1,8 @@
 """A whole mock round on a shared deployment: two app replicas on one PostgreSQL database,
 the candidate on one and the interviewer on the other, a replica killed mid-interview,
-then the roles swapped for a second round. How fast changes travel is measured by
-`make bench` (bench/live_rooms.py, same helpers); here every change must arrive."""
+both reports showing the feedback (swapping roles is checked through AppTest). How fast
+changes travel is measured by `make bench` (bench/live_rooms.py, same helpers); here
+every change must arrive."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from bench.live_rooms import (
     host,
     join,
     on_replica,
+    reconnect_after,
     send_question,
     wait_for_text,
-    wait_idle,
     widget,
 )
 
@@ -44,7 +45,7 @@ def two_people(browser, request, shared):
         page.context.close()
 
 
-def test_a_mock_round_on_two_replicas_survives_a_killed_replica_and_swaps_roles(two_people, shared):
+def test_a_mock_round_on_two_replicas_survives_a_killed_replica(two_people, shared):
     alice, bob = two_people  # Alice interviews first, Bob designs
     primary = shared["primary"]  # where the balancer sends Bob
     other = next(r for r in shared["replicas"] if r is not primary)
@@ -65,9 +66,7 @@ def test_a_mock_round_on_two_replicas_survives_a_killed_replica_and_swaps_roles(
 
     # Bob's replica dies mid-interview: his browser reconnects through the balancer to the
     # other replica, which restores his session from the database
-    with bob.expect_websocket(timeout=30_000):
-        primary.kill()
-    wait_idle(bob)
+    reconnect_after(bob, primary.kill)
     commit_notes(bob, "requirements", "Peak 40k QPS; p99 budget 200 ms; 500 candidates")
     wait_for_text(alice, "500 candidates", ARRIVES_S)
     expect(widget(bob, "w_notes_requirements").locator("textarea")).to_have_value(
@@ -85,19 +84,4 @@ def test_a_mock_round_on_two_replicas_survives_a_killed_replica_and_swaps_roles(
     expect(bob.get_by_role("heading", name="Interviewer feedback")).to_be_visible()
     expect(alice.get_by_role("heading", name="Interviewer feedback")).to_be_visible()
 
-    # one click: Bob opens round 2 and becomes the interviewer; Alice joins as candidate
-    click(bob, "w_next_round")
-    expect(bob.get_by_text("Interviewer's guide (hidden from the candidate)")).to_be_visible()
-    click(alice, "w_next_join")
-    expect(widget(alice, "w_notes_requirements")).to_be_visible()
-    assert re.search(r"[?&]s=[a-z0-9]+", alice.url)
-    send_question(bob, "Round two: how do you evaluate offline?")
-    wait_for_text(alice, "Round two: how do you evaluate offline?", ARRIVES_S)
-    commit_notes(alice, "requirements", "Weekly batch, 100M users")
-    wait_for_text(bob, "Weekly batch, 100M users", ARRIVES_S)
-    widget(bob, "w_fb_summary").locator("textarea").fill("Good batch sizing.")
-    bob.get_by_role("button", name="Save feedback").click()
-    expect(bob.get_by_text(re.compile(r"^Saved at"))).to_be_visible()
-    click(bob, "w_iv_end")
-    wait_for_text(alice, "Good batch sizing.", ARRIVES_S)
-    alice.screenshot(path=str(shared["logs"] / "round-two-report.png"), full_page=True)
+    bob.screenshot(path=str(shared["logs"] / "candidate-report.png"), full_page=True)
