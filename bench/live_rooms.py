@@ -2,8 +2,8 @@
 
 The candidate works on one replica, the interviewer watches from the other. Measured from
 the moment the candidate's change is committed in their page (notes: Ctrl+Enter; a node:
-Quick text applied; a step: the next-step button) to the moment the interviewer's page
-shows it, and from the interviewer's click on "Send the question" to the moment the
+dropped from the palette onto the board; a step: the next-step button) to the moment the
+interviewer's page shows it, and from the interviewer's click on "Send the question" to the moment the
 candidate's page shows the question. Printed as median and max per kind.
 
     .venv/bin/python bench/live_rooms.py [--samples 8]
@@ -161,11 +161,15 @@ def measure(candidate: Page, interviewer: Page, samples: int) -> dict[str, list[
         text = f"Peak {40 + i}k QPS, p99 under {200 + i} ms"
         started = commit_notes(candidate, step, text)
         times["notes"].append(wait_for_text(interviewer, text) - started)
-    design = "client: client_app\nclient -> gateway(api_gateway)"
-    for i in range(samples):
-        design += f'\nnode{i}: ranker "Ranker number {i}"\ngateway -> node{i}'
-        started = apply_quick_text(candidate, design)
-        times["node"].append(wait_for_text(interviewer, f"Ranker number {i}") - started)
+    from tests.browser.test_browser import drop, node
+
+    types = ["client_app", "api_gateway", "ranker", "feature_store", "cache", "filter"]
+    types += ["re_ranker", "pre_ranker", "ann_index", "model_server"]
+    for i, type_id in enumerate(types[:samples]):
+        started = time.perf_counter()
+        drop(candidate, type_id, 80 + 90 * i, 120 + 40 * (i % 3))
+        expect(node(interviewer, type_id, "w_mock_board")).to_have_count(1)
+        times["node"].append(time.perf_counter() - started)
     for i in range(samples):
         question = f"Question {i}: how do you keep features fresh at {i + 1} minutes?"
         started = send_question(interviewer, question)

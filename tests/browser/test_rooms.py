@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from bench.live_rooms import (
     CHROMIUM_ARGS,
-    apply_quick_text,
     click,
     commit_notes,
     host,
@@ -24,6 +23,7 @@ from bench.live_rooms import (
     wait_for_text,
     widget,
 )
+from tests.browser.test_browser import drop, node
 
 pytestmark = pytest.mark.browser
 ARRIVES_S = 20.0  # generous: arriving at all is the point here; speed is in `make bench`
@@ -56,8 +56,9 @@ def test_a_mock_round_on_two_replicas_survives_a_killed_replica(two_people, shar
     join(bob, on_replica(link, shared["balancer"].url))
     commit_notes(bob, "requirements", "Peak 40k QPS; p99 budget 200 ms")
     wait_for_text(alice, "Peak 40k QPS; p99 budget 200 ms", ARRIVES_S)
-    apply_quick_text(bob, "client: client_app\nclient -> gateway(api_gateway) -> ranker")
-    wait_for_text(alice, "API gateway", ARRIVES_S)
+    drop(bob, "client_app", 120, 160)  # on the candidate's board...
+    drop(bob, "ranker", 480, 160)
+    expect(node(alice, "ranker", "w_mock_board")).to_have_count(1)  # ...on the interviewer's
 
     click(alice, "w_iv_start")
     send_question(alice, "What happens to the ranker when the feature store is slow?")
