@@ -127,6 +127,7 @@ def on_replica(link: str, base_url: str) -> str:
 def join(page: Page, link: str) -> None:
     page.goto(link)
     expect(widget(page, "w_notes_requirements")).to_be_visible()
+    wait_idle(page)  # text typed while the first run still draws the box would be redrawn
 
 
 def commit_notes(page: Page, step: str, text: str) -> float:
