@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from design_framework.steps import load_framework  # noqa: E402 (after the path set-up)
+
 TARGET_S = 1.5
 expect.set_options(timeout=30_000)  # a replica's first page loads the scenario pack
 CHROMIUM_ARGS = [
@@ -175,7 +177,8 @@ def measure(candidate: Page, interviewer: Page, samples: int) -> dict[str, list[
         question = f"Question {i}: how do you keep features fresh at {i + 1} minutes?"
         started = send_question(interviewer, question)
         times["question"].append(wait_for_text(candidate, question) - started)
-    titles = ["Frame the ML problem", "Data and features", "Model development"]
+    steps = load_framework().steps
+    titles = [s.short_title for s in steps[1:4]]  # the steps after requirements
     for title in titles[: max(1, min(samples, len(titles)))]:
         started = time.perf_counter()
         widget(candidate, "w_next_step").locator("button").click()

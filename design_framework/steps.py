@@ -79,6 +79,11 @@ class Step(Model):
     minutes: dict[int, int] = Field(description="Minute budget per interview length (45, 60).")
     optional: bool = Field(False, description="Whether the step may be skipped (wrap-up).")
 
+    @property
+    def short_title(self) -> str:
+        """One word for tight places (the step bar, a metric): "Framing", "Wrap-up"."""
+        return self.id.replace("_", "-").capitalize()
+
     @model_validator(mode="after")
     def _budget_for_each_length(self):
         missing = [length for length in INTERVIEW_LENGTHS if length not in self.minutes]

@@ -148,7 +148,12 @@ with links:
 def clock_panel() -> None:
     view = clock_view(candidate)
     c1, c2, c3 = st.columns(3)
-    c1.metric("Candidate is on", titles[candidate.current_step])
+    # the short name: a metric cuts a long title ("Frame the ML...")
+    c1.metric(
+        "Candidate is on",
+        framework.get(candidate.current_step).short_title,
+        help=titles[candidate.current_step],
+    )
     c2.metric("Step time left", mmss(view.step_left_s))
     c3.metric(
         "Interview time left" if view.total_left_s is not None else "Elapsed",

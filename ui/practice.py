@@ -161,7 +161,7 @@ st.segmented_control(
     STEP_IDS,
     key="w_step_nav",
     # short names keep the bar on one row; the step's full title heads the notes below
-    format_func=lambda s: s.replace("_", "-").capitalize(),
+    format_func=lambda s: framework.get(s).short_title,
     on_change=on_step_nav,
     label_visibility="collapsed",
 )
