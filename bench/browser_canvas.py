@@ -12,13 +12,10 @@ Targets: median within 1.5 times the bare click; the board's render under 50 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +27,9 @@ from components.board import auto_layout  # noqa: E402
 from components.design import Design  # noqa: E402
 from design_framework.session import Session  # noqa: E402
 from scenarios.loader import get_scenario  # noqa: E402
+from scripts import replicas  # noqa: E402
 from storage import open_store  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 BARE = """import streamlit as st
 st.session_state.setdefault("clicks", 0)
@@ -71,41 +69,10 @@ TIME_UNTIL = """([selector, doneSource]) => ({promise: new Promise((resolve, rej
 
 
 def serve(script: Path, data_dir: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "WHITEBOARD_DATA_DIR": data_dir}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    replica = replicas.start(
+        env={"WHITEBOARD_DATA_DIR": data_dir}, log=subprocess.DEVNULL, script=script
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"streamlit did not start for {script}")
+    return replica.process, replica.url
 
 
 def thirty_components() -> Design:

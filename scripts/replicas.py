@@ -48,15 +48,18 @@ class Replica:
                 self.kill()
 
 
-def start(port: int | None = None, env: dict | None = None, log=None) -> Replica:
-    """One replica on 127.0.0.1:port, started and healthy (or an error with its output)."""
+def start(
+    port: int | None = None, env: dict | None = None, log=None, script="app.py", args=()
+) -> Replica:
+    """One replica of ``script`` (the app unless told) on 127.0.0.1:port, started and
+    healthy (or an error with its output); ``args`` are extra `streamlit run` options."""
     port = port or free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        str(script),
         "--server.port",
         str(port),
         "--server.address",
@@ -67,6 +70,7 @@ def start(port: int | None = None, env: dict | None = None, log=None) -> Replica
         "false",
         "--server.fileWatcherType",
         "none",
+        *args,
     ]
     process = subprocess.Popen(
         command,

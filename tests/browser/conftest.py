@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+from scripts.replicas import free_port  # noqa: F401 (tests import it from here)
 
 # A rerun plus a Graphviz layout in the browser can take seconds on a busy two-core
 # machine; Playwright's 5 s default for expect() turned that into failures.
@@ -41,12 +40,6 @@ def chromium_path() -> str:
     raise RuntimeError("no Chromium found: `make test` installs Debian's chromium package")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """Mark a test whose body failed, so fixtures can keep what the browser showed."""
@@ -58,42 +51,10 @@ def pytest_runtest_makereport(item, call):
 
 def start_server(data: Path, port: int | None = None, args=(), env=None):
     """`streamlit run app.py` on 127.0.0.1; returns (process, url) once it answers."""
-    port = port or free_port()
-    env = {**os.environ, "WHITEBOARD_DATA_DIR": str(data), **(env or {})}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        *args,
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError("streamlit did not start:\n" + process.stdout.read().decode())
-    return process, url
+    from scripts import replicas
+
+    replica = replicas.start(port, {"WHITEBOARD_DATA_DIR": str(data), **(env or {})}, args=args)
+    return replica.process, replica.url
 
 
 def stop_server(process) -> None:
