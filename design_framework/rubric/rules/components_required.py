@@ -8,11 +8,17 @@ A component counts only when it is used: an online node a request or event reach
 a serving node reads, any other component joined to the design by an edge. An ANN index
 nothing reads is a drawing, not a part of the system.
 
+A generic ``model_server`` that scores what retrieval returns (it sits on the request path
+after a candidate-generation stage) stands in for a required ``ranker``: many candidates draw
+their ranker as "a model box", and the arithmetic treats it the same way. The verdict names
+the stand-in, and type links to ``ranker`` accept it too.
+
 Passing: types ``[ranker, [candidate_generation, ann_index]]`` and the design has a ranker on
 the request path and an ann_index that retrieval reads. Failing: the same options and the
 design has no ranker, or an ann_index that no serving node reads.
 """
 
+import networkx as nx
 from pydantic import Field
 
 from design_framework.rubric.base import Options as BaseOptions
@@ -37,15 +43,35 @@ def _group_text(group) -> str:
     return group if isinstance(group, str) else " or ".join(group)
 
 
-def _linked(design, source: str, target: str) -> bool:
+STAND_INS = {"ranker": ("model_server", ("candidate_generation", "pre_ranker"))}
+"""Required type -> (type that may stand in, stage types one of which must come before it)."""
+
+
+def stand_ins(design) -> dict[str, list[str]]:
+    """Nodes standing in for a required type (see the module docstring)."""
+    found = {}
+    for required, (kind, before) in STAND_INS.items():
+        nodes = [
+            n
+            for n in design.of_type(kind)
+            if n in design.request
+            and any(design.type(a) in before for a in nx.ancestors(design.request, n))
+        ]
+        if nodes:
+            found[required] = nodes
+    return found
+
+
+def _linked(design, source: str, target: str, standing: dict[str, list[str]]) -> bool:
     """A link of types exists: directly, or through caches drawn between them (a near cache
     of feature rows in front of the ranker still feeds the ranker)."""
     relays = {n for n in design.graph if design.type(n) == "cache"}
+    targets = set(standing.get(target, ()))
     for node in design.of_type(source):
         frontier, seen = [node], {node}
         while frontier:
             for nxt in design.graph.successors(frontier.pop()):
-                if design.type(nxt) == target:
+                if design.type(nxt) == target or nxt in targets:
                     return True
                 if nxt in relays and nxt not in seen:
                     seen.add(nxt)
@@ -68,6 +94,8 @@ def check(design, scenario, options: Options):
         return [RULE.skipped("No required components are configured.")]
     present = {design.type(n) for n in design.graph if used(design, n)}
     drawn = {design.type(n) for n in design.graph}
+    standing = {t: nodes for t, nodes in stand_ins(design).items() if t not in present}
+    present |= set(standing)
     missing, unused = [], []
     for group in options.types:
         kinds = {group} if isinstance(group, str) else set(group)
@@ -79,7 +107,7 @@ def check(design, scenario, options: Options):
     missing_links = [
         f"{e.source} -> {e.target}"
         for e in options.edges
-        if not _linked(design, e.source, e.target)
+        if not _linked(design, e.source, e.target, standing)
     ]
     figures = {
         "required": [_group_text(g) for g in options.types],
@@ -87,8 +115,17 @@ def check(design, scenario, options: Options):
         "unused": unused,
         "missing_links": missing_links,
     }
+    if standing:
+        figures["stand_ins"] = standing
+    taken = "".join(
+        f" {names(nodes)} ({'model servers' if len(nodes) > 1 else 'a model server'} scoring "
+        f"what retrieval returns) is taken as the {required}."
+        for required, nodes in standing.items()
+    )
     if not missing and not missing_links:
-        return [RULE.passed("Every required component and link is present.", figures=figures)]
+        return [
+            RULE.passed("Every required component and link is present." + taken, figures=figures)
+        ]
     parts = []
     absent = [m for m in missing if not any(design.type(n) in m.split(" or ") for n in unused)]
     if absent:

@@ -10,6 +10,11 @@ catalog default (params.plausible says so): the budget is met by the design, not
 Passing: 200 ms budget, client -> gateway (5) -> retrieval (15 + ANN 5.5) -> ranker fed
 1,000 items (10 + 25 + 1,000 feature rows 6) = 66.5 ms. Failing: retrieval with no index
 scans 100M items at 0.02 ms per 1,000 (2 s), or the ranker fed 100,000 items costs 2.6 s.
+
+A request-path node that calls an offline system (``ranker -> data_warehouse``) has no cost
+any formula could give; the verdict stands on the drawn costs and says that the figure
+leaves the call out, so a passing number never hides it (serving.no_offline_reads fails it:
+one mistake, one rule).
 """
 
 import networkx as nx
@@ -65,6 +70,34 @@ def _hint(design, slowest, cost) -> str:
     return "Run stages in parallel, cache, or pick faster stores for the slowest node."
 
 
+OFFLINE_EXEMPT = ("model_registry",)
+"""Edges to the registry are deployment, not calls (serving.no_offline_reads agrees)."""
+
+
+def _uncosted_calls(design, path_nodes) -> list[tuple[str, str]]:
+    """(node, offline system) pairs: request-path nodes joined to an offline system."""
+    calls = []
+    for node in sorted(path_nodes):
+        if design.role(node) != "online":
+            continue
+        for other in sorted(design.neighbours(node)):
+            if design.role(other) == "offline" and design.type(other) not in OFFLINE_EXEMPT:
+                if design.type(other) == "batch_scoring" and design.type(node) == "ab_testing":
+                    continue  # a variant assignment handed to a batch job is no call
+                calls.append((node, other))
+    return calls
+
+
+def _uncosted_note(calls) -> str:
+    if not calls:
+        return ""
+    named = "; ".join(f"{node} calling {other}" for node, other in calls)
+    return (
+        f" Not counted: {named}. An offline system answers in seconds, so no budget "
+        "carries that call (see serving.no_offline_reads)."
+    )
+
+
 def check(design, scenario, options: Options):
     budget = options.budget_ms or (scenario.requirements.latency_budget_ms if scenario else None)
     if budget is None:
@@ -103,9 +136,12 @@ def check(design, scenario, options: Options):
         "slowest": slowest,
         "path_kind": "event" if events else "request",
     }
+    calls = _uncosted_calls(design, design.request.nodes if not events else report.path)
+    if calls:
+        figures["uncosted_offline_calls"] = [list(call) for call in calls]
     summary = (
         f"The slowest {what} takes {report.total_ms:,.1f} ms against a "
-        f"{budget:,g} ms budget: {path_text(report.path)}."
+        f"{budget:,g} ms budget: {path_text(report.path)}.{_uncosted_note(calls)}"
     )
     if report.total_ms <= budget:
         return [RULE.passed(summary, figures=figures)]
