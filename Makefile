@@ -57,6 +57,7 @@ bench: $(VENV)/.dev browser postgres
 	$(BIN)/python bench/ui_rerun.py
 	$(BIN)/python bench/browser_canvas.py
 	$(BIN)/python bench/live_rooms.py
+	$(BIN)/python bench/page_loads.py
 
 # N app replicas on one PostgreSQL database behind a local balancer on $(PORT):
 # WHITEBOARD_DATABASE_URL if set, else a local cluster kept in ./data/postgres.
