@@ -187,4 +187,4 @@ class Catalog(Strict):
 @lru_cache(maxsize=1)
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     """The shipped catalog (cached: it is read on every check)."""
-    return validate(Catalog, parse_yaml(read_text(path), str(path)))
+    return validate(Catalog, parse_yaml(read_text(path), str(path), shipped=path == CATALOG_PATH))

@@ -134,7 +134,7 @@ class Terms(_Model):
 
 @lru_cache(maxsize=1)
 def load_terms(path: Path = TERMS_PATH) -> Terms:
-    return validate(Terms, parse_yaml(read_text(path), str(path)))
+    return validate(Terms, parse_yaml(read_text(path), str(path), shipped=path == TERMS_PATH))
 
 
 # --- results ---------------------------------------------------------------------------

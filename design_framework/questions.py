@@ -137,14 +137,16 @@ class QuestionBank(Model):
         return {name: [q for q in self.questions if name in q.topics] for name in names}
 
 
-def question_bank_from_string(text: str, source: str = "<question bank>") -> QuestionBank:
+def question_bank_from_string(
+    text: str, source: str = "<question bank>", shipped: bool = False
+) -> QuestionBank:
     """Parse and validate a question bank; errors name the source, the dotted path and the line."""
-    return validate(QuestionBank, parse_yaml(text, source))
+    return validate(QuestionBank, parse_yaml(text, source, shipped=shipped))
 
 
 @lru_cache(maxsize=1)
 def load_question_bank(path: Path = QUESTION_BANK_PATH) -> QuestionBank:
-    return question_bank_from_string(read_text(path), str(path))
+    return question_bank_from_string(read_text(path), str(path), shipped=path == QUESTION_BANK_PATH)
 
 
 def questions_for_step(step_id: str, topics: Iterable[str] | None = None) -> list[Question]:

@@ -169,11 +169,11 @@ class Framework(Model):
         return {step.id: step.minutes[length] for step in self.steps}
 
 
-def framework_from_string(text: str, source: str = "<steps>") -> Framework:
+def framework_from_string(text: str, source: str = "<steps>", shipped: bool = False) -> Framework:
     """Parse and validate a steps file; errors name the source, the dotted path and the line."""
-    return validate(Framework, parse_yaml(text, source))
+    return validate(Framework, parse_yaml(text, source, shipped=shipped))
 
 
 @lru_cache(maxsize=1)
 def load_framework(path: Path = STEPS_PATH) -> Framework:
-    return framework_from_string(read_text(path), str(path))
+    return framework_from_string(read_text(path), str(path), shipped=path == STEPS_PATH)

@@ -18,7 +18,7 @@ from scenarios.model import Scenario
 PACK_DIR = Path(__file__).with_name("pack")
 
 
-def scenario_from_string(text: str, source: str = "<scenario>") -> Scenario:
+def scenario_from_string(text: str, source: str = "<scenario>", shipped: bool = False) -> Scenario:
     size = len(text.encode("utf-8", errors="replace"))
     if size > MAX_SCENARIO_BYTES:
         raise InputError(
@@ -31,14 +31,14 @@ def scenario_from_string(text: str, source: str = "<scenario>") -> Scenario:
                 )
             ]
         )
-    loaded = parse_yaml(text, source)
+    loaded = parse_yaml(text, source, shipped=shipped)
     if not isinstance(loaded.data, dict):
         raise InputError([Problem(source, "", "a scenario must be a YAML mapping", 1)])
     return validate(Scenario, loaded)
 
 
-def scenario_from_path(path: str | Path) -> Scenario:
-    return scenario_from_string(read_text(path), str(path))
+def scenario_from_path(path: str | Path, shipped: bool = False) -> Scenario:
+    return scenario_from_string(read_text(path), str(path), shipped=shipped)
 
 
 def scenario_files(*paths: str | Path) -> list[Path]:
@@ -52,14 +52,15 @@ def scenario_files(*paths: str | Path) -> list[Path]:
     return files
 
 
-def load_scenarios(*paths: str | Path) -> dict[str, Scenario]:
-    """Every scenario under ``paths`` by id; all problems of all files in one InputError."""
+def load_scenarios(*paths: str | Path, shipped: bool = False) -> dict[str, Scenario]:
+    """Every scenario under ``paths`` by id; all problems of all files in one InputError.
+    ``shipped``: the files are the app's own pack (parsed by libyaml, see parse_yaml)."""
     scenarios: dict[str, Scenario] = {}
     origin: dict[str, Path] = {}
     problems: list[Problem] = []
     for file in scenario_files(*paths):
         try:
-            scenario = scenario_from_path(file)
+            scenario = scenario_from_path(file, shipped=shipped)
         except InputError as error:
             problems += error.problems
             continue
@@ -83,7 +84,7 @@ def load_scenarios(*paths: str | Path) -> dict[str, Scenario]:
 @lru_cache(maxsize=1)
 def shipped_scenarios() -> dict[str, Scenario]:
     """The scenario pack that ships with the app, by id."""
-    return load_scenarios(PACK_DIR)
+    return load_scenarios(PACK_DIR, shipped=True)
 
 
 def get_scenario(scenario_id: str) -> Scenario:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from components.catalog import load_catalog
 from components.design import Design
 from design_framework.session import Session
+from scenarios.loader import get_scenario
 from storage import open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -141,6 +142,22 @@ def test_library_lists_every_scenario_and_filters_by_mode():
         "lib_start_mood-classification",
         "lib_start_new-release-notifications",
     }
+
+
+def test_a_scenario_s_figures_and_sources_are_drawn_when_its_card_is_opened():
+    """Fourteen tables of figures sat in closed expanders on the first page anyone sees."""
+    at = new_app()
+    at.run()
+    assert [e.label for e in at.expander].count("Requirements and sources") == 14
+    assert not at.table
+    at.session_state["lib_facts_skip-prediction"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.table) == 1
+    shown = at.table[0].value
+    assert "Monthly active users" in list(shown["requirement"])
+    figure = get_scenario("skip-prediction").sources[0].figure
+    assert any(c.value.startswith(figure) for c in at.caption)
 
 
 def test_starting_a_scenario_opens_the_whiteboard_and_saves_the_session():

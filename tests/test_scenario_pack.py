@@ -139,3 +139,23 @@ def test_playlist_recommendations_are_not_asked_about_premium_cancellations():
         "Premium subscribers cancel" in text
         for text in follow_ups("framing", churn_framing, churn, limit=1000)
     )
+
+
+SHIPPED_FILES = sorted(PACK_DIR.glob("*.yaml")) + [
+    Path(__file__).parents[1] / "components" / "catalog.yaml",
+    *sorted((Path(__file__).parents[1] / "design_framework").glob("*.yaml")),
+]
+
+
+@pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.name)
+def test_shipped_files_read_the_same_with_the_fast_parser(path):
+    """The app's own files go through libyaml (a fresh server's first page waited a second
+    for PyYAML's parser): the same data and the same line for every value, so messages
+    and checks do not depend on which parser read the file."""
+    from components.loading import SHIPPED_LOADER, parse_yaml
+
+    assert SHIPPED_LOADER is yaml.CSafeLoader, "PyYAML without libyaml: the pack loads slowly"
+    text = path.read_text()
+    fast, slow = parse_yaml(text, str(path), shipped=True), parse_yaml(text, str(path))
+    assert fast.data == slow.data
+    assert fast.lines == slow.lines

@@ -102,24 +102,32 @@ for scenario in shown:
                 "ui/practice.py", query_params={state.SESSION_PARAM: st.session_state["session"].id}
             )
         st.markdown(scenario.prompt)
-        with st.expander("Requirements and sources"):
-            rows = {
-                "Monthly active users": f"{r.users:,}",
-                "Daily active users": f"{r.daily_active_users:,}" if r.daily_active_users else "-",
-                "Peak requests per second": f"{r.peak_qps:,}" if r.peak_qps else "-",
-                "Catalog size": f"{r.catalog_size:,}",
-                "Latency budget": f"{r.latency_budget_ms} ms" if r.latency_budget_ms else "-",
-                "Items shown": f"{r.slate_size}",
-                "Feature freshness": f"{r.feature_freshness_s:,} s"
-                if r.feature_freshness_s
-                else "-",
-                "Batch window": f"{r.batch_window_h:g} h" if r.batch_window_h else "-",
-            }
-            st.table([{"requirement": k, "value": v} for k, v in rows.items()])
-            for source in scenario.sources:
-                st.caption(f"{source.figure}: {source.source}")
-            for assumption in scenario.assumptions:
-                st.caption(f"Assumption: {assumption}")
+        # Drawn only when opened: fourteen tables and their sources were most of the
+        # elements of this page, the first one a fresh server shows (bench/page_loads.py).
+        facts = st.expander(
+            "Requirements and sources", key=f"lib_facts_{scenario.id}", on_change="rerun"
+        )
+        with facts:
+            if facts.open:
+                rows = {
+                    "Monthly active users": f"{r.users:,}",
+                    "Daily active users": f"{r.daily_active_users:,}"
+                    if r.daily_active_users
+                    else "-",
+                    "Peak requests per second": f"{r.peak_qps:,}" if r.peak_qps else "-",
+                    "Catalog size": f"{r.catalog_size:,}",
+                    "Latency budget": f"{r.latency_budget_ms} ms" if r.latency_budget_ms else "-",
+                    "Items shown": f"{r.slate_size}",
+                    "Feature freshness": f"{r.feature_freshness_s:,} s"
+                    if r.feature_freshness_s
+                    else "-",
+                    "Batch window": f"{r.batch_window_h:g} h" if r.batch_window_h else "-",
+                }
+                st.table([{"requirement": k, "value": v} for k, v in rows.items()])
+                for source in scenario.sources:
+                    st.caption(f"{source.figure}: {source.source}")
+                for assumption in scenario.assumptions:
+                    st.caption(f"Assumption: {assumption}")
 
 with st.container(border=True):
     st.markdown(
