@@ -116,7 +116,7 @@ def host(page: Page, base_url: str) -> str:
     page.goto(f"{base_url}/mock")
     widget(page, "w_mock_host").locator("button").click()
     expect(page.get_by_text("Interviewer's guide (hidden from the candidate)")).to_be_visible()
-    link = page.get_by_test_id("stCode").first.inner_text().strip()
+    link = widget(page, "w_iv_candidate_link").locator("code").first.inner_text().strip()
     assert re.search(r"/mock\?room=[A-Z0-9]{6}&key=\S+$", link), link
     return link
 

@@ -68,7 +68,7 @@ def test_the_host_is_the_interviewer_and_the_candidate_link_opens_the_whiteboard
     interviewer, room = host()
     assert "Interviewer's guide (hidden from the candidate)" in texts(interviewer)
     assert interviewer.query_params["key"] == room.interviewer_key
-    link = next(c.value for c in interviewer.code)
+    link = next(m.value for m in interviewer.markdown if "The candidate's link" in m.value)
     assert f"room={room.code}&key={room.candidate_key}" in link
     assert room.interviewer_key not in link
     candidate = join(room)

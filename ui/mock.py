@@ -137,9 +137,12 @@ with head:
         f"Room **{code}** · you are the interviewer · the room closes at "
         f"{live.when(room.expires_at)}"
     )
-with links:
-    st.markdown("**The candidate's link** (send it; it opens their whiteboard)")
-    st.code(live.link(room, "candidate"), language=None)
+# Markdown, not st.code: st.code loads a 1.5 MB syntax highlighter into this page on every
+# load (bench/page_loads.py), for one line to copy.
+links.container(key="w_iv_candidate_link").markdown(
+    "**The candidate's link** (send it; it opens their whiteboard)  \n"
+    f"`{live.link(room, 'candidate')}`"
+)
 
 # ---- clock and controls --------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from design_framework.report import build_report, to_markdown
 from design_framework.session import Feedback, mmss
 from storage import StorageError
 from ui import live, state
-from ui.widgets import checklist, diagram, findings
+from ui.widgets import checklist, diagram, findings, table
 
 seat, refusal = live.seat_from_link()
 if refusal:
@@ -79,19 +79,20 @@ else:
     st.success("No points lost.")
 
 st.subheader("Time per step")
-st.dataframe(
-    [
-        {
-            "step": s.title,
-            "spent": mmss(s.spent_s),
-            "budget": mmss(s.budget_s),
-            "over by": mmss(s.overrun_s) if s.overrun_s > 0 else "",
-            "notes coverage": f"{s.coverage.covered}/{s.coverage.total}",
-        }
-        for s in report.steps
-    ],
-    hide_index=True,
-    width="stretch",
+st.markdown(
+    table(
+        [
+            {
+                "step": s.title,
+                "spent": mmss(s.spent_s),
+                "budget": mmss(s.budget_s),
+                "over by": mmss(s.overrun_s) if s.overrun_s > 0 else "",
+                "notes coverage": f"{s.coverage.covered}/{s.coverage.total}",
+            }
+            for s in report.steps
+        ],
+        right=("spent", "budget", "over by", "notes coverage"),
+    )
 )
 
 live.timeline_section(session)

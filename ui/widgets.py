@@ -169,22 +169,44 @@ def finding(f, select_on_board: bool = False) -> None:
         if f.hint:
             st.caption(f":material/lightbulb: {no_images(f.hint)}")
     if f.rule == "latency.budget" and "per_node_ms" in f.figures:
-        rows = [{"node": n, "ms": ms} for n, ms in f.figures["per_node_ms"].items()]
+        rows = [
+            {"node": f"`{n}`", "ms": f"{ms:,.1f}"} for n, ms in f.figures["per_node_ms"].items()
+        ]
         rows.append(
-            {"node": f"total (budget {f.figures['budget_ms']:g})", "ms": f.figures["total_ms"]}
+            {
+                "node": f"**total** (budget {f.figures['budget_ms']:g})",
+                "ms": f"**{f.figures['total_ms']:,.1f}**",
+            }
         )
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.markdown(table(rows, right=("ms",)))
     if f.rule == "funnel.narrows" and f.figures.get("funnel"):
         rows = [
             {
-                "stage": s["node"],
+                "stage": f"`{s['node']}`",
                 "type": s["type"],
                 "in": f"{s['in_k']:,}",
                 "out": f"{s['out_k']:,}",
             }
             for s in f.figures["funnel"]
         ]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.markdown(table(rows, right=("in", "out")))
+
+
+def table(rows: list[dict], right: tuple[str, ...] = ()) -> str:
+    """A small table as Markdown. st.dataframe would load about 1.5 MB of the data-grid's
+    JavaScript into every page that shows one, for a dozen rows (bench/page_loads.py);
+    cells are Markdown, so callers pass ids in backticks and user text through ``plain``."""
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---:" if c in right else "---" for c in columns) + " |",
+    ]
+    lines += [
+        "| " + " | ".join(str(row[c]).replace("|", "\\|") for c in columns) + " |" for row in rows
+    ]
+    return "\n".join(lines)
 
 
 def clock(session_key: str = "session") -> None:
