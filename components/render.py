@@ -140,7 +140,8 @@ def to_dot(
     out = [
         "digraph design {",
         f'  graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.35, ranksep=0.55, '
-        f'bgcolor="{background or "transparent"}", fontcolor="{ink}", compound=true];',
+        f'bgcolor="{background or "transparent"}", fontcolor="{ink}", compound=true, '
+        "forcelabels=true];",
         '  node [fontname="Helvetica", fontsize=13, margin="0.15,0.06"];',
         f'  edge [fontname="Helvetica", fontsize=9, color="{ink}", fontcolor="{ink}"];',
     ]
@@ -159,7 +160,12 @@ def to_dot(
     for u, v, label in graph.edges(data="label"):
         attrs = []
         if label:
-            attrs.append(f"label={dot_string(label)}")
+            # xlabel, not label: dot makes a label a box in the ranks, and on an edge
+            # between two clusters (a store read by a request-path stage) that box stays
+            # outside both while the spline is routed elsewhere, so the label floated up to
+            # 50 pt from its edge (or was dropped). An xlabel is placed beside the routed
+            # spline once the layout is done.
+            attrs.append(f"xlabel={dot_string(label)}")
         if graph.nodes[v]["role"] == "entry":
             attrs.append("style=dashed")
         if (u, v) in path_edges:

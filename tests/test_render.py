@@ -1,10 +1,12 @@
 """Renderers: DOT and Mermaid text, PNG and SVG images."""
 
 import io
+import math
 import re
 import shutil
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
@@ -13,7 +15,7 @@ from components.design import Design
 from components.quick import parse_quick
 from components.render import export, render_dot, to_dot, to_mermaid
 from design_framework.rubric import check_design
-from scenarios.loader import get_scenario
+from scenarios.loader import get_scenario, shipped_scenarios
 
 HOSTILE = 'He said "hi" \\ {braces} <b>bold</b> ]; evil [label="x"] -> y\nsecond line | & #'
 
@@ -114,3 +116,57 @@ def test_exported_images_have_an_opaque_background_white_unless_dark():
     png = export(scenario.reference_design, "png")
     corner = Image.open(io.BytesIO(png)).convert("RGBA").getpixel((0, 0))
     assert corner == (255, 255, 255, 255)  # not transparent: arrows stay visible on dark pages
+
+
+def edge_labels(svg: bytes) -> dict[str, list[tuple[float, float, float, str]]]:
+    """Per edge ("tail->head"), its path's points and its label texts (x, y, size, text)."""
+    ns = "{http://www.w3.org/2000/svg}"
+    found = {}
+    for group in ElementTree.fromstring(svg).iter(f"{ns}g"):
+        if group.get("class") != "edge":
+            continue
+        numbers = [
+            float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", group.find(f"{ns}path").get("d"))
+        ]
+        controls = list(zip(numbers[::2], numbers[1::2], strict=True))
+        points = [controls[0]]
+        for i in range(1, len(controls) - 2, 3):  # M p0 C p1 p2 p3 (p1 p2 p3)...
+            p0, p1, p2, p3 = controls[i - 1 : i + 3]
+            for step in range(21):
+                t = step / 20
+                points.append(
+                    tuple(
+                        (1 - t) ** 3 * a
+                        + 3 * (1 - t) ** 2 * t * b
+                        + 3 * (1 - t) * t**2 * c
+                        + t**3 * d
+                        for a, b, c, d in zip(p0, p1, p2, p3, strict=True)
+                    )
+                )
+        texts = [
+            (float(t.get("x")), float(t.get("y")), float(t.get("font-size")), t.text or "")
+            for t in group.findall(f"{ns}text")
+        ]
+        found[group.find(f"{ns}title").text.replace("&#45;&gt;", "->")] = (points, texts)
+    return found
+
+
+@pytest.mark.parametrize("scenario_id", sorted(shipped_scenarios()))
+def test_every_edge_label_is_drawn_beside_its_own_edge(scenario_id):
+    """The issue's "label floats far from its edge": on an edge between two clusters (the
+    feature store feeding a request-path stage) dot left the label up to 50 pt from its
+    path, on the border of a cluster (music-search-ranking), and dropped one in
+    artificial-streams."""
+    design = get_scenario(scenario_id).reference_design
+    drawn = edge_labels(export(design, "svg"))
+    for edge in design.edges:
+        if not edge.label:
+            continue
+        points, texts = drawn[f"{edge.source}->{edge.target}"]
+        assert [text for *_, text in texts] == [edge.label], f"{edge.source}->{edge.target}"
+        x, y, size, text = texts[0]
+        # the text's centre, within half its width (0.6 em a character, more than
+        # Helvetica takes) plus 10 pt of some point of the edge's path
+        reach = 0.3 * size * len(text) + 10
+        gap = min(math.hypot(x - px, y - size / 3 - py) for px, py in points)
+        assert gap <= reach, f"{text!r} is {gap:.0f} pt from {edge.source}->{edge.target}"
