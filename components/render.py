@@ -157,15 +157,17 @@ def to_dot(
             out.append("    " + _dot_node(node, graph, catalog, figures[node], marks))
         out.append("  }")
     path_edges = set(zip(marks.critical_path, marks.critical_path[1:], strict=False))
+    cluster_of = {role: key for key, _, roles in CLUSTERS for role in roles}
     for u, v, label in graph.edges(data="label"):
         attrs = []
         if label:
-            # xlabel, not label: dot makes a label a box in the ranks, and on an edge
-            # between two clusters (a store read by a request-path stage) that box stays
-            # outside both while the spline is routed elsewhere, so the label floated up to
-            # 50 pt from its edge (or was dropped). An xlabel is placed beside the routed
-            # spline once the layout is done.
-            attrs.append(f"xlabel={dot_string(label)}")
+            # Between two clusters (a store read by a request-path stage), dot's label, a
+            # box in the ranks, stays outside both clusters while the spline is routed
+            # elsewhere: it floated up to 50 pt from its edge, or was dropped. An xlabel is
+            # placed beside the routed spline instead; within a cluster a label keeps its
+            # box, which makes room for the text (xlabels there would cover nodes).
+            same = cluster_of[graph.nodes[u]["role"]] == cluster_of[graph.nodes[v]["role"]]
+            attrs.append(f"{'label' if same else 'xlabel'}={dot_string(label)}")
         if graph.nodes[v]["role"] == "entry":
             attrs.append("style=dashed")
         if (u, v) in path_edges:

@@ -154,9 +154,9 @@ def edge_labels(svg: bytes) -> dict[str, list[tuple[float, float, float, str]]]:
 @pytest.mark.parametrize("scenario_id", sorted(shipped_scenarios()))
 def test_every_edge_label_is_drawn_beside_its_own_edge(scenario_id):
     """The issue's "label floats far from its edge": on an edge between two clusters (the
-    feature store feeding a request-path stage) dot left the label up to 50 pt from its
-    path, on the border of a cluster (music-search-ranking), and dropped one in
-    artificial-streams."""
+    feature store feeding a request-path stage) dot's label was left up to 50 pt from its
+    path, on the border of a cluster (music-search-ranking), and one in artificial-streams
+    was not drawn at all."""
     design = get_scenario(scenario_id).reference_design
     drawn = edge_labels(export(design, "svg"))
     for edge in design.edges:
