@@ -95,6 +95,9 @@ def conditions(pack_ids: list[str], components: int, notes: str) -> dict[str, st
 
 
 def load_ms(page, url: str, condition: str, timeout_ms: int = 60_000) -> float:
+    # from a blank page, so the previous page's teardown (its polling fragments) is not
+    # counted in this one's load
+    page.goto("about:blank")
     page.goto(url, wait_until="commit")
     handle = page.wait_for_function(usable(condition), polling="raf", timeout=timeout_ms)
     return float(handle.json_value())
