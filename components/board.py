@@ -10,6 +10,8 @@ Streamlit, so every rule of the contract is tested without a browser.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 
 import networkx as nx
@@ -165,6 +167,15 @@ def _shipped_catalog_data() -> dict:
     return catalog_data(load_catalog())
 
 
+@lru_cache(maxsize=1)
+def catalog_id() -> str:
+    """Names the catalog the board is sent (it changes when the catalog file does): the
+    board keeps the catalog under this id, so it travels once per browser session, not
+    with every rerun."""
+    text = json.dumps(_shipped_catalog_data(), sort_keys=True)
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
 def catalog_data(catalog: Catalog | None = None) -> dict:
     """The palette and the editor's field specs: categories in palette order, each type with
     its description, technologies and, per parameter it takes, the catalog default (and the
@@ -287,24 +298,30 @@ def board_data(
     error: str | None = None,
     saved: int = 0,
     board_key: str | None = None,
+    with_catalog: bool = True,
 ) -> dict:
     """Everything the canvas needs for one render (JSON-ready). ``saved`` is the ``seq`` of
     the last state from the board that Python took; ``board_key`` names the board so a
-    remounted canvas resumes where it was (its history, its unsaved changes)."""
+    remounted canvas resumes where it was (its history, its unsaved changes).
+    ``with_catalog=False`` leaves out the catalog (the palette and the editor's field specs,
+    about 15 KB) for a page that already holds the one named by ``catalogId``."""
     drawn, marks = _drawing(design, report, catalog_size)
-    return {
+    data = {
         "rev": rev,
         "readOnly": read_only,
         "height": height,
         "dark": dark,
         "design": drawn,
         "marks": marks,
-        "catalog": _shipped_catalog_data(),
+        "catalogId": catalog_id(),
         "select": select,
         "error": error,
         "saved": saved,
         "boardKey": board_key,
     }
+    if with_catalog:
+        data["catalog"] = _shipped_catalog_data()
+    return data
 
 
 _DRAWINGS: dict[tuple, tuple[dict, dict]] = {}

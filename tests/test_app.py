@@ -615,6 +615,30 @@ def test_the_palette_lists_types_grouped_by_category():
     assert ranker["out_k"]["default"] == load_catalog().get("ranker").out_k
 
 
+def canvas_state(at: AppTest, value: dict, key: str = "w_canvas") -> AppTest:
+    """The board's whole state as the browser holds it (each setStateValue merges a key)."""
+    element = canvas_element(at, key)
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = element.proto.id
+    state.json_value = json.dumps(value)
+    return at._run(states)
+
+
+def test_the_catalog_travels_until_the_board_says_it_holds_it():
+    at = started()
+    data = canvas_data(at)
+    assert data["catalog"]["types"]["ranker"]
+    held = data["catalogId"]
+    canvas_state(at, {"catalog": held})
+    assert "catalog" not in canvas_data(at)  # not re-sent with every change
+    change = {"rev": 0, "seq": 1, "design": {"components": [CLIENT], "edges": []}}
+    canvas_state(at, {"catalog": held, "design": change})
+    assert drawn_ids(at) == ["client"] and "catalog" not in canvas_data(at)
+    canvas_state(at, {"catalog": None, "design": change})  # a page that lost it
+    assert canvas_data(at)["catalog"]["types"]["ranker"]
+
+
 def test_a_finished_session_is_read_only_and_continue_practising_starts_a_new_attempt():
     at = started()
     at.text_area(key="w_notes_requirements").set_value("40k QPS at peak").run()

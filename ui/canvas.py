@@ -20,6 +20,7 @@ from components.board import (
     BoardError,
     auto_layout,
     board_data,
+    catalog_id,
     design_from_board,
     too_large_to_draw,
 )
@@ -72,6 +73,13 @@ def apply_board_state(session: Session, value) -> bool:
     return True
 
 
+def _board_holds_catalog() -> bool:
+    """Whether the page's board said it holds this catalog (its state ``catalog``): then
+    the catalog, the same on every rerun, stays out of the data sent with each change."""
+    held = (st.session_state.get(CANVAS_KEY) or {}).get("catalog")
+    return held == catalog_id()
+
+
 def apply_board_action(session: Session, action) -> None:
     if isinstance(action, dict) and action.get("kind") == "layout":
         state.set_design(session, auto_layout(session.design))
@@ -115,6 +123,7 @@ def board(session: Session, report, scenario) -> None:
         error=st.session_state.get(ERROR_KEY),
         saved=st.session_state.get(SAVED_KEY, 0),
         board_key=f"{CANVAS_KEY}:{session.id}",
+        with_catalog=not _board_holds_catalog(),
     )
     canvas(
         key=CANVAS_KEY,
@@ -122,6 +131,7 @@ def board(session: Session, report, scenario) -> None:
         height=BOARD_HEIGHT + 2,
         on_design_change=lambda: _on_design(session),
         on_action_change=lambda: _on_action(session),
+        on_catalog_change=lambda: None,  # the state is read before each render
     )
 
 

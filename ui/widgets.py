@@ -153,21 +153,16 @@ def findings(report: Report, key: str = "findings", select_on_board: bool = Fals
 
 
 def finding(f, select_on_board: bool = False) -> None:
-    st.markdown(f"{ICONS[f.status]} **{f.title or f.rule}** `{f.rule}`  \n{no_images(f.message)}")
+    """One finding as one block of text (title, message, nodes, hint, its figures as a
+    table), plus the button that shows its nodes on the board: the board fragment reruns
+    on every change on the canvas, and each element it redraws costs the browser a render."""
+    parts = [f"{ICONS[f.status]} **{f.title or f.rule}** `{f.rule}`  \n{no_images(f.message)}"]
     if f.status in ("fail", "warn"):
         if f.nodes:
-            st.caption("Nodes at fault: " + ", ".join(f"`{n}`" for n in f.nodes))
-            if select_on_board:
-                st.button(
-                    "Show on the board",
-                    key=f"w_show_{f.rule}_{'_'.join(f.nodes)[:60]}",
-                    icon=":material/center_focus_strong:",
-                    on_click=select_nodes,
-                    args=(f.nodes,),
-                    type="tertiary",
-                )
+            nodes = ", ".join(f"`{n}`" for n in f.nodes)
+            parts.append(f":small[:gray[Nodes at fault: {nodes}]]")
         if f.hint:
-            st.caption(f":material/lightbulb: {no_images(f.hint)}")
+            parts.append(f":small[:gray[:material/lightbulb: {no_images(f.hint)}]]")
     if f.rule == "latency.budget" and "per_node_ms" in f.figures:
         rows = [
             {"node": f"`{n}`", "ms": f"{ms:,.1f}"} for n, ms in f.figures["per_node_ms"].items()
@@ -178,7 +173,7 @@ def finding(f, select_on_board: bool = False) -> None:
                 "ms": f"**{f.figures['total_ms']:,.1f}**",
             }
         )
-        st.markdown(table(rows, right=("ms",)))
+        parts.append(table(rows, right=("ms",)))
     if f.rule == "funnel.narrows" and f.figures.get("funnel"):
         rows = [
             {
@@ -189,7 +184,17 @@ def finding(f, select_on_board: bool = False) -> None:
             }
             for s in f.figures["funnel"]
         ]
-        st.markdown(table(rows, right=("in", "out")))
+        parts.append(table(rows, right=("in", "out")))
+    st.markdown("\n\n".join(parts))
+    if select_on_board and f.status in ("fail", "warn") and f.nodes:
+        st.button(
+            "Show on the board",
+            key=f"w_show_{f.rule}_{'_'.join(f.nodes)[:60]}",
+            icon=":material/center_focus_strong:",
+            on_click=select_nodes,
+            args=(f.nodes,),
+            type="tertiary",
+        )
 
 
 def table(rows: list[dict], right: tuple[str, ...] = ()) -> str:

@@ -24,12 +24,23 @@ def _component():
     return _mount
 
 
-def canvas(*, key: str, data: dict, height: int, on_design_change=None, on_action_change=None):
-    """Mount the canvas. State ``design`` (the board as the user left it) and trigger
-    ``action`` (a request such as auto-layout) come back through the callbacks."""
+def canvas(
+    *,
+    key: str,
+    data: dict,
+    height: int,
+    on_design_change=None,
+    on_action_change=None,
+    on_catalog_change=None,
+):
+    """Mount the canvas. State ``design`` (the board as the user left it), state ``catalog``
+    (the catalog id the page holds) and trigger ``action`` (a request such as auto-layout)
+    come back through the callbacks."""
     callbacks = {}
     if on_design_change is not None:
         callbacks["on_design_change"] = on_design_change
     if on_action_change is not None:
         callbacks["on_action_change"] = on_action_change
+    if on_catalog_change is not None:
+        callbacks["on_catalog_change"] = on_catalog_change
     return _component()(key=key, data=data, height=height, **callbacks)

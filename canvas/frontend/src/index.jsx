@@ -1,11 +1,15 @@
 // The whiteboard's canvas: a Streamlit components-v2 default export rendering React Flow.
 //
 // Contract with Python (ui/canvas.py builds `data`, components/board.py reads the state):
-//   data  = {rev, readOnly, height, dark, design, marks, catalog, select, error, saved}
+//   data  = {rev, readOnly, height, dark, design, marks, catalogId, catalog?, select, error,
+//            saved}
 //           (saved: the seq of the last state Python took; data-sent == data-saved means
-//           every change the user made is saved)
+//           every change the user made is saved; the catalog, the palette's and editor's
+//           static data, is kept here under its id: the editable board reports the id it
+//           holds as its state "catalog", and Python then leaves the catalog out)
 //   state "design" = {rev, seq, design}   sent on drop, connect, drag stop, edit, delete,
 //                                         undo/redo and note edits (never during a drag)
+//   state "catalog" = the catalogId the page holds (null: send it again)
 //   trigger "action" = {kind: "layout", seq}
 // `rev` gates structural pushes from Python: the board replaces its nodes only when Python
 // sends a new rev (quick text, YAML, auto-layout, a refused change), so the echo of the
@@ -21,6 +25,7 @@ import React, {
   useRef,
   useState,
 } from "react";
+import { flushSync } from "react-dom";
 import { createRoot } from "react-dom/client";
 import {
   Background,
@@ -45,6 +50,8 @@ const HISTORY_LIMIT = 200;
 
 const Ctx = createContext(null);
 const KEPT = new Map(); // boardKey -> the board's last state, for a remount
+const CATALOGS = new Map(); // catalogId -> the catalog, for the page's lifetime
+const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
 
 // ---- design <-> React Flow ---------------------------------------------------------------
 
@@ -174,7 +181,7 @@ const NODE_TYPES = { component: ComponentNode, note: NoteNode };
 
 // ---- palette -----------------------------------------------------------------------------
 
-function Palette({ catalog, categories, onAdd }) {
+const Palette = memo(function Palette({ catalog, categories, onAdd }) {
   const [query, setQuery] = useState("");
   const q = query.trim().toLowerCase();
   const matches = (id) => {
@@ -231,7 +238,7 @@ function Palette({ catalog, categories, onAdd }) {
       {!shown.length ? <div className="wb-muted">No component matches “{query}”.</div> : null}
     </div>
   );
-}
+});
 
 // ---- side panel: edit in place -----------------------------------------------------------
 
@@ -425,7 +432,10 @@ function Board({ data, api }) {
     () => Object.fromEntries((catalog.categories || []).map((c) => [c.id, c])),
     [catalog],
   );
-  const marks = data.marks || {};
+  // The same verdict comes back with every echo of a move: keep its identity so the nodes
+  // do not all re-render.
+  const marksKey = JSON.stringify(data.marks || {});
+  const marks = useMemo(() => data.marks || {}, [marksKey]);
   const pathSet = useMemo(() => new Set(marks.path || []), [marks.path]);
 
   // A new rev from Python replaces the board (quick text, YAML, auto-layout, a refusal).
@@ -571,7 +581,7 @@ function Board({ data, api }) {
       pushHistory();
       const id = suggestId(nodesRef.current, type);
       setNodes((ns) => [
-        ...ns.map((n) => ({ ...n, selected: false })),
+        ...ns.map((n) => (n.selected ? { ...n, selected: false } : n)),
         { id, type: "component", position: at, data: { type, label: "", params: {} }, selected: true },
       ]);
       markSend();
@@ -678,20 +688,27 @@ function Board({ data, api }) {
     };
   }, [readOnly, undo, redo]);
 
+  // Edges keep their identity while neither they nor their styling change, so React Flow
+  // redraws only the edges that did.
+  const edgeCache = useRef(new Map());
   const shownEdges = useMemo(() => {
     const path = marks.path || [];
     const onPath = new Set(path.slice(1).map((v, i) => edgeId(path[i], v)));
-    return edges.map((e) => {
-      const target = catalog.types[nodes.find((n) => n.id === e.target)?.data.type];
+    const typeOf = new Map(nodes.map((n) => [n.id, n.data.type]));
+    const cache = new Map();
+    const out = edges.map((e) => {
+      const target = catalog.types[typeOf.get(e.target)];
       const classes = [];
       if (onPath.has(e.id)) classes.push(marks.pathStatus === "fail" ? "wb-edge-fail" : "wb-edge-path");
       if (target?.role === "entry") classes.push("wb-edge-response");
-      return {
-        ...e,
-        className: classes.join(" "),
-        markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
-      };
+      const className = classes.join(" ");
+      const old = edgeCache.current.get(e.id);
+      const shown = old && old.from === e && old.className === className ? old.shown : { ...e, className, markerEnd: MARKER };
+      cache.set(e.id, { from: e, className, shown });
+      return shown;
     });
+    edgeCache.current = cache;
+    return out;
   }, [edges, nodes, marks, catalog]);
 
   const selectedNodes = nodes.filter((n) => n.selected);
@@ -703,6 +720,31 @@ function Board({ data, api }) {
   const editingEdge =
     !readOnly && !selectedNodes.length && selectedEdges.length === 1 ? selectedEdges[0] : null;
   const componentCount = nodes.filter((n) => n.type === "component").length;
+
+  // The editor opens beside the board and narrows it: pan so the node being edited stays in
+  // view rather than under the panel (a drop near the right edge, a click on a node there).
+  const editingId = editing ? editing.id : null;
+  useEffect(() => {
+    if (!editingId) return undefined;
+    const frame = requestAnimationFrame(() => {
+      const flow = wrapper.current?.querySelector(".react-flow");
+      const el = flow && [...flow.querySelectorAll(".react-flow__node")].find((n) => n.dataset.id === editingId);
+      if (!el) return;
+      const box = flow.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      const margin = 16;
+      let dx = 0;
+      let dy = 0;
+      if (r.right > box.right - margin) dx = box.right - margin - r.right;
+      if (r.left + dx < box.left + margin) dx = box.left + margin - r.left;
+      if (r.bottom > box.bottom - margin) dy = box.bottom - margin - r.bottom;
+      if (r.top + dy < box.top + margin) dy = box.top + margin - r.top;
+      if (!dx && !dy) return;
+      const vp = rf.getViewport();
+      rf.setViewport({ x: vp.x + dx, y: vp.y + dy, zoom: vp.zoom });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [editingId]);
 
   const ctx = useMemo(
     () => ({ catalog, categories, marks, pathSet, readOnly, editNote }),
@@ -723,7 +765,7 @@ function Board({ data, api }) {
         data-edges={edges.length}
       >
         {!readOnly ? (
-          <Palette catalog={catalog} categories={categories} onAdd={(t) => addComponent(t)} />
+          <Palette catalog={catalog} categories={categories} onAdd={addComponent} />
         ) : null}
         <div className="wb-flow" onDrop={readOnly ? undefined : onDrop} onDragOver={readOnly ? undefined : onDragOver}>
           <ReactFlow
@@ -835,11 +877,34 @@ export default function canvas(args) {
   entry.api.renderStart = performance.now();
   entry.api.setStateValue = args.setStateValue;
   entry.api.setTriggerValue = args.setTriggerValue;
-  entry.root.render(
-    <ReactFlowProvider>
-      <Board data={data} api={entry.api} />
-    </ReactFlowProvider>,
+  if (data.catalog) CATALOGS.set(data.catalogId, data.catalog);
+  const catalog = data.catalog || CATALOGS.get(data.catalogId);
+  if (!catalog) {
+    // Python left the catalog out but this page does not hold it: say so, and it comes.
+    if (!entry.asked) {
+      entry.asked = true;
+      entry.reported = null;
+      args.setStateValue("catalog", null);
+    }
+    return () => {
+      entry.root.unmount();
+      mounted.delete(parentElement);
+    };
+  }
+  entry.asked = false;
+  // Commit now, not in a later task: the page is busy drawing the rest of the fragment's
+  // answer, and the board's new verdict should not wait behind it.
+  flushSync(() =>
+    entry.root.render(
+      <ReactFlowProvider>
+        <Board data={{ ...data, catalog }} api={entry.api} />
+      </ReactFlowProvider>,
+    ),
   );
+  if (!data.readOnly && entry.reported !== data.catalogId) {
+    entry.reported = data.catalogId;
+    args.setStateValue("catalog", data.catalogId);
+  }
   return () => {
     entry.root.unmount();
     mounted.delete(parentElement);
