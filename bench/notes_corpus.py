@@ -3,7 +3,9 @@
 For each scenario of tests/fixtures/notes_corpus/, the notes score (out of 35) of every note
 set by pattern, the margin of the weakest strong set over the best of the others, and the
 highest buzzword score as a share of the notes points. tests/test_notes_corpus.py asserts
-the order; this prints the numbers behind it.
+the order; this prints the numbers behind it. Then the point-level agreement with the gold
+annotations of tests/fixtures/notes_points/ (design_framework/notes_points.py): precision and
+recall of `covered`, dev and held-out halves apart.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from design_framework import notes_points  # noqa: E402
 from design_framework.coverage import notes_coverage  # noqa: E402
 from design_framework.report import NOTES_POINTS, notes_score  # noqa: E402
 from scenarios.loader import get_scenario  # noqa: E402
@@ -45,6 +48,9 @@ def main() -> int:
         f"Highest buzzword-list score: {buzz_max:.1f} of {NOTES_POINTS:g} "
         f"({buzz_max / NOTES_POINTS:.0%} of the notes points; the cap is 50%)"
     )
+    print("\nPoints credited against the gold annotations (tests/fixtures/notes_points/)")
+    gold = notes_points.load_gold()
+    print(notes_points.report(notes_points.measure(gold), gold))
     return 0
 
 
