@@ -18,6 +18,9 @@ accents, British spelling, plurals, -ing/-ed, a final -e), so "Caching", "caches
 "announce". Words joined by a hyphen or a slash may also be written as one word or as two
 ("two-tower", "two tower", "twotower"; "A/B test", "ab test"), and abbreviations listed in
 coverage_terms.yaml match their long forms both ways ("QPS", "queries per second").
+Probability notation reads as words: "P(add | playlist, user)" is "probability of add given
+playlist, user". A list inside parentheses is an aside, and a line whose part after a
+semicolon is a clause ("log loss, AUC; accuracy misleads here") is not a bare list.
 
 All word lists live in coverage_terms.yaml; this module only applies them. Work is linear
 in the length of the notes, which are read up to MAX_ASSESSED_CHARS per step.
@@ -45,6 +48,10 @@ MAX_ASSESSED_CHARS = 20_000
 and the checklist says when notes were longer."""
 MAX_VARIANTS = 64
 """Most spellings tried for one phrase once abbreviations are expanded."""
+WORDS_PER_CREDIT, MAX_CREDITS = 5, 4
+"""One committing sentence credits one point, one more per five words, at most four: a
+dense terse line ("A/B test 2 weeks on listening time, guardrail skip rate") says four
+things, a sentence stuffed with terms still earns only a few."""
 
 
 # --- the word tables -------------------------------------------------------------------
@@ -321,6 +328,7 @@ def _tokens(text: str) -> list[_Token]:
     append = tokens.append
     pieces = _WORD_SPLIT.split(text)  # gap, word, gap, word, ..., gap: one C-level pass
     previous_end = len(pieces[0])
+    in_probability = False
     for index in range(1, len(pieces), 2):
         word, gap = pieces[index], pieces[index - 1]
         start = previous_end + (len(gap) if index > 1 else 0)
@@ -331,6 +339,22 @@ def _tokens(text: str) -> list[_Token]:
             continue
         if len(word) == 1 and word in "sS" and gap in _APOSTROPHES:
             previous_end = end  # a possessive: "user's" is "user"
+            continue
+        if in_probability and (")" in gap or "\n" in gap):
+            in_probability = False
+        if gap.startswith("(") and tokens and _is_probability_p(text, tokens[-1]):
+            # "P(skip | session)" reads "probability of skip given session"
+            p = tokens.pop()
+            append(_Token("probability", p.kind, p.start, p.end))
+            append(_Token("of", SPACE, p.end, p.end))
+            append(_Token(stem(word), SPACE, start, end))
+            in_probability = True
+            previous_end = end
+            continue
+        if in_probability and gap.strip() == "|":
+            append(_Token("given", SPACE, previous_end, start))
+            append(_Token(stem(word), SPACE, start, end))
+            previous_end = end
             continue
         kind = BREAK if not tokens else _gap_kind(gap)
         if gap == "," and tokens and tokens[-1].stem.isdigit() and word.isdigit():
@@ -343,6 +367,11 @@ def _tokens(text: str) -> list[_Token]:
         append(_Token(stem(word), kind, start, end))
         previous_end = end
     return tokens
+
+
+def _is_probability_p(text: str, token: _Token) -> bool:
+    """Whether a token is the P of probability notation: a lone "P" or "p" before "("."""
+    return token.end - token.start == 1 and text[token.start] in "Pp"
 
 
 def normalize(text: str) -> str:
@@ -822,10 +851,12 @@ class _Reading:
         text = self.text[segment.start : segment.end]
         tokens = self.notes.tokens[segment.first : segment.last + 1]
         words, clause_word, listy = _shape(tokens, text, segment.start, clause)
+        if listy and ";" in text:
+            listy = not self._has_clause_part(tokens, text, segment.start, clause)
         found = find_quantities(text, segment.start)
         segment.quantities = [q for q in found if q.kinds]
         segment.bare_numbers = [q for q in found if not q.kinds]
-        segment.credits = max(1, min(3, 1 + words // 6))
+        segment.credits = max(1, min(MAX_CREDITS, 1 + words // WORDS_PER_CREDIT))
         vague = bool(self.vague_at) and any(
             segment.first <= i <= segment.last for i in self.vague_at
         )
@@ -852,6 +883,23 @@ class _Reading:
         else:
             segment.commits = True
 
+    @staticmethod
+    def _has_clause_part(
+        tokens: Sequence[_Token], text: str, offset: int, clause: frozenset[str]
+    ) -> bool:
+        """Whether a part of a line between semicolons is a clause of its own: "log loss,
+        AUC, calibration; accuracy misleads at this base rate" lists the metrics and then
+        says why, which a bare list of terms does not."""
+        begin = 0
+        for part in text.split(";"):
+            start, end = offset + begin, offset + begin + len(part)
+            begin += len(part) + 1
+            inside = [token for token in tokens if start <= token.start < end]
+            words, clause_word, listy = _shape(inside, part, start, clause)
+            if words >= 3 and not listy and (clause_word or _RELATION.search(part)):
+                return True
+        return False
+
     def negation_of(self, span: tuple[int, int], absence_counts: bool) -> _Scope | None:
         first, last = span
         for scope in self.scopes:
@@ -870,22 +918,32 @@ def _shape(
     """One pass over a sentence's words: how many words (glued parts count once), whether
     one is a clause word, and whether the sentence is a list of terms: three or more short
     items, most of them without a clause word. Items are separated by commas, semicolons,
-    bars, a spaced +, / or &, and by "and" or "or"; ``offset`` is where ``text`` starts."""
-    words = items = short = item_words = 0
+    bars, a spaced +, / or &, and by "and" or "or", outside parentheses: "(adds, skips,
+    plays)" is an aside, not a list. ``offset`` is where ``text`` starts."""
+    words = items = short = item_words = depth = 0
     any_clause = item_clause = False
     previous_end = 0
     last = len(tokens) - 1
     for index, token in enumerate(tokens):
         if index == 0 or token.kind != GLUE:
             words += 1
-        conjunction = token.kind == SPACE and token.stem in ("and", "or")
+        conjunction = token.kind == SPACE and token.stem in ("and", "or") and not depth
         if index and not conjunction:
             gap = text[previous_end - offset : token.start - offset]
-            separator = (
-                "," in gap
-                or ";" in gap
-                or "|" in gap
-                or (gap[:1].isspace() and gap[-1:].isspace() and gap.strip() in _SPACED_SEPARATORS)
+            outside = not depth
+            separator = False
+            for char in gap:
+                if char == "(":
+                    depth += 1
+                elif char == ")":
+                    depth = max(0, depth - 1)
+                elif char in ",;|" and not depth:
+                    separator = True
+            separator = separator or (
+                outside
+                and gap[:1].isspace()
+                and gap[-1:].isspace()
+                and gap.strip() in _SPACED_SEPARATORS
             )
         else:
             separator = conjunction
