@@ -31,6 +31,8 @@ def main() -> int:
     print(f"Notes score per note set (out of {NOTES_POINTS:g}), by pattern")
     print(f"  {'scenario':26} " + " ".join(f"{p:>17}" for p in PATTERNS) + "   margin")
     margins, buzz_max = [], 0.0
+    half = {gold.scenario: gold.half for gold in notes_points.load_gold()}
+    lowest: dict[str, dict[str, float]] = {}
     for path in sorted(corpus_dir.glob("*.yaml")):
         corpus = yaml.safe_load(path.read_text())
         scenario = get_scenario(corpus["scenario"])
@@ -38,6 +40,10 @@ def main() -> int:
         for note_set in corpus["note_sets"]:
             score = notes_score(notes_coverage(note_set["notes"], scenario))
             scores[note_set["pattern"]].append(score)
+        for pattern, values in scores.items():
+            kept = lowest.setdefault(half.get(scenario.id, "-"), {})
+            best_or_worst = min if pattern == "strong" else max
+            kept[pattern] = best_or_worst([kept.get(pattern, values[0]), *values])
         margin = min(scores["strong"]) - max(s for p in PATTERNS[1:] for s in scores[p])
         margins.append(margin)
         buzz_max = max(buzz_max, *scores["buzzwords"])
@@ -48,6 +54,15 @@ def main() -> int:
         f"Highest buzzword-list score: {buzz_max:.1f} of {NOTES_POINTS:g} "
         f"({buzz_max / NOTES_POINTS:.0%} of the notes points; the cap is 50%)"
     )
+    print(
+        "\nCalibration (corpus README: Hire >= 28, weak-wordy and buzzwords <= 6, dismissive <= 3)"
+    )
+    for name, kept in sorted(lowest.items()):
+        print(
+            f"  {name:9} lowest strong {kept['strong']:4.1f}; highest weak-wordy "
+            f"{kept['weak-wordy']:4.1f}, buzzwords {kept['buzzwords']:4.1f}, "
+            f"dismissive {kept['dismissive']:4.1f}"
+        )
     print("\nPoints credited against the gold annotations (tests/fixtures/notes_points/)")
     gold = notes_points.load_gold()
     print(notes_points.report(notes_points.measure(gold), gold))

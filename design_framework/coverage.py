@@ -28,6 +28,7 @@ in the length of the notes, which are read up to MAX_ASSESSED_CHARS per step.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,6 +49,11 @@ MAX_ASSESSED_CHARS = 20_000
 and the checklist says when notes were longer."""
 MAX_VARIANTS = 64
 """Most spellings tried for one phrase once abbreviations are expanded."""
+FULL_MARKS_SHARE = 0.5
+"""Share of a step's relevant points (checklist and signals, rounded up) that earns the
+step's full coverage points: no interviewer expects every point in 45 minutes, and a strong
+candidate covers about half to two thirds of them (tests/fixtures/notes_points/). The rest
+are shown as what the notes could also mention, not as points lost."""
 WORDS_PER_CREDIT, MAX_CREDITS = 5, 4
 """One committing sentence credits one point, one more per five words, at most four: a
 dense terse line ("A/B test 2 weeks on listening time, guardrail skip rate") says four
@@ -217,6 +223,25 @@ class StepCoverage:
     def ratio(self) -> float:
         """Covered points over all relevant points (checklist and signals); 0.0 when none."""
         return self.covered / self.total if self.total else 0.0
+
+    @property
+    def target(self) -> int:
+        """Covered points that earn the step's full coverage points (FULL_MARKS_SHARE of the
+        relevant points, rounded up); 0 when the step has none."""
+        return math.ceil(round(FULL_MARKS_SHARE * self.total, 9)) if self.total else 0
+
+    @property
+    def counted(self) -> int:
+        """Covered points that count toward the target: each dismissed (negated) point takes
+        one back, and none count beyond the target."""
+        negated = len(self.with_status(NEGATED))
+        return min(self.target, max(0, self.covered - negated))
+
+    @property
+    def credit(self) -> float:
+        """Share of the step's coverage points earned: counted points over the target
+        (1.0 for a step with no relevant point)."""
+        return self.counted / self.target if self.target else 1.0
 
     @property
     def missing(self) -> list[PointCoverage]:

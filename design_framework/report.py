@@ -4,11 +4,17 @@ The overall score is out of 100 and every point lost has a written reason:
 
 * design, 50 points: shared equally by the rubric rules the scenario applies; a failed
   rule loses its share, a warning half of it;
-* notes, 35 points, shared equally by the seven steps: 25 for the points (checklist and
+* notes, 35 points: 25 for the points, shared equally by the seven steps (checklist and
   the scenario's expected signals, less those the scenario marks not relevant), 10 for
-  reasoning. A point earns its part only when `covered`; a `listed`, `negated` or `missing`
-  point loses it, and the report says which status cost it. A step's reasoning part is
-  earned by one trade-off sentence, or two sentences that give a reason (half each);
+  reasoning. A step's points part is full once half of its points (rounded up, the step's
+  `target`) are `covered`; below that, each covered point earns 1/target of it. Each
+  `negated` point (named only to dismiss it) takes one covered point back. Points beyond
+  the target are what the notes could also mention: not lost. When the step falls short,
+  the shortfall is charged first to dismissed points, then shared by the `listed` and
+  `missing` ones in proportion, and the report names every one with its status. A step
+  reasons when it states a trade-off or a sentence that covers a point and says why; the
+  reasoning part is full once four of the seven steps reason, and what falls short is
+  charged to the steps that do not, each named;
 * time, 15 points (timed sessions only; untimed ones are scored out of 85 and rescaled):
   shared by the seven steps; a step loses its share in proportion to how far it ran over
   its budget beyond a 25% grace, or all of it when no time was spent on it;
@@ -17,10 +23,18 @@ The overall score is out of 100 and every point lost has a written reason:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from components.render import to_mermaid
-from design_framework.coverage import LISTED, MISSING, NEGATED, StepCoverage, notes_coverage
+from design_framework.coverage import (
+    FULL_MARKS_SHARE,
+    LISTED,
+    MISSING,
+    NEGATED,
+    StepCoverage,
+    notes_coverage,
+)
 from design_framework.rubric import Report as RubricReport
 from design_framework.rubric import Status, check_design
 from design_framework.session import Session, mmss, step_budgets
@@ -30,8 +44,10 @@ DESIGN_POINTS, NOTES_POINTS, TIME_POINTS = 50.0, 35.0, 15.0
 NOTES_COVERAGE_POINTS, NOTES_REASONING_POINTS = 25.0, 10.0
 """The notes' 35 points: 25 for points covered, 10 for reasoning (trade-offs and reasons).
 With the design's 50, the rubric and reasoning weigh 60 against 25 for coverage."""
-REASON_WEIGHT = 0.5
-"""A sentence that gives a reason earns half a trade-off towards a step's reasoning part."""
+REASON_WEIGHT = 1.0
+"""A sentence that covers a point and says why counts like a trade-off toward a step's
+reasoning: in the few minutes of a step, one justified decision is what an interviewer
+listens for (it was half a trade-off; terse Hire notes then earned almost no reasoning)."""
 STATUS_LOSS = {
     MISSING: "not in the notes",
     LISTED: "named but not explained (listed)",
@@ -40,6 +56,10 @@ STATUS_LOSS = {
 HINT_COST, HINT_CAP = 2.0, 10.0
 OVERRUN_GRACE = 0.25
 CORE_STEPS = tuple(step.id for step in load_framework().steps if not step.optional)
+REASONING_STEPS = math.ceil(FULL_MARKS_SHARE * len(CORE_STEPS))
+"""Steps that must reason (a trade-off or a reason) for the full reasoning part: half
+of the seven, rounded up, like a step's points. Interviewers judge whether a candidate
+justifies the key decisions, not whether every step has a "because"."""
 
 
 @dataclass
@@ -177,14 +197,14 @@ def notes_losses(coverage: dict[str, StepCoverage]) -> list[PointsLost]:
     """Every notes point lost, per step and per status, with the points it names."""
     titles = {step.id: step.title for step in load_framework().steps}
     point_share = NOTES_COVERAGE_POINTS / len(CORE_STEPS)
-    reasoning_share = NOTES_REASONING_POINTS / len(CORE_STEPS)
     losses = []
     for step_id in CORE_STEPS:
         step = coverage[step_id]
         title = titles[step_id]
+        units = _shortfall(step)
         for status, label in STATUS_LOSS.items():
             points = step.with_status(status)
-            if not points:
+            if not points or not units[status]:
                 continue
             named = "; ".join(_point_label(p) for p in points[:4]) + (
                 "; ..." if len(points) > 4 else ""
@@ -192,29 +212,78 @@ def notes_losses(coverage: dict[str, StepCoverage]) -> list[PointsLost]:
             losses.append(
                 PointsLost(
                     "notes",
-                    point_share * len(points) / step.total,
-                    f"{title}: {len(points)} of {step.total} points {label}: {named}.",
+                    point_share * units[status] / step.target,
+                    f"{title}: {len(points)} of {step.total} points {label}: {named}. "
+                    f"{_target_note(step)}",
                     status,
                     step_id,
                 )
             )
-        earned = min(1.0, len(step.tradeoffs) + REASON_WEIGHT * len(step.reasons))
-        if earned < 1.0:
-            said = (
-                "no trade-off and no reason stated"
-                if not step.reasons
-                else f"{len(step.reasons)} reason given, no trade-off"
-            )
-            losses.append(
-                PointsLost(
-                    "notes",
-                    reasoning_share * (1.0 - earned),
-                    f"{title}: {said} (weigh two options, or say why a choice was made).",
-                    "reasoning",
-                    step_id,
-                )
-            )
+    losses += _reasoning_losses(coverage, titles)
     return losses
+
+
+def step_reasoning(step: StepCoverage) -> float:
+    """How far one step's notes reason, 0 to 1: a trade-off, or a sentence that says why."""
+    return min(1.0, len(step.tradeoffs) + REASON_WEIGHT * len(step.reasons))
+
+
+def _reasoning_losses(coverage: dict[str, StepCoverage], titles: dict) -> list[PointsLost]:
+    """The reasoning part is full once REASONING_STEPS steps reason; what is short of that
+    is charged to the steps that reason least, each named with what it lacks."""
+    reasoning = {step_id: step_reasoning(coverage[step_id]) for step_id in CORE_STEPS}
+    short = max(0.0, REASONING_STEPS - sum(reasoning.values()))
+    lacking = {step_id: 1.0 - value for step_id, value in reasoning.items() if value < 1.0}
+    if not short or not lacking:
+        return []
+    reasoned = sum(value == 1.0 for value in reasoning.values())
+    losses = []
+    for step_id, gap in lacking.items():
+        step = coverage[step_id]
+        said = (
+            "no trade-off and no reason stated"
+            if not step.reasons
+            else f"{len(step.reasons)} reason given, no trade-off"
+        )
+        losses.append(
+            PointsLost(
+                "notes",
+                NOTES_REASONING_POINTS * short / REASONING_STEPS * gap / sum(lacking.values()),
+                f"{titles[step_id]}: {said} (weigh two options, or say why a choice was "
+                f"made). Reasoning in {REASONING_STEPS} of the {len(CORE_STEPS)} steps "
+                f"earns the full reasoning points; {reasoned} so far.",
+                "reasoning",
+                step_id,
+            )
+        )
+    return losses
+
+
+def _shortfall(step: StepCoverage) -> dict[str, float]:
+    """Points short of the step's target, charged per status: dismissed points first (each
+    took a covered point back), the rest shared by listed and missing points by count."""
+    short = step.target - step.counted
+    negated = len(step.with_status(NEGATED))
+    others = {status: len(step.with_status(status)) for status in (LISTED, MISSING)}
+    charged = {NEGATED: float(min(negated, short))}
+    rest = short - charged[NEGATED]
+    total = sum(others.values())
+    for status, count in others.items():
+        charged[status] = rest * count / total if total else 0.0
+    if rest and not total:
+        charged[NEGATED] += rest
+    return charged
+
+
+def _target_note(step: StepCoverage) -> str:
+    dismissed = len(step.with_status(NEGATED))
+    note = (
+        f"Covering {step.target} of the {step.total} earns the step's full points; "
+        f"{step.covered} covered"
+    )
+    if dismissed:
+        note += f", {dismissed} dismissed (each takes one back)"
+    return note + "."
 
 
 def notes_score(coverage: dict[str, StepCoverage]) -> float:
@@ -405,7 +474,10 @@ def to_text(report: SessionReport, source: str) -> str:
     for step in report.steps:
         if not step.coverage.total and not step.coverage.not_relevant:
             continue
-        lines.append(f"  {step.title}: {step.coverage.covered}/{step.coverage.total} covered")
+        lines.append(
+            f"  {step.title}: {step.coverage.covered}/{step.coverage.total} covered "
+            f"({step.coverage.target} earn full points)"
+        )
         for p in step.coverage.points:
             shown = ""
             if p.status == "covered":

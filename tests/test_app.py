@@ -187,6 +187,7 @@ def test_notes_are_saved_and_their_coverage_shows():
     assert before != after
     covered = int(after.split()[2])
     assert covered >= 4
+    assert "7 earn this step's full points" in after  # half of its 13 points, rounded up
     saved = store().load_session(open_session_id(at))
     assert "40k QPS" in saved.notes["requirements"]
 

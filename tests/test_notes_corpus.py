@@ -4,6 +4,13 @@ senior interviewer wrote down about each note set, in every scenario of the corp
 Each file gives tiers of note set names, best first (`expected_order`); every set of a tier
 must score above every set of any later tier. Strong notes must beat weak-but-wordy ones,
 buzzword lists and dismissive notes, and a buzzword list never earns half the notes points.
+
+Calibration (the corpus README says why): a Hire note set earns at least HIRE_MIN of the
+35 notes points, weak-wordy and buzzword sets at most WEAK_MAX, dismissive ones at most
+DISMISSIVE_MAX. The Hire threshold holds on the dev half of the scenarios, the half the
+word lists were tuned on; on the held-out half the matcher misses more paraphrases (recall
+0.81, tests/test_notes_points.py) and Hire sets only keep HELD_OUT_HIRE_FLOOR: a gap that
+is known and measured, not the target.
 """
 
 from pathlib import Path
@@ -12,6 +19,7 @@ import pytest
 import yaml
 
 from design_framework.coverage import notes_coverage
+from design_framework.notes_points import load_gold
 from design_framework.report import NOTES_POINTS, notes_score
 from design_framework.steps import STEP_IDS
 from scenarios.loader import get_scenario
@@ -19,8 +27,19 @@ from scenarios.loader import get_scenario
 CORPUS_DIR = Path(__file__).parent / "fixtures" / "notes_corpus"
 CORPUS = {path.stem: yaml.safe_load(path.read_text()) for path in sorted(CORPUS_DIR.glob("*.yaml"))}
 PATTERNS = ("strong", "weak-wordy", "buzzwords", "dismissive")
-STRONG_MARGIN = 5.0
-"""Points (of 35) by which the weakest strong set beats the best other set in a scenario."""
+STRONG_MARGIN = 12.0
+"""Points (of 35) by which the weakest strong set beats the best other set in a scenario
+(5 under the old proportional scoring, which left strong sets at 9 to 22; 19.5 measured)."""
+HIRE_MIN = 28.0
+"""What a senior interviewer gives a Hire: the essentials of every step and reasons in
+most of them; 80% of the notes points."""
+HELD_OUT_HIRE_FLOOR = 20.0
+"""What Hire sets keep in the held-out scenarios (lowest measured: 20.9, a terse set)."""
+WEAK_MAX = 6.0
+"""Weak-wordy and buzzword sets: a stray point or two, never a step's worth."""
+DISMISSIVE_MAX = 3.0
+"""Notes that name topics only to dismiss them: close to nothing."""
+HALF = {gold.scenario: gold.half for gold in load_gold()}
 
 
 def _sets():
@@ -82,6 +101,28 @@ def test_strong_notes_win_by_a_clear_margin(name):
     assert min(by_pattern["strong"]) - others >= STRONG_MARGIN, (name, by_pattern)
 
 
+def test_every_corpus_scenario_is_in_a_half_of_the_gold():
+    assert set(HALF) == {corpus["scenario"] for corpus in CORPUS.values()}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_hire_notes_earn_a_hire_score(name):
+    floor = HIRE_MIN if HALF[CORPUS[name]["scenario"]] == "dev" else HELD_OUT_HIRE_FLOOR
+    for note_set in CORPUS[name]["note_sets"]:
+        if note_set["pattern"] == "strong":
+            assert SCORES[name, note_set["name"]] >= floor, (note_set["name"], floor)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_weak_buzzword_and_dismissive_notes_stay_near_nothing(name):
+    for note_set in CORPUS[name]["note_sets"]:
+        score = SCORES[name, note_set["name"]]
+        if note_set["pattern"] in ("weak-wordy", "buzzwords"):
+            assert score <= WEAK_MAX, (note_set["name"], score)
+        elif note_set["pattern"] == "dismissive":
+            assert score <= DISMISSIVE_MAX, (note_set["name"], score)
+
+
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_a_buzzword_list_never_earns_half_the_notes_points(name):
     for note_set in CORPUS[name]["note_sets"]:
@@ -101,7 +142,7 @@ def test_a_line_of_buzzwords_per_step_does_not_lift_weak_notes(name):
     }
     score = _score(corpus["scenario"], padded)
     strong = min(SCORES[name, n] for n, s in sets.items() if s["pattern"] == "strong")
-    assert score < strong - STRONG_MARGIN and score < NOTES_POINTS / 4, score
+    assert score < strong - STRONG_MARGIN and score <= WEAK_MAX, score
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))

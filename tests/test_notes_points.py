@@ -2,9 +2,16 @@
 notes assessment agrees with them, point by point."""
 
 from design_framework import notes_points
-from design_framework.notes_points import HALVES, load_gold, problems
+from design_framework.notes_points import HALVES, load_gold, measure, problems
 
 GOLD = load_gold()
+TALLY = measure(GOLD)
+MIN_RECALL = {"dev": 0.93, "held-out": 0.78}
+MIN_PRECISION = {"dev": 0.97, "held-out": 0.95}
+"""Measured by python -m design_framework.notes_points: dev recall 0.96, precision 0.99
+(0.78 and 0.98 before the word lists were tuned on dev); held-out recall 0.81, precision
+0.98 (0.76 and 0.97 before). The minima sit a little below, so a change that loses what
+the tuning gained fails here."""
 
 
 def test_the_gold_names_real_points_and_quotes_the_notes():
@@ -36,3 +43,19 @@ def test_problems_name_the_set_the_step_and_the_point():
         f"{gold.scenario}/{gold.name}: covered.framing.no_such_point: not a scored point",
         f"{gold.scenario}/{gold.name}: covered.framing.no_such_point: quote not in the notes",
     ]
+
+
+def test_the_matcher_agrees_with_the_gold_on_both_halves():
+    for half in HALVES:
+        tally = TALLY[half]
+        assert tally.recall >= MIN_RECALL[half], (half, tally.recall, tally.misses)
+        assert tally.precision >= MIN_PRECISION[half], (half, tally.false_credits)
+
+
+def test_words_a_reader_would_not_credit_stay_listed_or_missing():
+    """Buzzword lists and vague sentences name points; almost none may be covered."""
+    for half in HALVES:
+        confusion = TALLY[half].confusion
+        named = sum(confusion["named", status] for status in ("covered", "listed", "missing"))
+        assert confusion["named", "covered"] <= 0.02 * named, (half, confusion)
+        assert confusion["named", "listed"] >= 0.6 * named, (half, confusion)

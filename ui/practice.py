@@ -193,8 +193,9 @@ with notes_col:
     )
     coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
     st.progress(
-        coverage.ratio,
-        text=f"Notes cover {coverage.covered} of {coverage.total} points",
+        coverage.credit,
+        text=f"Notes cover {coverage.covered} of {coverage.total} points "
+        f"({coverage.target} earn this step's full points)",
     )
     with st.expander("Checklist", expanded=True):
         checklist(coverage)

@@ -62,6 +62,12 @@ def checklist(coverage) -> None:
     """The four statuses of every point of one step, trade-offs and reasons found, and the
     points the scenario does not need."""
     st.caption(STATUS_LEGEND)
+    if coverage.total:
+        st.caption(
+            f"Covering {coverage.target} of these {coverage.total} points earns the step's "
+            "full points; the others are what you could also mention. A dismissed point "
+            "takes one covered point back."
+        )
     for point in coverage.checklist:
         st.markdown(point_line(point))
     if coverage.signals:
