@@ -28,7 +28,12 @@ def test_importing_every_domain_module_loads_no_streamlit():
     assert done.stdout.strip() == "[]"
 
 
-PROGRAMS = {"design_framework.cli", "design_framework.bench", "design_framework.judgement"}
+PROGRAMS = {
+    "design_framework.cli",
+    "design_framework.bench",
+    "design_framework.judgement",
+    "design_framework.notes_points",
+}
 """Command-line programs kept in design_framework for `python -m design_framework ...`: they
 sit above both packages and may import either."""
 
