@@ -15,8 +15,10 @@ from streamlit.testing.v1 import AppTest
 from components.catalog import load_catalog
 from components.design import Design
 from design_framework.session import Session
+from design_framework.steps import load_framework
 from scenarios.loader import get_scenario
 from storage import open_store
+from ui.widgets import STATUS_LEGEND
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -427,6 +429,20 @@ def test_finishing_shows_the_report_with_every_export(downloads):
 
 
 # ---- files and authoring -------------------------------------------------------------------
+
+
+def test_a_step_s_notes_checklist_in_the_report_is_drawn_when_opened():
+    """The report's seven checklists, about fifteen lines each, sat in closed expanders."""
+    at = started("skip-prediction")
+    at.switch_page("ui/report.py").run()
+    assert not at.exception
+    assert not [c for c in at.caption if c.value == STATUS_LEGEND]
+    at.session_state["w_report_notes_requirements"] = True
+    at.run()
+    assert not at.exception
+    assert len([c for c in at.caption if c.value == STATUS_LEGEND]) == 1
+    point = load_framework().get("requirements").checklist[0].text
+    assert any(point in m.value for m in at.markdown)
 
 
 def test_uploading_a_session_file_continues_it():

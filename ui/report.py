@@ -115,8 +115,14 @@ st.subheader("Notes coverage")
 for s in report.steps:
     if not s.coverage.total:
         continue
-    with st.expander(f"{s.title}: {s.coverage.covered}/{s.coverage.total}"):
-        checklist(s.coverage)
+    # drawn when opened: the seven checklists were most of this page's elements
+    with st.expander(
+        f"{s.title}: {s.coverage.covered}/{s.coverage.total}",
+        key=f"w_report_notes_{s.step_id}",
+        on_change="rerun",
+    ) as opened:
+        if opened.open:
+            checklist(s.coverage)
 
 if report.study:
     st.subheader("What to study next")
