@@ -320,21 +320,23 @@ with guide:
         ):
             st.markdown("**Notes**")
             st.text(notes or "(none yet)")
-            for p in cov.signals:
-                st.markdown(point_line(p))
+            # one Markdown element per block, not per line: each element costs the
+            # browser a render on every load and every redraw of this live page
+            lines = [point_line(p) for p in cov.signals]
             if scenario and step.id in scenario.steps:
-                st.markdown("**Follow-ups to ask**")
-                for question in scenario.steps[step.id].follow_ups:
-                    st.markdown(f"- {no_images(question)}")
+                lines.append(
+                    "**Follow-ups to ask**\n\n"
+                    + "\n".join(f"- {no_images(q)}" for q in scenario.steps[step.id].follow_ups)
+                )
+            if lines:
+                st.markdown("\n\n".join(lines))
     if scenario:
         with st.expander(
             f"Hints (the candidate has used {sum(len(v) for v in candidate.hints_used.values())})"
         ):
-            for text in scenario.hints:
-                st.markdown(f"- {no_images(text)}")
+            st.markdown("\n".join(f"- {no_images(text)}" for text in scenario.hints))
         with st.expander("Common pitfalls"):
-            for pitfall in scenario.pitfalls:
-                st.markdown(f"- {no_images(pitfall)}")
+            st.markdown("\n".join(f"- {no_images(pitfall)}" for pitfall in scenario.pitfalls))
         # drawn only when asked for: every redraw of this page is on the live path
         if st.toggle("Show the reference design", key="w_iv_reference"):
             diagram(scenario.reference_design, None, scenario, key="w_mock_reference")
