@@ -37,7 +37,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from design_framework.session import Session
-from storage.rooms import ROOM_COLUMNS, ROOM_TABLES, Room, RoomClosed, RoomsMixin
+from storage.rooms import (
+    ROOM_COLUMNS,
+    ROOM_INDEXES,
+    ROOM_TABLES,
+    Room,
+    RoomClosed,
+    RoomsMixin,
+)
 
 __all__ = ["Attempt", "ConflictError", "Room", "RoomClosed", "Store", "StorageError", "open_store"]
 
@@ -67,6 +74,7 @@ COLUMNS = [  # added after the first release; added to older files on open
     *ROOM_COLUMNS,
 ]
 SCHEMA += ROOM_TABLES
+INDEXES = [*ROOM_INDEXES]  # created after COLUMNS, which may add the columns they index
 
 
 class StorageError(RuntimeError):
@@ -177,6 +185,8 @@ class Store(RoomsMixin):
                     cursor = db.execute(f"SELECT * FROM {table} WHERE 1 = 0")
                     if column not in {d[0] for d in cursor.description}:
                         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                for statement in INDEXES:
+                    db.execute(statement)
         except sqlite3.OperationalError as error:
             # A read-only file that already has the schema still serves reads.
             if "readonly" in str(error).lower() and self._has_schema(db):
@@ -410,5 +420,8 @@ def open_store(data_dir: str | Path | None = None, url: str | None = None) -> St
                 f"{DATABASE_URL} must be a postgresql://user@host:port/database URL "
                 "(unset it to use the SQLite file under WHITEBOARD_DATA_DIR)."
             )
-        return PostgresStore(url)
-    return Store(Path(data_dir or default_data_dir()) / "whiteboard.sqlite3")
+        store = PostgresStore(url)
+    else:
+        store = Store(Path(data_dir or default_data_dir()) / "whiteboard.sqlite3")
+    store.purge_quietly()  # at start: rooms long expired go (see Store.purge_expired_rooms)
+    return store

@@ -17,7 +17,7 @@ import contextlib
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
-from storage import COLUMNS, SCHEMA, StorageError, Store, _reason
+from storage import COLUMNS, INDEXES, SCHEMA, StorageError, Store, _reason
 
 MIGRATION_LOCK = 7_412_001  # any constant, the same in every replica
 
@@ -103,6 +103,8 @@ class PostgresStore(Store):
                 conn.execute(statement)
             for table, column, kind in COLUMNS:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+            for statement in INDEXES:
+                conn.execute(statement)
 
     def _message(self, action: str, error: BaseException) -> str:
         return f"Could not {action} the database at {self.path}: {_reason(error)}."

@@ -11,13 +11,14 @@ runs unchanged on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import hmac
+import json
 import time
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import ValidationError
 
-from design_framework.room import ROOM_HOURS, RoomEvent, new_code, new_key
+from design_framework.room import ROOM_HOURS, RoomEvent, apply_all, new_code, new_key
 from design_framework.session import Feedback
 
 Role = Literal["candidate", "interviewer"]
@@ -44,6 +45,16 @@ _COLUMNS = (
     "code, session_id, created_at, expires_at, ended_at, version, interviewer_key, "
     "candidate_key, next_code, previous_code"
 )
+ROOM_INDEXES = [  # after ROOM_COLUMNS: older files get expires_at from there first
+    "CREATE INDEX IF NOT EXISTS rooms_expires_at ON rooms (expires_at)",
+]
+KEEP_DAYS = 7.0
+"""A room and its events are deleted this long after its links stopped working; what the
+candidate's report needs (the interviewer's feedback, every event) is folded into their
+session first."""
+PURGE_BATCH = 50
+"""Rooms purged at most per call: the purge runs on the way (a store opening, a room
+opening), so it must stay short however many rooms are due."""
 
 
 class RoomClosed(RuntimeError):
@@ -83,6 +94,19 @@ class Room:
     @property
     def ended(self) -> bool:
         return self.ended_at is not None
+
+
+def _scenario_of(session):
+    """The scenario a session practises (a pushed hint needs its text), or None."""
+    from components.loading import InputError
+    from scenarios.loader import scenario_from_string, shipped_scenarios
+
+    if session.scenario_yaml:
+        try:
+            return scenario_from_string(session.scenario_yaml, "the session's scenario")
+        except InputError:  # an authored scenario that no longer loads: hints keep no text
+            return None
+    return shipped_scenarios().get(session.scenario_id) if session.scenario_id else None
 
 
 def normalise(code: str) -> str:
@@ -130,7 +154,19 @@ class RoomsMixin:
             )
             return code
 
-        return self.room(self._write(write))
+        created = self.room(self._write(write))
+        self.purge_quietly(now)  # housekeeping on the way; the room is open whatever it says
+        return created
+
+    def purge_quietly(self, now: float | None = None) -> int:
+        """``purge_expired_rooms``, for the places it runs on the way: a failure is left
+        for the next run (the rooms stay as they were), never raised to the caller."""
+        from storage import StorageError
+
+        try:
+            return self.purge_expired_rooms(now)
+        except StorageError:
+            return 0
 
     def room(self, code: str) -> Room | None:
         row = self._read(f"SELECT {_COLUMNS} FROM rooms WHERE code = ?", (normalise(code),), True)
@@ -213,6 +249,63 @@ class RoomsMixin:
                 f"Stored feedback of room {code} in {self.path} cannot be read; it is left "
                 "as it is."
             ) from None
+
+    def purge_expired_rooms(
+        self,
+        now: float | None = None,
+        keep_days: float = KEEP_DAYS,
+        limit: int = PURGE_BATCH,
+    ) -> int:
+        """Delete rooms whose links expired more than ``keep_days`` ago, with their events;
+        returns how many went. No cron needed: called when a store opens and when a room
+        opens, ``limit`` rooms at a time, oldest first.
+
+        Nothing a report shows is lost: the events the candidate's page never applied are
+        applied to the candidate's session (so its timeline and clock are whole) and the
+        interviewer's feedback is copied into it, in the same transaction as the delete,
+        written only if the session did not change meanwhile (a room whose session is
+        being saved at that moment, or cannot be read, waits for the next purge).
+        """
+        cutoff = (time.time() if now is None else now) - keep_days * 86400
+        due = self._read(
+            "SELECT code, session_id FROM rooms WHERE expires_at < ? ORDER BY expires_at LIMIT ?",
+            (cutoff, limit),
+        )
+        return sum(self._purge_room(code, session_id) for code, session_id in due)
+
+    def _purge_room(self, code: str, session_id: str) -> bool:
+        from storage import StorageError
+
+        stored = self._read("SELECT body, revision FROM sessions WHERE id = ?", (session_id,), True)
+        session = revision = None
+        if stored is not None:
+            try:
+                session = self._session(session_id, stored[0])
+            except StorageError:
+                return False  # kept: its feedback has nowhere to go
+            revision = stored[1]
+            events = self.room_events(code, after=session.room_seq)
+            if events:
+                apply_all(session, events, _scenario_of(session))
+            feedback = self.load_feedback(code)
+            if feedback != Feedback():
+                session.feedback = feedback
+        body = json.dumps(session.to_dict()) if session is not None else None
+
+        def write(db):
+            if body is not None:
+                cursor = db.execute(
+                    "UPDATE sessions SET body = ?, updated_at = ?, revision = revision + 1 "
+                    "WHERE id = ? AND revision = ?",
+                    (body, time.time(), session_id, revision),
+                )
+                if cursor.rowcount == 0:
+                    return False  # saved meanwhile: try again next time
+            db.execute("DELETE FROM room_events WHERE code = ?", (code,))
+            db.execute("DELETE FROM rooms WHERE code = ?", (code,))
+            return True
+
+        return self._write(write)
 
     def link_next_room(self, code: str, next_code: str) -> bool:
         """Point a room at the round that follows it; False if one was linked already."""

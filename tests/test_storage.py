@@ -12,6 +12,7 @@ from components.design import Design
 from design_framework.room import RoomEvent
 from design_framework.session import Feedback, Rating, Session, merge_sessions
 from storage import ConflictError, RoomClosed, StorageError, Store, open_store
+from storage.rooms import KEEP_DAYS
 
 
 def test_a_saved_session_survives_a_new_connection(reopen):
@@ -268,3 +269,100 @@ def test_both_backends_share_one_database_between_two_processes(reopen):
     replica_b.push(code, RoomEvent(kind="question", text="from replica B"))
     assert replica_b.load_session(session.id).notes == {"requirements": "from replica A"}
     assert [e.text for e in replica_a.room_events(code)] == ["from replica B"]
+
+
+# ---- purging expired rooms -------------------------------------------------------------------
+
+DAY = 86_400.0
+KEPT = KEEP_DAYS * DAY  # how long a room stays once its links expired
+
+
+def expired_room(store, session=None, hours=1.0):
+    """A room that opened at t=0 and whose links expired an hour later."""
+    session = session or Session(scenario_id="realtime-playlist-recs")
+    store.save_session(session)
+    return session, store.create_room(session.id, hours=hours, now=0.0)
+
+
+def test_a_room_goes_with_its_events_a_week_after_it_expired(store):
+    session, room = expired_room(store)
+    store.push(room.code, RoomEvent(kind="question", text="Where does the 200 ms go?", at=60.0))
+    store.push(room.code, RoomEvent(kind="end", at=120.0))
+    store.save_feedback(room.code, Feedback(verdict="hire", summary="Clear on numbers."))
+    fresh, live = expired_room(store, hours=24 * 30)  # links still working
+
+    assert store.purge_expired_rooms(now=3_600 + KEPT - 1) == 0  # not yet a week
+    assert store.room(room.code) is not None
+    assert store.purge_expired_rooms(now=3_600 + KEPT + 1) == 1
+    assert store.room(room.code) is None and store.room_events(room.code) == []
+    assert store.room(live.code) is not None
+
+    # the candidate never came back to apply the end: their report still has everything
+    kept = store.load_session(session.id)
+    assert [e.text for e in kept.timeline] == [
+        "Where does the 200 ms go?",
+        "The interviewer ended the interview.",
+    ]
+    assert kept.finished_at == 120.0
+    assert kept.feedback.verdict == "hire" and kept.feedback.summary == "Clear on numbers."
+
+
+def test_a_pushed_hint_keeps_its_text_when_its_room_is_purged(store):
+    session, room = expired_room(store)
+    store.push(room.code, RoomEvent(kind="hint", hint=0, at=30.0))
+    store.purge_expired_rooms(now=3_600 + KEPT + 1)
+    kept = store.load_session(session.id)
+    assert kept.hints_used == {"requirements": [0]}  # recorded as used, as on the page
+    assert kept.timeline[0].text and kept.timeline[0].kind == "hint"
+
+
+def test_events_the_candidate_applied_are_not_applied_twice(store):
+    session, room = expired_room(store)
+    event = store.push(room.code, RoomEvent(kind="question", text="Once only", at=10.0))
+    from design_framework.room import apply_all
+
+    apply_all(session, [event])  # the candidate's page did this and saved
+    store.save_session(session)
+    store.purge_expired_rooms(now=3_600 + KEPT + 1)
+    assert [e.text for e in store.load_session(session.id).timeline] == ["Once only"]
+
+
+def test_the_purge_runs_in_bounded_batches_when_a_room_opens_and_at_start(reopen):
+    store = reopen()
+    rooms = [expired_room(store)[1] for _ in range(3)]
+    assert store.purge_expired_rooms(now=3_600 + KEPT + 1, limit=2) == 2
+    assert sum(store.room(r.code) is not None for r in rooms) == 1  # the newest waits
+
+    # no cron: opening a room purges what is due...
+    session = Session()
+    store.save_session(session)
+    opened = store.create_room(session.id, now=3_600 + KEPT + 1)
+    assert [store.room(r.code) for r in rooms] == [None, None, None]
+    assert store.room(opened.code) is not None
+
+    # ...and so does starting (opening the store), as every replica does
+    due = expired_room(store)[1]
+    assert store.room(due.code) is not None
+    reopen()  # now is long after t=0
+    assert store.room(due.code) is None
+
+
+def test_a_room_whose_session_no_longer_loads_is_kept_with_its_feedback(store):
+    session, room = expired_room(store)
+    store.save_feedback(room.code, Feedback(summary="Keep me."))
+    body = json.loads(store._read("SELECT body FROM sessions WHERE id = ?", (session.id,))[0][0])
+    body["notes"] = {"old_step_id": "text"}
+    store._write(
+        lambda db: db.execute(
+            "UPDATE sessions SET body = ? WHERE id = ?", (json.dumps(body), session.id)
+        )
+    )
+    assert store.purge_expired_rooms(now=3_600 + KEPT + 1) == 0
+    assert store.load_feedback(room.code).summary == "Keep me."
+
+
+def test_a_room_whose_session_is_gone_is_purged(store):
+    _, room = expired_room(store)
+    store._write(lambda db: db.execute("DELETE FROM sessions WHERE id = ?", (room.session_id,)))
+    assert store.purge_expired_rooms(now=3_600 + KEPT + 1) == 1
+    assert store.room(room.code) is None

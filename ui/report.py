@@ -28,7 +28,7 @@ if seat is not None and seat.role == "candidate":
     live.candidate_sync(session, scenario)
 if seat is not None:
     live.mark_seen("report", seat.room.version)
-if session.room:
+if session.room and seat is not None:  # a purged room left its feedback in the session
     try:
         # ratings stay with the interviewer until the interview is over
         hidden = seat is not None and seat.role == "candidate" and not live.over(seat.room)
