@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from design_framework.rubric import check_design
+from scenarios.loader import shipped_scenarios
 from storage import open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -194,3 +196,50 @@ def test_roles_swap_for_a_second_round_in_one_click():
     assert not interviewer.exception, interviewer.exception
     assert interviewer.session_state["session"].id == second.session_id
     assert "Interviewer's guide" not in texts(interviewer)
+
+
+def test_the_report_keeps_the_feedback_once_the_room_is_purged():
+    interviewer, room = host()
+    join(room)
+    interviewer.text_area(key="w_fb_summary").set_value("Strong on serving; probe drift.")
+    interviewer.button(key="FormSubmitter:w_feedback_form-Save feedback").click().run()
+    interviewer.button(key="w_iv_end").click().run()
+    # the candidate closed the tab before the end arrived; a week after expiry the room goes
+    assert store().purge_expired_rooms(now=room.expires_at + 8 * 86_400) == 1
+    assert store().room(room.code) is None
+
+    report = page("ui/report.py", s=room.session_id)  # their report, opened later
+    shown = texts(report)
+    assert "Interviewer feedback" in [s.value for s in report.subheader]
+    assert "Strong on serving; probe drift." in shown
+    assert "Interview timeline" in [s.value for s in report.subheader]
+    timeline = [t for d in report.dataframe if "what" in d.value for t in d.value["what"]]
+    assert "The interviewer ended the interview." in timeline
+
+
+@pytest.mark.parametrize("kind", ["node", "finding"])
+def test_a_pointer_selects_what_it_points_at_on_the_candidates_board(kind):
+    interviewer, room = host()
+    candidate = join(room)
+    candidate.text_area(key="w_quick_text").set_value(
+        "client: client_app\nrank: ranker\nclient -> rank"
+    )
+    candidate.button(key="w_quick_apply").click().run()
+    assert not candidate.exception, candidate.exception
+
+    design = candidate.session_state["session"].design
+    findings = check_design(design, shipped_scenarios()[SCENARIO]).findings
+    at_fault = next(f for f in findings if f.status == "fail" and f.nodes)  # e.g. the budget
+    interviewer.run()
+    pick = "node: rank" if kind == "node" else f"finding: {at_fault.rule}"
+    assert pick in interviewer.selectbox(key="w_iv_point_pick").options
+    interviewer.selectbox(key="w_iv_point_pick").set_value(tuple(pick.split(": ", 1))).run()
+    interviewer.text_input(key="w_iv_point_text").set_value("what does this cost?")
+    interviewer.button(key="w_iv_send_point").click().run()
+    assert not interviewer.exception, interviewer.exception
+
+    candidate.run()
+    assert not candidate.exception, candidate.exception
+    expected = ["rank"] if kind == "node" else at_fault.nodes
+    assert candidate.session_state["w_canvas_select"]["ids"] == list(expected)
+    assert any(f"Look at the {kind}" in i.value for i in candidate.info)  # the message stays

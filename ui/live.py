@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 import streamlit as st
 
@@ -61,6 +62,30 @@ def watch(read: Callable[[], int], key: str, interval: float = POLL_S) -> None:
             st.rerun()
 
     _poll()
+
+
+def switch_page(page: str, params: dict[str, str]) -> NoReturn:
+    """``st.switch_page``, with the fragments of the page being left forgotten first.
+
+    Room pages poll in a fragment every ``POLL_S`` and tick a clock every second. A switch
+    (like ``st.stop``) ends the run early, and Streamlit keeps a page's fragments until a
+    run completes: a timer that fired just then reran a fragment of the old page into the
+    new page's tree, where its place no longer exists. Chromium threw "Bad delta path
+    index" and the page went blank, about one switch in five on a busy machine. Forgotten
+    fragments make such a late timer a no-op (the server logs that the fragment "does not
+    exist anymore"); the new page registers its own.
+    """
+    _forget_fragments()
+    st.switch_page(page, query_params=params)
+
+
+def _forget_fragments() -> None:
+    # Streamlit has no public call for this; its own end-of-run clean-up is the same call.
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    storage = getattr(get_script_run_ctx(), "fragment_storage", None)
+    if storage is not None:
+        storage.clear()
 
 
 def mark_seen(key: str, value: int) -> None:
@@ -152,6 +177,19 @@ def candidate_sync(session: Session, scenario) -> list[RoomEvent]:
         if event.kind in PUSHED:
             st.toast(escape(entry.text), icon=ICONS[event.kind])
     return new
+
+
+def pointed_nodes(events: list[RoomEvent], report) -> list[str]:
+    """The nodes the latest pointer among ``events`` points at: the node itself, or the
+    nodes at fault in the finding (none for a finding about something missing)."""
+    for event in reversed(events):
+        if event.kind != "pointer" or not event.target:
+            continue
+        if event.target_kind == "node":
+            return [event.target]
+        found = next((f for f in report.findings if f.rule == event.target), None)
+        return list(found.nodes) if found else []
+    return []
 
 
 def record_attempt(session: Session, scenario) -> None:
@@ -269,17 +307,14 @@ def follow_next_round(seat: Seat) -> None:
         st.error(f"The next round's room {seat.room.next_code} is gone.")
         return
     if swapped(seat.role) == "interviewer":
-        st.switch_page(
-            "ui/mock.py",
-            query_params={state.ROOM_PARAM: nxt.code, KEY_PARAM: nxt.interviewer_key},
-        )
+        switch_page("ui/mock.py", {state.ROOM_PARAM: nxt.code, KEY_PARAM: nxt.interviewer_key})
     stored = state.store().load_versioned(nxt.session_id)
     if stored is None:
         st.error("The next round's session is gone.")
         return
     state.open_session(stored[0])
     state.store().claim_session(nxt.session_id, state.owner())
-    st.switch_page("ui/practice.py", query_params={state.SESSION_PARAM: nxt.session_id})
+    switch_page("ui/practice.py", {state.SESSION_PARAM: nxt.session_id})
 
 
 def next_round(seat: Seat, session: Session) -> None:

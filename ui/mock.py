@@ -103,7 +103,7 @@ if seat.role == "candidate":
         state.open_session(stored[0])
         state.store().claim_session(room.session_id, state.owner())
     target = "ui/report.py" if live.over(room) else "ui/practice.py"
-    st.switch_page(target, query_params={state.SESSION_PARAM: room.session_id})
+    live.switch_page(target, {state.SESSION_PARAM: room.session_id})
 
 # ---- the interviewer's link ----------------------------------------------------------------------
 
@@ -112,7 +112,7 @@ if room.expired() and not room.ended:
     st.error(f"Room {code} expired at {live.when(room.expires_at)}: it takes nothing more.")
     st.stop()
 if room.ended:
-    st.switch_page("ui/report.py", query_params={state.ROOM_PARAM: code, live.KEY_PARAM: seat.key})
+    live.switch_page("ui/report.py", {state.ROOM_PARAM: code, live.KEY_PARAM: seat.key})
 
 live.mark_seen("interviewer", state.store().room_watch(code))
 candidate = live.candidate_view(room)

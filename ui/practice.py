@@ -8,16 +8,19 @@ from design_framework.interview import follow_ups
 from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import STEP_IDS, load_framework
 from ui import live, state
+from ui.canvas import select_nodes
 from ui.whiteboard import board_fragment
 from ui.widgets import checklist, clock
 
 session = state.require_session()
 scenario = state.scenario_of(session)
 arrived = live.candidate_sync(session, scenario)  # what the interviewer sent, if in a room
+if arrived and (pointed := live.pointed_nodes(arrived, state.rubric(session))):
+    select_nodes(pointed)  # the interviewer's pointer: selected and zoomed to on the board
 seat = live.seat_of_session(session)
 in_room = seat is not None and not live.over(seat.room)  # an expired room hands the clock back
 if any(e.kind == "end" for e in arrived):
-    st.switch_page("ui/report.py", query_params={state.SESSION_PARAM: session.id})
+    live.switch_page("ui/report.py", {state.SESSION_PARAM: session.id})
 framework = load_framework()
 titles = {s.id: s.title for s in framework.steps}
 
