@@ -42,16 +42,21 @@ class Balancer:
 
     async def _handle(self, client_reader, client_writer) -> None:
         peer = client_writer.get_extra_info("peername") or ("?", 0)
-        for host, port in self._order(str(peer[0])):
-            try:
-                reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 2)
-            except (TimeoutError, OSError):
-                continue
-            await asyncio.gather(
-                self._pipe(client_reader, writer), self._pipe(reader, client_writer)
-            )
-            return
-        client_writer.close()  # no replica alive
+        try:
+            for host, port in self._order(str(peer[0])):
+                try:
+                    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 2)
+                except (TimeoutError, OSError):
+                    continue
+                await asyncio.gather(
+                    self._pipe(client_reader, writer), self._pipe(reader, client_writer)
+                )
+                return
+        except asyncio.CancelledError:
+            # stopping: end the connection quietly (asyncio logs a handler that ends
+            # cancelled as an error, one per open connection)
+            pass
+        client_writer.close()  # stopping, or no replica alive
 
     async def _serve(self, ready: threading.Event) -> None:
         self._serve_task = asyncio.current_task()
