@@ -70,8 +70,8 @@ def finish() -> None:
     st.session_state["w_go_to_report"] = True  # the button is gone on the next run
 
 
-if st.session_state.pop("w_go_to_report", False):
-    st.switch_page("ui/report.py", query_params={state.SESSION_PARAM: session.id})
+if st.session_state.pop("w_go_to_report", False):  # the clock ticks in a fragment: see live
+    live.switch_page("ui/report.py", {state.SESSION_PARAM: session.id})
 
 
 # ---- header ----------------------------------------------------------------------------------
@@ -113,9 +113,7 @@ def continue_practising() -> None:
 
 
 if st.session_state.pop("w_go_to_new_attempt", False):
-    st.switch_page(
-        "ui/practice.py", query_params={state.SESSION_PARAM: st.session_state["session"].id}
-    )
+    live.switch_page("ui/practice.py", {state.SESSION_PARAM: st.session_state["session"].id})
 
 with controls:
     if finished:
