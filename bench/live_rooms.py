@@ -112,9 +112,12 @@ def click(page: Page, key: str) -> float:
 
 def host(page: Page, base_url: str) -> str:
     """The interviewer opens a room on ``base_url``; returns the candidate's link."""
-    page.goto(f"{base_url}/mock")
+    open_page(page, f"{base_url}/mock")
+    expect(widget(page, "w_mock_host")).to_be_visible(timeout=90_000)
     widget(page, "w_mock_host").locator("button").click()
-    expect(page.get_by_text("Interviewer's guide (hidden from the candidate)")).to_be_visible()
+    expect(page.get_by_text("Interviewer's guide (hidden from the candidate)")).to_be_visible(
+        timeout=90_000
+    )
     link = widget(page, "w_iv_candidate_link").locator("code").first.inner_text().strip()
     assert re.search(r"/mock\?room=[A-Z0-9]{6}&key=\S+$", link), link
     return link
@@ -125,9 +128,24 @@ def on_replica(link: str, base_url: str) -> str:
     return base_url + link[link.index("/mock?") :]
 
 
+def open_page(page: Page, url: str, timeout_s: float = 90.0) -> None:
+    """Go to ``url`` and wait until the app is connected. Not the browser's "load" event:
+    on a busy machine the app's scripts alone took longer than Playwright's 30 s for it,
+    while the condition that matters (connected, first run drawn) came soon after."""
+    page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.dataset.testConnectionState === 'CONNECTED';
+        }""",
+        polling=100,
+        timeout=timeout_s * 1000,
+    )
+
+
 def join(page: Page, link: str) -> None:
-    page.goto(link)
-    expect(widget(page, "w_notes_requirements")).to_be_visible()
+    open_page(page, link)
+    expect(widget(page, "w_notes_requirements")).to_be_visible(timeout=90_000)
     wait_idle(page)  # text typed while the first run still draws the box would be redrawn
 
 
