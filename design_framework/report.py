@@ -17,7 +17,9 @@ The overall score is out of 100 and every point lost has a written reason:
   charged to the steps that do not, each named;
 * time, 15 points (timed sessions only; untimed ones are scored out of 85 and rescaled):
   shared by the seven steps; a step loses its share in proportion to how far it ran over
-  its budget beyond a 25% grace, or all of it when no time was spent on it;
+  its budget beyond a 25% grace, or all of it when no time was spent on it. Time spent
+  drawing counts for the step the drawing belongs to (design_framework/drawing.py), not
+  for the step that was open, and the report says how much of each step's time it was;
 * hints: 2 points each, at most 10.
 """
 
@@ -69,10 +71,19 @@ class StepReport:
     spent_s: float
     budget_s: float
     coverage: StepCoverage
+    drawn_s: float = 0.0
+    """Of ``spent_s``, the time spent drawing on the board for this step."""
 
     @property
     def overrun_s(self) -> float:
         return self.spent_s - self.budget_s
+
+    @property
+    def spent_text(self) -> str:
+        """``12:00`` or ``12:00, of which 7:00 drawing``."""
+        if self.drawn_s < 1:
+            return mmss(self.spent_s)
+        return f"{mmss(self.spent_s)}, of which {mmss(self.drawn_s)} drawing"
 
 
 @dataclass
@@ -122,6 +133,7 @@ class SessionReport:
             steps[step.step_id] = {
                 "notes": round(max(0.0, 1 - lost / notes_share), 3),
                 "spent_s": round(step.spent_s),
+                "drawn_s": round(step.drawn_s),
                 "budget_s": round(step.budget_s),
             }
         rubric_steps: dict[str, list[int]] = {}
@@ -160,6 +172,7 @@ def build_report(
             session.step_seconds(step.id, now),
             budgets[step.id] * 60,
             coverage[step.id],
+            min(session.drawn_seconds(step.id), session.step_seconds(step.id, now)),
         )
         for step in framework.steps
     ]
@@ -167,6 +180,23 @@ def build_report(
     if session.length_minutes is not None:
         lost += _time_losses(steps)
     return SessionReport(session, scenario, rubric, steps, lost, study_topics(steps, rubric))
+
+
+def booking_note(report: SessionReport) -> str:
+    """How the time was booked, in a sentence for the report."""
+    drawn = [s for s in report.steps if s.drawn_s >= 1]
+    rule = (
+        "Time is booked to the step you were on, except time spent drawing: each change on "
+        "the board claims the time since your last change to the notes or the board (at most "
+        "a minute) for the step it belongs to (serving components to Serving, retrieval, "
+        "ranking and training to Model, data pipelines and the feature store to Data, A/B "
+        "to Evaluation, monitoring to Monitoring) or for the step you said you were drawing for."
+    )
+    if not drawn:
+        return rule + " No drawing time was booked."
+    total = sum(s.drawn_s for s in drawn)
+    parts = "; ".join(f"{s.title} {s.spent_text}" for s in drawn)
+    return f"{rule} {mmss(total)} was drawing: {parts}."
 
 
 def _design_losses(rubric: RubricReport) -> list[PointsLost]:
@@ -321,7 +351,7 @@ def _time_losses(steps: list[StepReport]) -> list[PointsLost]:
                 PointsLost(
                     "time",
                     lost,
-                    f"{step.title}: {mmss(step.spent_s)} against "
+                    f"{step.title}: {step.spent_text} against "
                     f"a {mmss(step.budget_s)} budget, which takes time from "
                     "the later steps.",
                 )
@@ -409,6 +439,7 @@ def to_json(report: SessionReport) -> dict:
                 "step": step.step_id,
                 "title": step.title,
                 "spent_s": round(step.spent_s, 1),
+                "drawn_s": round(step.drawn_s, 1),
                 "budget_s": round(step.budget_s, 1),
                 "points": [
                     {
@@ -515,13 +546,15 @@ def to_markdown(report: SessionReport) -> str:
     out += [
         "## Time per step",
         "",
-        "| Step | Spent | Budget | Notes coverage |",
-        "| --- | --- | --- | --- |",
+        booking_note(report),
+        "",
+        "| Step | Spent | Of which drawing | Budget | Notes coverage |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for step in report.steps:
         out.append(
-            f"| {step.title} | {mmss(step.spent_s)} | {mmss(step.budget_s)} | "
-            f"{step.coverage.covered}/{step.coverage.total} |"
+            f"| {step.title} | {mmss(step.spent_s)} | {mmss(step.drawn_s)} | "
+            f"{mmss(step.budget_s)} | {step.coverage.covered}/{step.coverage.total} |"
         )
     out += ["", "## Points lost", ""]
     if report.lost:

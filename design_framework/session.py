@@ -125,6 +125,21 @@ class Session(Model):
     spent_s: dict[str, StepSeconds] = Field(
         default_factory=dict, description="Seconds spent per step, closed segments."
     )
+    drawn_s: dict[str, StepSeconds] = Field(
+        default_factory=dict,
+        description="Of spent_s, the seconds spent drawing, per step the drawing was booked "
+        "to (design_framework/drawing.py). Files written before it have none.",
+    )
+    drawing_for: str | None = Field(
+        None,
+        description="Step the candidate says they are drawing for; null books each change "
+        "on the board to the step of what was changed.",
+    )
+    last_activity_at: Epoch | None = Field(
+        None,
+        description="When the notes or the design last changed while the clock ran: a "
+        "change on the board claims the time since then (at most a minute) as drawing.",
+    )
     running_since: Epoch | None = Field(
         None, description="Epoch seconds the clock last started; None while paused or not started."
     )
@@ -154,7 +169,7 @@ class Session(Model):
                 )
         problems += [
             f"{field}.{key}: unknown step (steps: {', '.join(STEP_IDS)})"
-            for field in ("notes", "spent_s", "hints_used")
+            for field in ("notes", "spent_s", "drawn_s", "hints_used")
             for key in getattr(self, field)
             if key not in STEP_IDS
         ]
@@ -163,6 +178,10 @@ class Session(Model):
             for step, text in self.notes.items()
             if len(text) > MAX_NOTES_CHARS
         ]
+        if self.drawing_for is not None and self.drawing_for not in STEP_IDS:
+            problems.append(
+                f"drawing_for: unknown step {self.drawing_for!r} (steps: {', '.join(STEP_IDS)})"
+            )
         if self.current_step not in STEP_IDS:
             problems.append(
                 f"current_step: unknown step {self.current_step!r} (steps: {', '.join(STEP_IDS)})"
@@ -210,6 +229,53 @@ class Session(Model):
         if was_running:
             self.start(now)
 
+    def record_notes(self, step_id: str, text: str, now: float | None = None) -> None:
+        """The candidate's notes for a step, as typed; marks the time of the change (a
+        later change on the board claims only the time since as drawing)."""
+        self.notes[step_id] = text
+        if self.running:
+            self.last_activity_at = time.time() if now is None else now
+
+    def record_design(self, design: Design, now: float | None = None) -> list[str]:
+        """Take a design drawn on the board and book the time spent drawing it.
+
+        While the clock runs, the time since the last change to the notes or the design (at
+        most ``drawing.DRAW_GAP_S``) is drawing: it goes to ``drawing_for`` if the candidate
+        chose a step, else to the steps of what changed (``drawing.steps_for_edit``, shared
+        equally), else (only sticky notes changed) to the current step; the rest of the
+        segment stays with the current step. Returns the steps the drawing was booked to.
+        """
+        from design_framework.drawing import DRAW_GAP_S, steps_for_edit
+
+        old, self.design = self.design, design
+        if self.running_since is None or self.finished_at is not None or old == design:
+            return []
+        now = time.time() if now is None else now
+        since = max(self.running_since, self.last_activity_at or self.running_since)
+        drawing = min(max(0.0, now - since), DRAW_GAP_S)
+        segment = max(0.0, now - self.running_since)
+        drawing = min(drawing, segment)
+        chosen = [self.drawing_for] if self.drawing_for else steps_for_edit(old, design)
+        targets = chosen or [self.current_step]
+        self._book(self.current_step, segment - drawing)
+        for step in targets:
+            self._book(step, drawing / len(targets))
+            self.drawn_s[step] = min(
+                self.drawn_s.get(step, 0.0) + drawing / len(targets), MAX_STEP_SECONDS
+            )
+        self.running_since = now
+        self.last_activity_at = now
+        return targets if drawing > 0 else []
+
+    def _book(self, step_id: str, seconds: float) -> None:
+        if seconds > 0:
+            total = self.spent_s.get(step_id, 0.0) + seconds
+            self.spent_s[step_id] = min(total, MAX_STEP_SECONDS)
+
+    def drawn_seconds(self, step_id: str) -> float:
+        """Of the time booked to a step, how much was spent drawing."""
+        return self.drawn_s.get(step_id, 0.0)
+
     def finish(self, now: float | None = None) -> None:
         now = time.time() if now is None else now
         self._close_segment(now)
@@ -223,6 +289,7 @@ class Session(Model):
         total = self.spent_s.get(self.current_step, 0.0) + spent
         self.spent_s[self.current_step] = min(total, MAX_STEP_SECONDS)
         self.running_since = None
+        self.last_activity_at = None
 
     def step_seconds(self, step_id: str, now: float | None = None) -> float:
         spent = self.spent_s.get(step_id, 0.0)
@@ -358,7 +425,7 @@ class Merge:
     """Human names of the parts both sides changed differently ("notes on Data")."""
 
 
-_CLOCK = ("current_step", "running_since", "started", "finished_at")
+_CLOCK = ("current_step", "running_since", "started", "finished_at", "last_activity_at")
 
 
 def merge_sessions(base: Session, mine: Session, theirs: Session) -> Merge:
@@ -387,6 +454,8 @@ def merge_sessions(base: Session, mine: Session, theirs: Session) -> Merge:
         merged.design = mine.design.model_copy(deep=True)
     for step in set(mine.spent_s) | set(theirs.spent_s):
         merged.spent_s[step] = max(mine.spent_s.get(step, 0.0), theirs.spent_s.get(step, 0.0))
+    for step in set(mine.drawn_s) | set(theirs.drawn_s):
+        merged.drawn_s[step] = max(mine.drawn_s.get(step, 0.0), theirs.drawn_s.get(step, 0.0))
     if any(getattr(mine, f) != getattr(base, f) for f in _CLOCK):
         for name in _CLOCK:
             setattr(merged, name, getattr(mine, name))
@@ -394,7 +463,7 @@ def merge_sessions(base: Session, mine: Session, theirs: Session) -> Merge:
         seen = list(theirs.hints_used.get(step, []))
         seen += [i for i in mine.hints_used.get(step, []) if i not in seen]
         merged.hints_used[step] = seen
-    for name in ("length_minutes", "mode", "room", "feedback"):
+    for name in ("length_minutes", "mode", "room", "feedback", "drawing_for"):
         if getattr(mine, name) != getattr(base, name):
             setattr(merged, name, getattr(mine, name))
     return Merge(merged, conflicts)

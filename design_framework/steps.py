@@ -78,6 +78,12 @@ class Step(Model):
     red_flags: list[str] = Field(default_factory=list, description="What interviewers mark down.")
     minutes: dict[int, int] = Field(description="Minute budget per interview length (45, 60).")
     optional: bool = Field(False, description="Whether the step may be skipped (wrap-up).")
+    draws: list[str] = Field(
+        default_factory=list,
+        description="Component categories or type ids (components/catalog.yaml) whose "
+        "drawing belongs to this step: time spent drawing them is booked here. A type id "
+        "wins over its category.",
+    )
 
     @property
     def short_title(self) -> str:

@@ -264,6 +264,36 @@ def test_the_board_sends_changes_that_are_saved_and_drawn_with_the_rubric():
     assert "pos: {x: 300, y: 0}" in at.text_area(key="w_yaml_text").value
 
 
+def test_drawing_while_on_requirements_is_booked_to_the_step_drawn_and_the_report_says_so():
+    at = started()  # on Clarify requirements, the clock running
+    session = at.session_state["session"]
+    session.running_since -= 90  # a minute and a half of talk, then the drawing
+    session.last_activity_at = session.running_since + 60
+    gateway = {"id": "gateway", "type": "api_gateway", "pos": {"x": 150, "y": 0}}
+    canvas_send(at, {"components": [CLIENT, gateway], "edges": []}, seq=1)
+    assert not at.exception
+    session = at.session_state["session"]
+    assert session.current_step == "requirements"
+    assert 29 <= session.drawn_s["serving"] <= 32 and "requirements" not in session.drawn_s
+    assert 59 <= session.spent_s["requirements"] <= 62
+    assert store().load_session(session.id).drawn_s == session.drawn_s
+    assert any("Drawing so far 0:3" in c.value and "Serving 0:3" in c.value for c in at.caption)
+    # saying which step the drawing is for books it there instead
+    at.selectbox(key="w_drawing_for").set_value("model").run()
+    session = at.session_state["session"]
+    session.running_since -= 20
+    session.last_activity_at -= 20
+    canvas_send(at, {"components": [CLIENT, gateway, RANKER], "edges": []}, seq=2)
+    session = at.session_state["session"]
+    assert session.drawing_for == "model" and 19 <= session.drawn_s["model"] <= 22
+    at.button(key="w_finish").click().run()
+    assert not at.exception
+    caption = next(c.value for c in at.caption if "except time spent drawing" in c.value)
+    assert "Serving and deployment 0:3" in caption and ", of which 0:3" in caption
+    times = next(m.value for m in at.markdown if m.value.startswith("| step | spent | of which"))
+    assert re.search(r"\| Serving and deployment \| 0:3\d \| 0:3\d \|", times)
+
+
 def test_a_change_the_design_cannot_take_is_refused_and_the_board_reloaded():
     at = started()
     canvas_send(at, {"components": [CLIENT, RANKER], "edges": []}, seq=1)

@@ -91,7 +91,7 @@ with design_col:
                 current = state.current_session()
                 usable = current is not None and current.finished_at is None
                 if usable and st.button("Use this design in the open session", key="w_use_design"):
-                    state.set_design(current, design)
+                    state.set_design(current, design, drawn=False)
                     for key in EDITOR_KEYS:
                         st.session_state.pop(key, None)
                     bump_rev()

@@ -43,7 +43,12 @@ def on_step_nav() -> None:
 
 
 def save_notes(step_id: str) -> None:
-    session.notes[step_id] = st.session_state[f"w_notes_{step_id}"]
+    session.record_notes(step_id, st.session_state[f"w_notes_{step_id}"])
+    state.save(session)
+
+
+def set_drawing_for() -> None:
+    session.drawing_for = st.session_state.get("w_drawing_for")
     state.save(session)
 
 
@@ -170,6 +175,19 @@ step = framework.get(session.current_step)
 step_index = STEP_IDS.index(step.id)
 
 
+if not finished:
+    draw_col, _ = st.columns([1, 3])
+    draw_col.selectbox(
+        "Drawing for",
+        [None, *(s for s in STEP_IDS if not framework.get(s).optional)],
+        key=state.widget_value("w_drawing_for", session.drawing_for),
+        format_func=lambda s: "What I draw decides" if s is None else framework.get(s).title,
+        on_change=set_drawing_for,
+        help="Time spent drawing counts for the step the drawing belongs to: serving "
+        "components for Serving, retrieval, ranking and training for Model, pipelines and the "
+        "feature store for Data, A/B for Evaluation, monitoring for Monitoring. Pick a step "
+        "to book all drawing to it instead.",
+    )
 board_fragment(session, scenario)  # a canvas change reruns only this fragment
 notes_col = st.container()
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.markdown import escape, no_images
 from components.render import RenderError, export
-from design_framework.report import build_report, to_markdown
+from design_framework.report import booking_note, build_report, to_markdown
 from design_framework.session import Feedback, mmss
 from storage import StorageError
 from ui import live, state
@@ -79,19 +79,21 @@ else:
     st.success("No points lost.")
 
 st.subheader("Time per step")
+st.caption(booking_note(report))
 st.markdown(
     table(
         [
             {
                 "step": s.title,
                 "spent": mmss(s.spent_s),
+                "of which drawing": mmss(s.drawn_s) if s.drawn_s >= 1 else "",
                 "budget": mmss(s.budget_s),
                 "over by": mmss(s.overrun_s) if s.overrun_s > 0 else "",
                 "notes coverage": f"{s.coverage.covered}/{s.coverage.total}",
             }
             for s in report.steps
         ],
-        right=("spent", "budget", "over by", "notes coverage"),
+        right=("spent", "of which drawing", "budget", "over by", "notes coverage"),
     )
 )
 

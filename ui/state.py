@@ -258,6 +258,8 @@ def _replace(session: Session, new: Session) -> None:
         st.session_state[CANVAS_REV] = st.session_state.get(CANVAS_REV, 0) + 1
     if session.current_step != new.current_step:
         st.session_state.pop("w_step_nav", None)
+    if session.drawing_for != new.drawing_for:
+        st.session_state.pop("w_drawing_for", None)
     for name in Session.model_fields:
         setattr(session, name, getattr(new, name))
 
@@ -303,8 +305,14 @@ def storage_notice() -> None:
         )
 
 
-def set_design(session: Session, design: Design) -> None:
-    session.design = design
+def set_design(session: Session, design: Design, drawn: bool = True) -> None:
+    """Take a new design and save. ``drawn``: it was drawn or typed on the whiteboard, so
+    the time spent on it is booked to the step it belongs to (``Session.record_design``);
+    a design opened from a file is not drawing."""
+    if drawn:
+        session.record_design(design)
+    else:
+        session.design = design
     save(session)
 
 

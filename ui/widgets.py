@@ -260,6 +260,14 @@ def clock(session_key: str = "session") -> None:
                 status, "gray"
             )
             st.badge(status, color=colour)
+        drawn = {s: v for s, v in session.drawn_s.items() if v >= 1}
+        if drawn:
+            short = {s.id: s.short_title for s in load_framework().steps}
+            booked = ", ".join(f"{short[s]} {mmss(v)}" for s, v in drawn.items())
+            st.caption(
+                f":material/draw: Drawing so far {mmss(sum(drawn.values()))}, booked to the "
+                f"steps it belongs to: {booked}."
+            )
         if session.finished_at is not None:
             return  # a finished session is over: no budget warnings
         if view.step_left_s < 0:
