@@ -260,14 +260,19 @@ def clock(session_key: str = "session") -> None:
                 status, "gray"
             )
             st.badge(status, color=colour)
-        drawn = {s: v for s, v in session.drawn_s.items() if v >= 1}
-        if drawn:
-            short = {s.id: s.short_title for s in load_framework().steps}
-            booked = ", ".join(f"{short[s]} {mmss(v)}" for s, v in drawn.items())
-            st.caption(
-                f":material/draw: Drawing so far {mmss(sum(drawn.values()))}, booked to the "
-                f"steps it belongs to: {booked}."
-            )
+        # always one short line, so the board below never moves while the user draws
+        drawn = sorted(
+            ((s, v) for s, v in session.drawn_s.items() if v >= 1), key=lambda item: -item[1]
+        )
+        short = {s.id: s.short_title for s in load_framework().steps}
+        booked = ", ".join(f"{short[s]} {mmss(v)}" for s, v in drawn[:3])
+        more = f", +{len(drawn) - 3} more" if len(drawn) > 3 else ""
+        st.caption(
+            f":material/draw: Drawing so far {mmss(sum(v for _, v in drawn))}"
+            + (f" ({booked}{more})" if drawn else ", booked to the step of what you draw"),
+            help="Time spent drawing counts for the step the drawing belongs to (the "
+            "report says how much of each step's time it was).",
+        )
         if session.finished_at is not None:
             return  # a finished session is over: no budget warnings
         if view.step_left_s < 0:
