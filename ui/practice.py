@@ -47,8 +47,12 @@ def save_notes(step_id: str) -> None:
     state.save(session)
 
 
+AUTO = "auto"  # Drawing for: booked by what is drawn (a None option would show no label)
+
+
 def set_drawing_for() -> None:
-    session.drawing_for = st.session_state.get("w_drawing_for")
+    chosen = st.session_state.get("w_drawing_for")
+    session.drawing_for = None if chosen in (None, AUTO) else chosen
     state.save(session)
 
 
@@ -179,9 +183,9 @@ if not finished:
     draw_col, _ = st.columns([1, 3])
     draw_col.selectbox(
         "Drawing for",
-        [None, *(s for s in STEP_IDS if not framework.get(s).optional)],
-        key=state.widget_value("w_drawing_for", session.drawing_for),
-        format_func=lambda s: "What I draw decides" if s is None else framework.get(s).title,
+        [AUTO, *(s for s in STEP_IDS if not framework.get(s).optional)],
+        key=state.widget_value("w_drawing_for", session.drawing_for or AUTO),
+        format_func=lambda s: "What I draw decides" if s == AUTO else framework.get(s).title,
         on_change=set_drawing_for,
         help="Time spent drawing counts for the step the drawing belongs to: serving "
         "components for Serving, retrieval, ranking and training for Model, pipelines and the "
