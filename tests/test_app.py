@@ -18,6 +18,7 @@ from design_framework.session import Session
 from design_framework.steps import load_framework
 from scenarios.loader import get_scenario
 from storage import open_store
+from tests.notes_box import notes_data, type_notes
 from ui.widgets import STATUS_LEGEND
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -181,10 +182,12 @@ def test_starting_a_scenario_opens_the_whiteboard_and_saves_the_session():
 def test_notes_are_saved_and_their_coverage_shows():
     at = started()
     before = at.get("progress")[0].proto.text
-    at.text_area(key="w_notes_requirements").set_value(
+    type_notes(
+        at,
+        "requirements",
         "Peak 40k QPS, p99 latency under 200 ms, 100M tracks; the playlist being edited is "
-        "the session context and the shelf must refresh in real time."
-    ).run()
+        "the session context and the shelf must refresh in real time.",
+    )
     after = at.get("progress")[0].proto.text
     assert before != after
     covered = int(after.split()[2])
@@ -196,11 +199,13 @@ def test_notes_are_saved_and_their_coverage_shows():
 
 def test_the_checklist_shows_each_status_with_the_words_behind_it():
     at = started()
-    at.text_area(key="w_notes_requirements").set_value(
+    type_notes(
+        at,
+        "requirements",
         "About 300M daily users and 15k refreshes a second at peak.\n"
         "Privacy is out of scope.\n"
-        "- SLA, p99, latency"
-    ).run()
+        "- SLA, p99, latency",
+    )
     lines = [m.value for m in at.markdown]
     scale = next(v for v in lines if v.startswith(":green") and "Sizes the problem" in v)
     assert "300M daily users" in scale
@@ -214,15 +219,15 @@ def test_the_checklist_shows_each_status_with_the_words_behind_it():
 
 def test_moving_between_steps_records_time_and_keeps_notes():
     at = started()  # the library's Start has started the clock
-    at.text_area(key="w_notes_requirements").set_value("scale: 40k qps").run()
+    type_notes(at, "requirements", "scale: 40k qps")
     at.button(key="w_next_step").click().run()
     assert not at.exception
     session = at.session_state["session"]
     assert session.current_step == "framing"
     assert session.spent_s["requirements"] > 0
-    assert at.text_area(key="w_notes_framing").value == ""
+    assert notes_data(at, "framing")["text"] == ""
     at.button(key="w_prev_step").click().run()
-    assert at.text_area(key="w_notes_requirements").value == "scale: 40k qps"
+    assert notes_data(at, "requirements")["text"] == "scale: 40k qps"
 
 
 def test_the_library_start_starts_the_clock_and_pause_stops_it():
@@ -413,7 +418,7 @@ def test_follow_up_questions_rotate():
 
 def test_a_refresh_restores_the_session_from_the_url():
     at = started()
-    at.text_area(key="w_notes_requirements").set_value("peak 40k qps").run()
+    type_notes(at, "requirements", "peak 40k qps")
     session_id = open_session_id(at)
     fresh = new_app()  # a new browser tab: empty session state, the id in the URL
     fresh.query_params["s"] = session_id
@@ -421,7 +426,7 @@ def test_a_refresh_restores_the_session_from_the_url():
     fresh.query_params["s"] = session_id
     fresh.run()
     assert not fresh.exception
-    assert fresh.text_area(key="w_notes_requirements").value == "peak 40k qps"
+    assert notes_data(fresh, "requirements")["text"] == "peak 40k qps"
 
 
 # ---- report and exports --------------------------------------------------------------------
@@ -493,7 +498,7 @@ def test_uploading_a_session_file_continues_it():
 
 def test_a_broken_session_upload_names_the_problem_and_keeps_the_open_session():
     at = started()
-    at.text_area(key="w_notes_requirements").set_value("keep me").run()
+    type_notes(at, "requirements", "keep me")
     original = open_session_id(at)
     broken = (
         Session(scenario_id="skip-prediction")
@@ -597,9 +602,9 @@ def test_a_session_file_whose_hints_do_not_exist_is_refused():
 
 def test_importing_an_older_export_of_a_saved_session_opens_a_copy():
     at = started()
-    at.text_area(key="w_notes_requirements").set_value("v1 notes").run()
+    type_notes(at, "requirements", "v1 notes")
     exported = at.session_state["session"].to_yaml()
-    at.text_area(key="w_notes_requirements").set_value("v2 notes, much more work").run()
+    type_notes(at, "requirements", "v2 notes, much more work")
     saved_id = open_session_id(at)
     at.switch_page("ui/files.py").run()
     at.file_uploader(key="w_upload_session").upload("old.session.yaml", exported.encode()).run()
@@ -690,13 +695,13 @@ def test_the_catalog_travels_until_the_board_says_it_holds_it():
 
 def test_a_finished_session_is_read_only_and_continue_practising_starts_a_new_attempt():
     at = started()
-    at.text_area(key="w_notes_requirements").set_value("40k QPS at peak").run()
+    type_notes(at, "requirements", "40k QPS at peak")
     at.button(key="w_finish").click().run()
     at.switch_page("ui/practice.py").run()
     assert not at.exception
     finished = at.session_state["session"]
     assert finished.finished_at is not None
-    assert at.text_area(key="w_notes_requirements").disabled
+    assert notes_data(at, "requirements")["disabled"]
     assert not [t for t in at.text_area if t.key == "w_quick_text"]  # no editors
     assert not [w for w in at.warning if "over its budget" in w.value]
     at.button(key="w_continue").click().run()
@@ -706,4 +711,4 @@ def test_a_finished_session_is_read_only_and_continue_practising_starts_a_new_at
     assert again.notes["requirements"] == "40k QPS at peak"
     assert again.design == finished.design
     assert store().load_session(finished.id).finished_at == finished.finished_at
-    assert not at.text_area(key="w_notes_requirements").disabled
+    assert not notes_data(at, "requirements")["disabled"]

@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from design_framework.session import Session
 from storage import StorageError, open_store
+from tests.notes_box import notes_data, type_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -167,19 +168,19 @@ def test_two_tabs_on_one_session_never_overwrite_each_other(app_data, monkeypatc
     tab_a = whiteboard(app_data / "data")
     session_id = tab_a.session_state["session"].id
     tab_b = whiteboard(app_data / "data", session_id)  # opened earlier, idle since
-    tab_a.text_area(key="w_notes_requirements").set_value("A: 40k QPS at peak").run()
+    type_notes(tab_a, "requirements", "A: 40k QPS at peak")
     tab_b.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker")
     tab_b.button(key="w_quick_apply").click().run()
     stored = open_store(app_data / "data").load_session(session_id)
     assert stored.notes["requirements"] == "A: 40k QPS at peak"  # B kept A's notes
     assert {c.id for c in stored.design.components} == {"client", "ranker"}
-    assert tab_b.text_area(key="w_notes_requirements").value == "A: 40k QPS at peak"
+    assert notes_data(tab_b, "requirements")["text"] == "A: 40k QPS at peak"
     tab_a.button(key="w_clock_pause").click().run()  # A's clock action keeps B's design
     stored = open_store(app_data / "data").load_session(session_id)
     assert stored.started and {c.id for c in stored.design.components} == {"client", "ranker"}
     # both edit the same notes: this tab's text stays, the other's is kept as a copy
-    tab_a.text_area(key="w_notes_requirements").set_value("A: 40k QPS, p99 200 ms").run()
-    tab_b.text_area(key="w_notes_requirements").set_value("B: 10k QPS").run()
+    type_notes(tab_a, "requirements", "A: 40k QPS, p99 200 ms")
+    type_notes(tab_b, "requirements", "B: 10k QPS")
     assert not tab_b.exception
     assert "Another tab changed notes on Clarify requirements" in page_text(tab_b)
     copy_id = tab_b.session_state["session_conflict"][1]
@@ -194,19 +195,19 @@ def test_a_full_disk_keeps_the_notes_on_screen_and_saves_them_later(small_disk, 
     monkeypatch.chdir(ROOT)
     at = whiteboard(data)
     session_id = at.session_state["session"].id
-    at.text_area(key="w_notes_requirements").set_value("stored first").run()
+    type_notes(at, "requirements", "stored first")
     filler = fill(small_disk)
     typed = "typed while the disk was full. " * 2000
-    at.text_area(key="w_notes_requirements").set_value(typed).run()
+    type_notes(at, "requirements", typed)
     assert not at.exception
     assert "Not saved" in page_text(at) and "disk is full" in page_text(at)
     assert any("Not saved" in t.value for t in at.toast)  # seen wherever the page is scrolled
-    assert at.text_area(key="w_notes_requirements").value == typed
+    assert notes_data(at, "requirements")["text"] == typed
     assert open_store(data).load_session(session_id).notes["requirements"] == "stored first"
     at.switch_page("ui/report.py").run()  # wander off and back: the text stays
     assert not at.exception and "Not saved" in page_text(at)
     at.switch_page("ui/practice.py").run()
-    assert at.text_area(key="w_notes_requirements").value == typed
+    assert notes_data(at, "requirements")["text"] == typed
     filler.unlink()
     at.run()  # the next page run retries
     assert "Not saved" not in page_text(at)
@@ -224,9 +225,9 @@ def test_a_corrupt_database_names_its_path_and_the_app_still_serves(app_data, mo
     assert str(data / "whiteboard.sqlite3") in page_text(at) and "corrupt" in page_text(at)
     at.button(key="lib_start_skip-prediction").click().run()  # practising still works
     assert not at.exception
-    at.text_area(key="w_notes_requirements").set_value("kept in memory").run()
+    type_notes(at, "requirements", "kept in memory")
     assert "Not saved" in page_text(at)
-    assert at.text_area(key="w_notes_requirements").value == "kept in memory"
+    assert notes_data(at, "requirements")["text"] == "kept in memory"
     at.switch_page("ui/history.py").run()
     assert not at.exception and "corrupt" in page_text(at)
 
@@ -280,14 +281,14 @@ def test_a_read_only_database_keeps_typing_on_screen_and_says_why(small_disk, mo
     monkeypatch.chdir(ROOT)
     at = whiteboard(data)
     session_id = at.session_state["session"].id
-    at.text_area(key="w_notes_requirements").set_value("stored before").run()
+    type_notes(at, "requirements", "stored before")
     release_app_store()  # a mount with a file open for writing cannot turn read-only
     remount(small_disk, "ro")
-    at.text_area(key="w_notes_requirements").set_value("typed on a read-only disk").run()
+    type_notes(at, "requirements", "typed on a read-only disk")
     assert not at.exception
     assert "Not saved" in page_text(at) and "read-only" in page_text(at)
     assert str(data) in page_text(at)
-    assert at.text_area(key="w_notes_requirements").value == "typed on a read-only disk"
+    assert notes_data(at, "requirements")["text"] == "typed on a read-only disk"
     remount(small_disk, "rw")  # writable again: the next run saves, no restart needed
     at.run()
     assert "Not saved" not in page_text(at)

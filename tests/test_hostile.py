@@ -25,6 +25,7 @@ from scenarios.cli import main as scenarios_main
 from storage import open_store
 from tests import hostile
 from tests.hostile import DENSE, DESIGNS, FEEDBACK, QUICK, SCENARIOS, SESSIONS, Case
+from tests.notes_box import type_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -110,7 +111,7 @@ def app(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.button(key="lib_start_realtime-playlist-recs").click().run()
-    at.text_area(key="w_notes_requirements").set_value(KEPT_NOTES).run()
+    type_notes(at, "requirements", KEPT_NOTES)
     at.text_area(key="w_quick_text").set_value(KEPT_DESIGN)
     at.button(key="w_quick_apply").click().run()
     assert not at.exception

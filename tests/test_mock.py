@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from design_framework.rubric import check_design
 from scenarios.loader import shipped_scenarios
 from storage import open_store
+from tests.notes_box import notes_data, type_notes
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SCENARIO = "realtime-playlist-recs"
@@ -61,7 +62,7 @@ def host(scenario: str = SCENARIO):
 
 def join(room) -> AppTest:
     candidate = page("ui/mock.py", room=room.code, key=room.candidate_key)
-    assert "w_notes_requirements" in [t.key for t in candidate.text_area]  # on the whiteboard
+    assert notes_data(candidate, "requirements")["text"] == ""  # on the whiteboard
     candidate.switch_page("ui/practice.py")  # AppTest reruns the page it was told, not where
     return candidate  # the app switched to
 
@@ -112,7 +113,7 @@ def test_an_unknown_room_is_explained():
 def test_what_the_interviewer_sends_reaches_the_candidate_and_the_report():
     interviewer, room = host()
     candidate = join(room)
-    candidate.text_area(key="w_notes_requirements").set_value("Peak 40k QPS, p99 200 ms").run()
+    type_notes(candidate, "requirements", "Peak 40k QPS, p99 200 ms")
 
     interviewer.run()
     assert "Peak 40k QPS, p99 200 ms" in texts(interviewer)  # the candidate's notes, live

@@ -3,14 +3,12 @@
 import streamlit as st
 
 from components.markdown import escape, no_images
-from design_framework.coverage import MAX_ASSESSED_CHARS, step_coverage
-from design_framework.interview import follow_ups
-from design_framework.session import MAX_NOTES_CHARS
 from design_framework.steps import STEP_IDS, load_framework
 from ui import live, state
 from ui.canvas import select_nodes
+from ui.notes import notes_panel, page_view
 from ui.whiteboard import board_fragment
-from ui.widgets import checklist, clock
+from ui.widgets import clock
 
 session = state.require_session()
 scenario = state.scenario_of(session)
@@ -30,21 +28,23 @@ titles = {s.id: s.title for s in framework.steps}
 
 def go_to(step_id: str) -> None:
     session.go_to(step_id)
-    st.session_state["w_step_nav"] = step_id
     state.save(session)
 
 
-def on_step_nav() -> None:
-    chosen = st.session_state.get("w_step_nav")
+def nav_key(step_id: str) -> str:
+    # One step bar per step: a rerun request already on its way (a notes save, a clock
+    # tick) carries the old bar's value, which must not read as a click back to that step.
+    return f"w_step_nav_{step_id}"
+
+
+def on_step_nav(key: str) -> None:
+    if key != nav_key(session.current_step):
+        return  # the browser resent the value of a bar no longer shown
+    chosen = st.session_state.get(key)
     if chosen and chosen != session.current_step:
         go_to(chosen)
     elif not chosen:  # a click on the selected segment clears it; keep the step shown
-        st.session_state["w_step_nav"] = session.current_step
-
-
-def save_notes(step_id: str) -> None:
-    session.record_notes(step_id, st.session_state[f"w_notes_{step_id}"])
-    state.save(session)
+        st.session_state[key] = session.current_step
 
 
 AUTO = "auto"  # Drawing for: booked by what is drawn (a None option would show no label)
@@ -165,14 +165,17 @@ with controls:
 
 # ---- steps -----------------------------------------------------------------------------------
 
-st.session_state.setdefault("w_step_nav", session.current_step)
+bar = nav_key(session.current_step)
+if st.session_state.get(bar) != session.current_step:
+    st.session_state[bar] = session.current_step
 st.segmented_control(
     "Step",
     STEP_IDS,
-    key="w_step_nav",
+    key=bar,
     # short names keep the bar on one row; the step's full title heads the notes below
     format_func=lambda s: framework.get(s).short_title,
     on_change=on_step_nav,
+    args=(bar,),
     label_visibility="collapsed",
 )
 step = framework.get(session.current_step)
@@ -198,47 +201,7 @@ notes_col = st.container()
 with notes_col:
     st.markdown(f"### {step_index + 1}. {step.title}")
     st.caption(step.purpose)
-    notes_key = f"w_notes_{step.id}"
-    st.text_area(
-        "Your notes for this step",
-        height=220,
-        key=state.widget_value(notes_key, session.notes.get(step.id, "")),
-        on_change=save_notes,
-        args=(step.id,),
-        disabled=finished,
-        max_chars=MAX_NOTES_CHARS,
-        placeholder="Write as you would speak: numbers, choices, trade-offs. "
-        "Saved when you click outside the box.",
-        help=f"Up to {MAX_NOTES_CHARS:,} characters per step; the checklist reads the first "
-        f"{MAX_ASSESSED_CHARS:,}. A point counts when a sentence "
-        "commits to it (a decision, a number, a reason); a bare list of terms or a "
-        "dismissal (“we won't…”) does not.",
-    )
-    coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
-    st.progress(
-        coverage.credit,
-        text=f"Notes cover {coverage.covered} of {coverage.total} points "
-        f"({coverage.target} earn this step's full points)",
-    )
-    with st.expander("Checklist", expanded=True):
-        checklist(coverage)
-    with st.expander("Questions to ask yourself"):
-        for question in step.questions:
-            st.markdown(f"- {question}")
-        if step.red_flags:
-            st.markdown("**Red flags**")
-            for flag in step.red_flags:
-                st.markdown(f"- {flag}")
-    with st.expander("The interviewer asks", expanded=True):
-        offset_key = f"w_followup_offset_{step.id}"
-        st.session_state.setdefault(offset_key, 0)
-        for question in follow_ups(
-            step.id, coverage, scenario, offset=st.session_state[offset_key]
-        ):
-            st.markdown(f"- {no_images(question)}")
-        if st.button("Another question", key=f"w_followup_next_{step.id}"):
-            st.session_state[offset_key] += 3
-            st.rerun()
+    notes_panel(session, scenario, step, page_view(session))  # a save reruns only this
     if scenario and scenario.hints:
         # files are checked on opening; stay safe if the scenario's hints changed since
         used = [

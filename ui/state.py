@@ -247,9 +247,9 @@ def _merge(session: Session, conflict: ConflictError) -> None:
 
 def _replace(session: Session, new: Session) -> None:
     """Make ``session`` hold ``new`` and reseed the widgets that showed what changed."""
-    for step in set(session.notes) | set(new.notes):
-        if session.notes.get(step, "") != new.notes.get(step, ""):
-            st.session_state.pop(f"w_notes_{step}", None)
+    if session.notes != new.notes:
+        # the notes boxes replace what they show only when this revision moves (ui/notes.py)
+        st.session_state["w_notes_rev"] = st.session_state.get("w_notes_rev", 0) + 1
     if session.design != new.design:
         for key in [k for k in st.session_state if isinstance(k, str)]:
             if key in ("w_quick_text", "w_yaml_text") or key.startswith("w_edit_"):

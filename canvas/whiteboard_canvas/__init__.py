@@ -1,9 +1,11 @@
-"""The whiteboard's canvas as a Streamlit component (components v2, React Flow 12).
+"""The whiteboard's canvas as a Streamlit component (components v2, React Flow 12), and the
+notes box that saves while you type.
 
 The bundle ``static/canvas.js`` and ``static/canvas.css`` is built from ``../frontend``
 (``make frontend``) and committed, so installing the app needs no Node. Streamlit finds
 the files through this package's ``asset_dir`` (``pyproject.toml``), scanned at server
-start, under the name ``whiteboard_canvas.canvas``.
+start, under the name ``whiteboard_canvas.canvas``. The notes box, ``whiteboard_canvas.notes``,
+is two small hand-written files, ``static/notes.js`` and ``static/notes.css`` (no build).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import streamlit as st
 
 NAME = "whiteboard_canvas.canvas"
+NOTES_NAME = "whiteboard_canvas.notes"
 
 _mount = None
+_notes_mount = None
 
 
 def _component():
@@ -44,3 +48,18 @@ def canvas(
     if on_catalog_change is not None:
         callbacks["on_catalog_change"] = on_catalog_change
     return _component()(key=key, data=data, height=height, **callbacks)
+
+
+def _notes_component():
+    global _notes_mount
+    if _notes_mount is None:
+        _notes_mount = st.components.v2.component(NOTES_NAME, js="notes.js", css="notes.css")
+    return _notes_mount
+
+
+def notes_box(*, key: str, data: dict, on_text_change=None):
+    """Mount a notes box. ``data``: ``{boxKey, text, rev, saved, label, placeholder, help,
+    maxChars, disabled, height}`` (see static/notes.js). What the user typed comes back,
+    debounced, as the state value ``text``: ``{seq, text}``."""
+    callbacks = {"on_text_change": on_text_change} if on_text_change is not None else {}
+    return _notes_component()(key=key, data=data, **callbacks)

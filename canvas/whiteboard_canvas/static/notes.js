@@ -1,0 +1,180 @@
+// The whiteboard's notes box: a text area that saves while you type (hand-written, no build).
+//
+// Contract with Python (whiteboard_canvas.notes_box, ui/practice.py):
+//   data  = {boxKey, text, rev, saved, label, placeholder, help, maxChars, disabled, height}
+//           rev: changes only when Python pushes a text of its own (another tab's, a new
+//           session); the box then replaces what it shows, unless the user has typed since
+//           their last send (their text wins and is sent). Any other data.text is Python's
+//           echo of an older send and is never written into the box.
+//           saved: the seq of the last send Python stored.
+//   state = text: {seq, text}, sent 700 ms after the last keystroke, and at once on blur,
+//           Ctrl+Enter, page hide and unload. Each send is one rerun, so never per key.
+// A draft of unsent text is kept in localStorage (per box) until Python stores it, so a
+// reload that beats the send still brings the text back.
+
+const DEBOUNCE_MS = 700;
+const boxes = new WeakMap(); // parentElement -> one box's state; the function reruns on every data change
+
+function draftKey(boxKey) {
+  return `whiteboard-notes-draft:${boxKey}`;
+}
+
+function readDraft(boxKey) {
+  try {
+    return JSON.parse(window.localStorage.getItem(draftKey(boxKey)) || "null");
+  } catch {
+    return null;
+  }
+}
+
+function writeDraft(boxKey, draft) {
+  try {
+    if (draft) window.localStorage.setItem(draftKey(boxKey), JSON.stringify(draft));
+    else window.localStorage.removeItem(draftKey(boxKey));
+  } catch {
+    // private mode or a full quota: the debounced send still saves
+  }
+}
+
+function build(parentElement, box) {
+  const root = document.createElement("div");
+  root.className = "wbn";
+  const id = `wbn-${Math.random().toString(36).slice(2, 10)}`;
+  root.innerHTML = `
+    <label class="wbn-label" for="${id}"></label>
+    <textarea class="wbn-area" id="${id}" spellcheck="true" aria-describedby="${id}-help ${id}-status"></textarea>
+    <div class="wbn-foot">
+      <span class="wbn-help" id="${id}-help"></span>
+      <span class="wbn-status" id="${id}-status" data-testid="wbn-status"></span>
+    </div>`;
+  parentElement.appendChild(root);
+  box.root = root;
+  box.area = root.querySelector("textarea");
+  box.status = root.querySelector(".wbn-status");
+  box.area.addEventListener("input", () => {
+    box.dirty = true;
+    writeDraft(box.key, { base: box.serverText, text: box.area.value });
+    showStatus(box);
+    clearTimeout(box.timer);
+    box.timer = setTimeout(() => send(box), DEBOUNCE_MS);
+  });
+  box.area.addEventListener("blur", () => send(box));
+  box.area.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(box);
+  });
+  box.onHide = () => {
+    if (document.visibilityState === "hidden") send(box);
+  };
+  box.onUnload = () => send(box);
+  document.addEventListener("visibilitychange", box.onHide);
+  window.addEventListener("pagehide", box.onUnload);
+  window.addEventListener("beforeunload", box.onUnload);
+}
+
+function send(box) {
+  clearTimeout(box.timer);
+  box.timer = null;
+  if (!box.dirty || box.disabled) return;
+  box.dirty = false;
+  box.seq += 1;
+  box.pendingSeq = box.seq;
+  box.sentText = box.area.value;
+  box.root.dataset.sent = String(box.seq);
+  box.setStateValue("text", { seq: box.seq, text: box.area.value });
+  showStatus(box);
+}
+
+function showStatus(box) {
+  const count = box.area.value.length;
+  const counter = `${count.toLocaleString("en")} / ${box.maxChars.toLocaleString("en")}`;
+  let state = "saved";
+  if (box.disabled) state = "read-only";
+  else if (box.dirty) state = "typing";
+  else if (box.saved < box.pendingSeq) state = "saving";
+  box.root.dataset.state = state;
+  const words = {
+    saved: "Saved",
+    typing: "Not saved yet",
+    saving: "Saving…",
+    "read-only": "Read-only",
+  }[state];
+  box.status.textContent = `${words} · ${counter}`;
+}
+
+export default function notes(args) {
+  const { parentElement, data, setStateValue } = args;
+  let box = boxes.get(parentElement);
+  if (box && box.key !== data.boxKey) {
+    send(box); // the element now shows another box: what was typed goes out first
+    box.cleanup();
+    box = null;
+  }
+  if (!box) {
+    const saved = Number(data.saved) || 0; // a remount in the same session counts on
+    box = {
+      key: data.boxKey,
+      rev: null,
+      seq: saved,
+      pendingSeq: saved,
+      saved,
+      dirty: false,
+      timer: null,
+      serverText: "",
+    };
+    build(parentElement, box);
+    box.cleanup = () => {
+      try {
+        send(box); // unmounted with text not yet sent (the draft keeps it too)
+      } catch {
+        // the element is gone: the draft brings the text back on the next mount
+      }
+      document.removeEventListener("visibilitychange", box.onHide);
+      window.removeEventListener("pagehide", box.onUnload);
+      window.removeEventListener("beforeunload", box.onUnload);
+      box.root.remove();
+      boxes.delete(parentElement);
+    };
+    boxes.set(parentElement, box);
+  }
+  box.setStateValue = setStateValue;
+  box.maxChars = data.maxChars;
+  box.disabled = !!data.disabled;
+  box.saved = Math.max(box.saved, Number(data.saved) || 0);
+  box.root.dataset.saved = String(box.saved);
+  box.root.querySelector(".wbn-label").textContent = data.label;
+  box.root.querySelector(".wbn-help").textContent = data.help || "";
+  box.area.placeholder = data.placeholder || "";
+  box.area.maxLength = data.maxChars;
+  box.area.readOnly = box.disabled;
+  box.area.setAttribute("aria-readonly", String(box.disabled));
+  box.area.style.height = `${data.height}px`;
+
+  if (box.rev !== data.rev) {
+    const first = box.rev === null;
+    box.rev = data.rev;
+    box.serverText = data.text;
+    if (first) {
+      // a reload that beat the last send: the draft typed on top of this very text wins
+      const draft = readDraft(box.key);
+      if (draft && draft.base === data.text && draft.text !== data.text && !box.disabled) {
+        box.area.value = draft.text;
+        box.dirty = true;
+        send(box);
+      } else {
+        writeDraft(box.key, null);
+        box.area.value = data.text;
+      }
+    } else if (!box.dirty && box.saved >= box.pendingSeq) {
+      box.area.value = data.text; // Python's own text (another tab's, a merge)
+    } else {
+      box.dirty = true; // typed since: this tab's text wins, and goes out now
+      send(box);
+    }
+  }
+  if (!box.dirty && box.saved >= box.pendingSeq && box.pendingSeq > 0) {
+    box.serverText = box.sentText;
+    writeDraft(box.key, null);
+  }
+  showStatus(box);
+  return () => box.cleanup();
+}

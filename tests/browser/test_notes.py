@@ -1,0 +1,114 @@
+"""The notes box saves while you type (debounced), keeps what was typed through a reload,
+never loses or reorders fast typing, and keeps each step's notes apart."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_browser import start_scenario, widget
+
+pytestmark = pytest.mark.browser
+
+
+def box(page: Page, step: str = "requirements"):
+    """The box's root inside its shadow root: data-sent / data-saved count the sends."""
+    return widget(page, f"w_notes_{step}").locator(".wbn")
+
+
+def area(page: Page, step: str = "requirements"):
+    return widget(page, f"w_notes_{step}").get_by_label("Your notes for this step")
+
+
+def sends(page: Page, step: str = "requirements") -> int:
+    return int(box(page, step).get_attribute("data-sent") or 0)
+
+
+def expect_stored(page: Page, step: str = "requirements") -> None:
+    """Wait until the server stored the last send (it echoes the send's seq back)."""
+    root = box(page, step)
+    expect(root).to_have_attribute("data-state", "saved")
+    assert int(root.get_attribute("data-saved")) >= sends(page, step)
+
+
+def test_notes_are_saved_while_typing_and_survive_a_reload_without_a_blur(page, server):
+    start_scenario(page, server["url"])
+    notes = area(page)
+    notes.click()
+    notes.press_sequentially("Peak 15k QPS at 300M MAU; p99 under 200 ms.", delay=20)
+    typed = time.monotonic()
+    # sent on its own once typing pauses, with the focus still in the box
+    expect(box(page)).to_have_attribute("data-sent", "1", timeout=2_000)
+    assert time.monotonic() - typed < 2.0
+    assert notes.evaluate("el => el.getRootNode().activeElement === el")
+    expect_stored(page)
+    expect(box(page)).to_contain_text("Saved")
+    # the checklist followed, without a click outside the box
+    expect(page.get_by_text(re.compile(r"Notes cover [1-9]\d* of"))).to_be_visible()
+    page.reload()
+    expect(area(page)).to_have_value("Peak 15k QPS at 300M MAU; p99 under 200 ms.")
+
+
+def test_a_reload_right_after_typing_keeps_the_text(page, server):
+    start_scenario(page, server["url"])
+    area(page).click()
+    area(page).press_sequentially("Typed just before the reload", delay=5)
+    page.reload()  # before the debounce could send anything
+    expect(area(page)).to_have_value("Typed just before the reload")
+    expect_stored(page)
+    page.reload()
+    expect(area(page)).to_have_value("Typed just before the reload")
+
+
+def test_fast_typing_for_seconds_loses_and_reorders_nothing(page, server):
+    start_scenario(page, server["url"])
+    notes = area(page)
+    notes.click()
+    expected = ""
+    started = time.monotonic()
+    for burst in range(8):
+        # each pause sends; the next burst is typed while that save's rerun is in flight
+        before = sends(page)
+        text = f"burst {burst}: the ranker scores 1,000 candidates in 25 ms. "
+        notes.press_sequentially(text, delay=8)
+        expected += text
+        expect(box(page)).to_have_attribute("data-sent", str(before + 1))
+    assert time.monotonic() - started > 3  # several seconds of typing
+    expect(notes).to_have_value(expected)
+    expect_stored(page)
+    expect(notes).to_have_value(expected)  # no echo of an older send wrote over it
+    page.reload()
+    expect(area(page)).to_have_value(expected)
+
+
+def test_two_steps_keep_their_own_notes(page, server):
+    start_scenario(page, server["url"])
+    area(page).click()
+    area(page).press_sequentially("Requirements: 40k QPS at peak.", delay=5)
+    widget(page, "w_next_step").locator("button").click()  # the click blurs: sent at once
+    expect(area(page, "framing")).to_have_value("")
+    area(page, "framing").click()
+    area(page, "framing").press_sequentially("Framing: rank tracks by P(play 30 s).", delay=5)
+    expect_stored(page, "framing")
+    widget(page, "w_prev_step").locator("button").click()
+    expect(area(page)).to_have_value("Requirements: 40k QPS at peak.")
+    page.reload()
+    expect(area(page)).to_have_value("Requirements: 40k QPS at peak.")
+    widget(page, "w_next_step").locator("button").click()
+    expect(area(page, "framing")).to_have_value("Framing: rank tracks by P(play 30 s).")
+
+
+def test_the_box_follows_the_dark_theme(browser, server):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, color_scheme="dark")
+    page = context.new_page()
+    start_scenario(page, server["url"])
+    colours = area(page).evaluate(
+        "el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]"
+    )
+    assert colours == ["rgb(245, 245, 245)", "rgb(33, 33, 33)"]  # .streamlit/config.toml dark
+    area(page).evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(server["data"] / "notes-dark.png"))
+    context.close()

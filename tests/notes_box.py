@@ -1,0 +1,40 @@
+"""The notes box under AppTest: it draws nothing there, but AppTest sees what it is sent,
+and a test can send what the browser sends after typing (the ``text`` state value)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from streamlit.testing.v1 import AppTest
+
+NAME = "whiteboard_canvas.notes"
+_seqs = itertools.count(1)
+
+
+def notes_element(at: AppTest, step: str):
+    key = f"w_notes_{step}"
+    found = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == NAME and e.proto.id.endswith(f"-{key}")
+    ]
+    assert found, f"no notes box for {step!r} drawn"
+    return found[0]
+
+
+def notes_data(at: AppTest, step: str = "requirements") -> dict:
+    """What the box for ``step`` was sent: text, rev, saved, disabled, maxChars..."""
+    proto = notes_element(at, step).proto
+    return json.loads(proto.json or proto.mixed.json)
+
+
+def type_notes(at: AppTest, step: str, text: str, seq: int | None = None) -> AppTest:
+    """What the browser sends once typing in the box pauses: ``{seq, text}``."""
+    element = notes_element(at, step)
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = element.proto.id
+    sent = {"seq": next(_seqs) if seq is None else seq, "text": text}
+    state.json_value = json.dumps({"text": sent})
+    return at._run(states)
