@@ -67,8 +67,8 @@ def paired_runs(app: AppTest, bare: AppTest, runs: int, change=None) -> tuple[fl
 def moved(app: AppTest, i: int) -> None:
     """A box dragged 10 px: the drawing changes, the rubric's verdict is reused."""
     session = app.session_state["session"]
-    data = auto_layout(session.design).to_dict()
-    data["components"][-1]["pos"]["x"] += 10 * (i % 2)
+    data = session.design.to_dict()
+    data["components"][-1]["pos"]["x"] += 10 * (i % 2 or -1)
     session.design = Design.model_validate(data)
 
 
@@ -91,7 +91,8 @@ def main() -> int:
     scenario = get_scenario(args.scenario)
     session = Session(
         scenario_id=scenario.id,
-        design=scenario.reference_design,
+        # laid out, as every design the canvas sends is (each box has its place)
+        design=auto_layout(scenario.reference_design),
         notes={"requirements": "Peak 40k QPS, p99 under 200 ms, 100M tracks."},
     )
     open_store().save_session(session)

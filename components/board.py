@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from functools import lru_cache
 
 import networkx as nx
@@ -24,7 +25,10 @@ from components.render import (  # noqa: F401 (the draw cap lives with the rende
     MAX_DRAWN_COMPONENTS,
     MAX_DRAWN_EDGES,
     Marks,
+    RenderError,
+    dot_program,
     node_figures,
+    to_dot,
     too_large_to_draw,
 )
 
@@ -105,10 +109,58 @@ def _longest_path_layers(graph: nx.DiGraph) -> dict[str, int]:
     return {node: layer[mapping[node]] for node in graph}
 
 
+LAYOUT_BOX_PX = (190, 64)
+"""The room Graphviz keeps for each box (a board box is 130 to 190 px wide)."""
+
+
+def graphviz_layout(
+    design: Design, catalog: Catalog | None = None, timeout: float = 10
+) -> dict[str, tuple[int, int]] | None:
+    """Top-left corners of the boxes as Graphviz's ``dot`` places the design (the export's
+    drawing: left to right, request path, stores, streaming and batch each in their
+    cluster, crossings minimised), every box given the room a board box takes; None when
+    no dot program runs (the caller falls back to :func:`layered_layout`)."""
+    width, height = LAYOUT_BOX_PX
+    # edge labels sit on the edge on the board, not in a rank of their own as in dot
+    data = design.to_dict()
+    data["edges"] = [{k: v for k, v in e.items() if k != "label"} for e in data["edges"]]
+    data.pop("notes", None)
+    dot = to_dot(Design.model_validate(data), catalog=catalog).replace(
+        "  node [", f"  node [fixedsize=true, width={width / 72:.3f}, height={height / 72:.3f}, ", 1
+    )
+    try:
+        done = subprocess.run(
+            [dot_program(), "-Tplain"],
+            input=dot.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (RenderError, OSError, subprocess.TimeoutExpired):
+        return None
+    positions: dict[str, tuple[int, int]] = {}
+    top = 0.0
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split()
+        if parts[:1] == ["graph"] and len(parts) >= 4:
+            top = float(parts[3])
+        elif parts[:1] == ["node"] and len(parts) >= 4:
+            name = parts[1].strip('"')
+            x, y = float(parts[2]) * 72, (top - float(parts[3])) * 72  # dot's y points up
+            positions[name] = (round(x - width / 2), round(y - height / 2))
+    if done.returncode != 0 or set(positions) != {c.id for c in design.components}:
+        return None
+    return positions
+
+
+def whole_layout(design: Design, catalog: Catalog | None = None) -> dict[str, tuple[int, int]]:
+    """Positions for a whole design: Graphviz's, else the layered layout."""
+    return graphviz_layout(design, catalog) or layered_layout(design, catalog)
+
+
 def auto_layout(design: Design, catalog: Catalog | None = None) -> Design:
     """Every component and note placed afresh."""
-    positions = layered_layout(design, catalog)
-    return _with_positions(design, positions, replace=True)
+    return _with_positions(design, whole_layout(design, catalog), replace=True)
 
 
 def place(design: Design, catalog: Catalog | None = None) -> Design:
@@ -122,7 +174,7 @@ def place(design: Design, catalog: Catalog | None = None) -> Design:
     if not missing and not notes_missing:
         return design
     if not placed:
-        return _with_positions(design, layered_layout(design, catalog), replace=False)
+        return _with_positions(design, whole_layout(design, catalog), replace=False)
     below = max(c.pos.y for c in placed) + ROW_GAP * 1.5
     left = min(c.pos.x for c in placed)
     ids = {c.id for c in missing}
@@ -356,6 +408,30 @@ def _board_design(design: Design) -> dict:
         "edges": data["edges"],
         "notes": data.get("notes", []),
     }
+
+
+NODE_BOX = (190, 80)
+"""The most room a box takes on the board (its widest label, three figure lines)."""
+
+
+READ_ZOOM = 0.62
+"""The smallest zoom a read-only board opens at (canvas/frontend: READ_FIT): below it the
+13 px labels are too small to read, so a wider design is panned instead."""
+
+
+def fitted_height(
+    design: Design, width: int = 1100, low: int = 380, high: int = 900, zoom: float = 1.1
+) -> int:
+    """The height at which a board ``width`` pixels wide shows the placed design at the zoom
+    it opens at (the whole design, not below ``READ_ZOOM`` nor above ``zoom``), between
+    ``low`` and ``high``: the drawing fills a full-width read-only board."""
+    placed = place(design)
+    xs = [c.pos.x for c in placed.components] or [0]
+    ys = [c.pos.y for c in placed.components] or [0]
+    span_x = max(xs) - min(xs) + NODE_BOX[0]
+    span_y = max(ys) - min(ys) + NODE_BOX[1]
+    scale = max(READ_ZOOM, min(zoom, width / (span_x * 1.16)))  # 8% padding a side
+    return int(min(high, max(low, span_y * 1.16 * scale)))
 
 
 # ---- what the board sends back ---------------------------------------------------------------

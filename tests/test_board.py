@@ -11,6 +11,8 @@ from components.board import (
     board_marks,
     catalog_data,
     design_from_board,
+    fitted_height,
+    graphviz_layout,
     layered_layout,
     place,
     too_large_to_draw,
@@ -124,6 +126,43 @@ def test_layout_runs_along_the_request_path():
     positions = layered_layout(scenario.reference_design)
     x = {n: p[0] for n, p in positions.items()}
     assert x["client"] < x["gateway"] < x["service"] < x["prerank"] < x["rank"] < x["rerank"]
+
+
+@pytest.mark.parametrize("scenario_id", sorted(shipped_scenarios()))
+def test_graphviz_lays_out_every_reference_design_with_no_box_over_another(scenario_id):
+    design = shipped_scenarios()[scenario_id].reference_design
+    positions = graphviz_layout(design)
+    assert positions is not None and set(positions) == {c.id for c in design.components}
+    width, height = 190, 60  # the widest box the board draws, three lines high
+    boxes = sorted(positions.items())
+    for i, (a, (ax, ay)) in enumerate(boxes):
+        for b, (bx, by) in boxes[i + 1 :]:
+            apart = abs(ax - bx) >= width or abs(ay - by) >= height
+            assert apart, f"{a} at {(ax, ay)} and {b} at {(bx, by)} overlap"
+
+
+def test_auto_layout_draws_the_request_path_left_to_right_above_the_pipelines():
+    design = get_scenario("realtime-playlist-recs").reference_design
+    placed = {c.id: c.pos for c in auto_layout(design).components}
+    path = ["client", "gateway", "experiment", "service", "two_tower", "heard", "prerank"]
+    assert [placed[n].x for n in path] == sorted(placed[n].x for n in path)
+    assert placed["rank"].x < placed["rerank"].x
+    request_rows = {placed[n].y for n in ("client", "gateway", "service", "rank", "rerank")}
+    assert len(request_rows) == 1  # one straight row
+    pipelines = ("lake", "etl", "train", "registry", "embed")
+    assert min(placed[n].y for n in pipelines) > max(
+        placed[n].y for n in ("features", "track_index", "cooc_store")
+    )  # batch below the stores, the stores below the request path
+    assert min(placed[n].y for n in ("features", "track_index")) > placed["rank"].y
+
+
+def test_a_full_width_view_is_as_tall_as_the_design_needs():
+    big = get_scenario("realtime-playlist-recs").reference_design
+    small = Design.model_validate(
+        {"components": [{"id": "client", "type": "client_app"}, {"id": "r", "type": "ranker"}]}
+    )
+    assert fitted_height(small) == 380  # the floor: a row of two boxes
+    assert 380 < fitted_height(big) <= 900
 
 
 def test_place_keeps_placed_components_and_puts_newcomers_below():

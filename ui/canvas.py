@@ -22,6 +22,7 @@ from components.board import (
     board_data,
     catalog_id,
     design_from_board,
+    fitted_height,
     too_large_to_draw,
 )
 from components.design import Design
@@ -135,8 +136,18 @@ def board(session: Session, report, scenario) -> None:
     )
 
 
-def view(design: Design, report=None, scenario=None, *, key: str, empty_hint: str = "") -> None:
-    """A read-only board (interviewer, report, file checker): pan, zoom and fit only."""
+def view(
+    design: Design,
+    report=None,
+    scenario=None,
+    *,
+    key: str,
+    empty_hint: str = "",
+    fit_height: bool = False,
+) -> None:
+    """A read-only board (interviewer, report, file checker): pan, zoom and fit only.
+    ``fit_height``: as tall as the design needs to be drawn the page's width (a full-width
+    board), instead of the fixed height."""
     if not design.components:
         st.info(empty_hint or "The diagram is empty.")
         return
@@ -144,6 +155,7 @@ def view(design: Design, report=None, scenario=None, *, key: str, empty_hint: st
     if reason:
         st.warning(f":material/hide_image: {reason}")
         return
+    height = fitted_height(design) if fit_height else VIEW_HEIGHT
     data = board_data(
         design,
         report,
@@ -151,7 +163,7 @@ def view(design: Design, report=None, scenario=None, *, key: str, empty_hint: st
         rev=hashlib.sha1(design.model_dump_json().encode()).hexdigest()[:16],
         read_only=True,
         catalog_size=_catalog_size(scenario),
-        height=VIEW_HEIGHT,
+        height=height,
         dark=_dark(),
     )
-    canvas(key=key, data=data, height=VIEW_HEIGHT + 2)
+    canvas(key=key, data=data, height=height + 2)

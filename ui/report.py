@@ -99,16 +99,15 @@ st.markdown(
 
 live.timeline_section(session)
 
-mine, reference = st.columns(2)
-with mine:
-    st.subheader("Your design")
-    diagram(session.design, report.rubric, scenario, key="w_report_mine")
-with reference:
-    st.subheader("Reference design")
-    if scenario:
-        diagram(scenario.reference_design, None, scenario, key="w_report_reference")
-    else:
-        st.caption("A free design has no reference.")
+# One above the other, each the page's width and as tall as its layout needs: side by side,
+# each board had half the width and a 24-box design was drawn too small to read.
+st.subheader("Your design")
+diagram(session.design, report.rubric, scenario, key="w_report_mine", fit_height=True)
+st.subheader("Reference design")
+if scenario:
+    diagram(scenario.reference_design, None, scenario, key="w_report_reference", fit_height=True)
+else:
+    st.caption("A free design has no reference.")
 
 st.subheader("Rubric")
 findings(report.rubric, key="report_findings")

@@ -121,14 +121,22 @@ def uploaded_text(upload) -> str | None:
 
 
 def diagram(
-    design, report: Report | None = None, scenario=None, *, key: str, empty_hint=""
+    design,
+    report: Report | None = None,
+    scenario=None,
+    *,
+    key: str,
+    empty_hint="",
+    fit_height: bool = False,
 ) -> None:
-    """A read-only board of ``design`` with the rubric drawn on it (pan, zoom, fit)."""
+    """A read-only board of ``design`` with the rubric drawn on it (pan, zoom, fit);
+    ``fit_height`` makes it as tall as the design needs to be drawn the page's width."""
     view(
         design,
         report,
         scenario,
         key=key,
+        fit_height=fit_height,
         empty_hint=empty_hint
         or "The diagram is empty: drag components from the palette onto the board, or type "
         "a few lines in Quick text (`client: client_app` then `client -> ranker`).",

@@ -52,6 +52,10 @@ const Ctx = createContext(null);
 const KEPT = new Map(); // boardKey -> the board's last state, for a remount
 const CATALOGS = new Map(); // catalogId -> the catalog, for the page's lifetime
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
+// A read-only board opens at a size its text can be read at: a design wider than the board
+// is then panned by dragging (or zoomed out with the - button, or Ctrl + wheel).
+const READ_FIT = { padding: 0.08, maxZoom: 1.1, minZoom: 0.62 };
+const EDIT_FIT = { padding: 0.15, maxZoom: 1.1 };
 
 // ---- design <-> React Flow ---------------------------------------------------------------
 
@@ -445,7 +449,7 @@ function Board({ data, api }) {
     if (!readOnly) pushHistory();
     setNodes(toNodes(data.design));
     setEdges(toEdges(data.design));
-    if (readOnly) requestAnimationFrame(() => rf.fitView({ padding: 0.1 }));
+    if (readOnly) requestAnimationFrame(() => rf.fitView(READ_FIT));
   }, [data.rev]);
 
   // A click on a finding selects its nodes.
@@ -787,10 +791,11 @@ function Board({ data, api }) {
             deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
             multiSelectionKeyCode={["Meta", "Control", "Shift"]}
             zoomOnScroll={!readOnly}
+            zoomActivationKeyCode={readOnly ? ["Control", "Meta"] : null}
             preventScrolling={!readOnly}
             colorMode={data.dark ? "dark" : "light"}
             fitView={fitOnLoad}
-            fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+            fitViewOptions={readOnly ? READ_FIT : EDIT_FIT}
             minZoom={0.1}
             maxZoom={2.5}
           >
