@@ -244,3 +244,20 @@ def test_a_pointer_selects_what_it_points_at_on_the_candidates_board(kind):
     expected = ["rank"] if kind == "node" else at_fault.nodes
     assert candidate.session_state["w_canvas_select"]["ids"] == list(expected)
     assert any(f"Look at the {kind}" in i.value for i in candidate.info)  # the message stays
+
+
+def test_the_fragment_store_a_room_switch_clears_is_still_there():
+    """ui.live.switch_page forgets the page's fragments through Streamlit internals (there
+    is no public call); if an upgrade moves them, the call would silently do nothing and the
+    blank page after a room switch would be back. Fail loudly instead."""
+    import dataclasses
+
+    from streamlit.runtime.fragment import MemoryFragmentStorage
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    assert "fragment_storage" in {f.name for f in dataclasses.fields(ScriptRunContext)}
+    storage = MemoryFragmentStorage()
+    storage.register("f1", lambda: None)
+    assert storage.contains("f1")
+    storage.clear()
+    assert not storage.contains("f1")
