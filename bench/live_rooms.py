@@ -30,17 +30,8 @@ if str(ROOT) not in sys.path:
 from design_framework.steps import load_framework  # noqa: E402 (after the path set-up)
 
 TARGET_S = 1.5
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    # two pages poll at once: keep the one not in front at full speed, as two people would
+# two pages poll at once: keep the one not in front at full speed, as two people would
+BACKGROUND_FLAGS = [
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
@@ -232,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from scripts import replicas
     from storage import local_postgres
-    from tests.browser.conftest import chromium_path
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 
     # after that import, which sets the test suite's 20 s: a replica's first page loads the
     # scenario pack, and a busy two-core machine can take longer than that
@@ -246,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         started = [replicas.start(env=env), replicas.start(env=env)]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=chromium_path(), args=CHROMIUM_ARGS
+                executable_path=chromium_path(), args=[*CHROMIUM_ARGS, *BACKGROUND_FLAGS]
             )
             viewport = {"width": 1500, "height": 1000}
             interviewer = browser.new_context(viewport=viewport).new_page()

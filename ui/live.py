@@ -163,13 +163,11 @@ def candidate_sync(session: Session, scenario) -> list[RoomEvent]:
         events = state.store().room_events(seat.room.code, after=session.room_seq)
     except StorageError:
         return []
-    before_step, was_finished = session.current_step, session.finished_at is not None
+    was_finished = session.finished_at is not None
     new = apply_all(session, events, scenario)
     st.session_state["live_synced"] = synced
     if not new:
         return []
-    if session.current_step != before_step:
-        st.session_state.pop("w_step_nav", None)  # the step control follows the interviewer
     state.save(session)
     if session.finished_at is not None and not was_finished:
         record_attempt(session, scenario)

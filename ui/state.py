@@ -256,8 +256,6 @@ def _replace(session: Session, new: Session) -> None:
                 st.session_state.pop(key, None)
         # the canvas reloads only when its revision moves (see ui/canvas.py)
         st.session_state[CANVAS_REV] = st.session_state.get(CANVAS_REV, 0) + 1
-    if session.current_step != new.current_step:
-        st.session_state.pop("w_step_nav", None)
     if session.drawing_for != new.drawing_for:
         st.session_state.pop("w_drawing_for", None)
     for name in Session.model_fields:
