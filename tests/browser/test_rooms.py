@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.live_rooms import (
-    CHROMIUM_ARGS,
     click,
     commit_notes,
     host,
@@ -74,7 +73,6 @@ def test_two_rounds_on_two_replicas_with_roles_swapped_and_a_replica_killed(two_
     other = next(r for r in shared["replicas"] if r is not primary)
     balancer = shared["balancer"].url
     expect.set_options(timeout=60_000)
-    assert CHROMIUM_ARGS  # the bench and the test drive Chromium alike
 
     # ---- round 1: Bob interviews (through the balancer), Alice designs (the other replica)
     link = host(bob, balancer)
