@@ -10,9 +10,10 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "ui/static/icon.svg"),
     layout="wide",
 )
-from ui.state import sign_in_gate  # noqa: E402  (after set_page_config, as Streamlit asks)
+from ui.state import show_notices, sign_in_gate  # noqa: E402  (after set_page_config)
 
 sign_in_gate()
+show_notices()  # toasts queued by the callbacks of this run (see ui.state.notify)
 st.navigation(
     {
         "Practise": [

@@ -79,7 +79,8 @@ def conditions(pack_ids: list[str], components: int, notes: str) -> dict[str, st
     needle = notes[:20].replace("'", "\\'")
     return {
         "whiteboard": (
-            f"nodes('w_canvas') >= {components} && metric('Step time left') && "
+            f"nodes('w_canvas') >= {components} && "
+            "under('w_clock', '[data-field=stepLeft]').some((el) => el.textContent) && "
             f"under('w_notes_requirements', 'textarea').some((t) => t.value.includes('{needle}'))"
         ),
         "interviewer": (

@@ -406,6 +406,53 @@ def clock_view(session: Session, now: float | None = None) -> ClockView:
     )
 
 
+def clock_plan(session: Session, now: float | None = None) -> dict:
+    """What the browser's clock (``whiteboard_canvas.clock``) needs to tick on its own.
+
+    The page sends this on each run and the browser counts down from it every second, so
+    no server run ticks the clock: a timed fragment rerunning each second collided with
+    the user's own changes and lost some of them. While the clock runs, every figure moves
+    by one second per second; ``behind_s`` (seconds the walked steps used beyond their
+    budgets, negative when ahead) is what the later steps' shares are cut by. The browser's
+    arithmetic (static/clock.js) is ``clock_view`` advanced by the seconds since the data
+    came, and a browser test holds the two to the same figures.
+    """
+    now = time.time() if now is None else now
+    view = clock_view(session, now)
+    framework = load_framework()
+    budgets = step_budgets(session.length_minutes)
+    finished = session.finished_at is not None
+    status = (
+        "finished"
+        if finished
+        else "running"
+        if view.running
+        else "paused"
+        if session.started
+        else "not started"
+    )
+    step = framework.get(view.step_id)
+    order = list(STEP_IDS)
+    walked = order[: order.index(view.step_id) + 1]
+    used = sum(session.step_seconds(s, now) for s in walked)
+    planned = sum(budgets[s] * 60 for s in walked)
+    return {
+        "status": status,
+        "running": view.running and not finished,
+        "stepTitle": step.title,
+        "stepShort": step.short_title,
+        "stepLeft": round(view.step_left_s, 1),
+        "stepBudget": round(view.step_budget_s, 1),
+        "totalLeft": None if view.total_left_s is None else round(view.total_left_s, 1),
+        "elapsed": round(view.total_elapsed_s, 1),
+        "lengthMinutes": session.length_minutes,
+        "behind": round(used - planned, 1),
+        "later": [
+            [framework.get(s).title, round(budgets[s] * 60, 1)] for s in view.later_budgets_s
+        ],
+    }
+
+
 def mmss(seconds: float) -> str:
     """``-1:05`` style minutes and seconds."""
     sign = "-" if seconds < 0 else ""

@@ -4,7 +4,7 @@ import pytest
 
 from components.loading import InputError
 from components.quick import parse_quick
-from design_framework.session import Session, clock_view, mmss, step_budgets
+from design_framework.session import Session, clock_plan, clock_view, mmss, step_budgets
 from scenarios.loader import shipped_scenarios
 from scenarios.sessions import resolve_scenario
 
@@ -66,6 +66,61 @@ def test_untimed_sessions_have_no_total_budget():
     session = Session(length_minutes=None)
     session.start(T0)
     assert clock_view(session, T0 + 30).total_left_s is None
+
+
+def advanced(plan: dict, dt: float) -> dict:
+    """What static/clock.js shows ``dt`` seconds after the plan came (the same arithmetic)."""
+    dt = dt if plan["running"] else 0.0
+    behind = plan["behind"] + dt
+    total_left = None if plan["totalLeft"] is None else plan["totalLeft"] - dt
+    later_planned = sum(budget for _, budget in plan["later"])
+    scale = 1.0
+    if total_left is not None and later_planned > 0:
+        scale = min(1.0, max(0.0, total_left - max(0.0, -behind)) / later_planned)
+    return {
+        "step_left": plan["stepLeft"] - dt,
+        "total_left": total_left,
+        "elapsed": plan["elapsed"] + dt,
+        "overrun": max(0.0, behind),
+        "later": [budget * scale for _, budget in plan["later"]],
+    }
+
+
+@pytest.mark.parametrize("length", [30, 45, None])
+@pytest.mark.parametrize("dt", [0, 1, 59, 61, 400, 4000])
+def test_the_browser_clock_advanced_from_its_plan_agrees_with_the_clock_later(length, dt):
+    # 20 s before the requirements budget runs out, with framing walked early: the plan
+    # crosses from ahead to behind within the dt range
+    session = Session(length_minutes=length)
+    budgets = step_budgets(length)
+    session.start(T0)
+    session.go_to("framing", T0 + 30)
+    session.go_to("requirements", T0 + 30 + budgets["framing"] * 60 - 40)
+    now = T0 + budgets["requirements"] * 60 + budgets["framing"] * 60 - 60
+    shown = advanced(clock_plan(session, now), dt)
+    later = clock_view(session, now + dt)
+    assert shown["step_left"] == pytest.approx(later.step_left_s, abs=0.2)
+    assert shown["elapsed"] == pytest.approx(later.total_elapsed_s, abs=0.2)
+    assert shown["overrun"] == pytest.approx(later.overrun_s, abs=0.2)
+    assert shown["later"] == pytest.approx(list(later.later_budgets_s.values()), abs=0.5)
+    if length is None:
+        assert shown["total_left"] is None and later.total_left_s is None
+    else:
+        assert shown["total_left"] == pytest.approx(later.total_left_s, abs=0.2)
+
+
+def test_a_paused_or_finished_clock_plan_stands_still():
+    session = Session(length_minutes=45)
+    session.start(T0)
+    session.pause(T0 + 100)
+    plan = clock_plan(session, T0 + 500)
+    assert plan["status"] == "paused" and not plan["running"]
+    assert advanced(plan, 300)["step_left"] == plan["stepLeft"]
+    session.start(T0 + 600)
+    session.finish(T0 + 700)
+    plan = clock_plan(session, T0 + 900)
+    assert plan["status"] == "finished" and not plan["running"]
+    assert plan["elapsed"] == 200
 
 
 def test_the_session_file_round_trips_with_its_design():

@@ -18,12 +18,16 @@ from ui import state
 from ui.canvas import EDITOR_KEYS, bump_rev
 
 
-def _apply(session: Session, design: Design, message: str) -> None:
+def _apply(session: Session, design: Design, message: str, kept: str | None = None) -> None:
+    """Make ``design`` the session's; the text views reseed from it, except ``kept`` (the
+    text just applied stays as typed: Streamlit can run a click's callback twice, and a
+    second Apply must read the same text, not an empty box)."""
     state.set_design(session, design)
     for key in EDITOR_KEYS:
-        st.session_state.pop(key, None)
+        if key != kept:
+            st.session_state.pop(key, None)
     bump_rev()
-    st.toast(escape(message))
+    state.notify(escape(message))
 
 
 def keep_layout(new: Design, old: Design) -> Design:
@@ -52,7 +56,12 @@ def _apply_text(session: Session, kind: str) -> None:
         st.session_state[f"w_{kind}_errors"] = [str(p) for p in error.problems]
         return
     st.session_state.pop(f"w_{kind}_errors", None)
-    _apply(session, design, "Design updated from " + ("quick text" if kind == "quick" else "YAML"))
+    _apply(
+        session,
+        design,
+        "Design updated from " + ("quick text" if kind == "quick" else "YAML"),
+        kept=f"w_{kind}_text",
+    )
 
 
 def text_views(session: Session) -> None:

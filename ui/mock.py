@@ -25,13 +25,12 @@ from design_framework.session import (
     Feedback,
     Rating,
     Session,
-    clock_view,
     mmss,
 )
 from design_framework.steps import load_framework
 from storage import RoomClosed, StorageError
 from ui import live, state
-from ui.widgets import diagram, findings, length_select, point_line
+from ui.widgets import clock, diagram, findings, length_select, point_line
 
 st.title("Mock interview")
 framework = load_framework()
@@ -122,12 +121,25 @@ if candidate is None:
 scenario = state.scenario_of(candidate)
 
 
+REPLAY_S = 2.0
+
+
 def send(kind: str, **fields) -> None:
-    """Push an event, stamped now (at the click, not when the button was drawn)."""
+    """Push an event, stamped now (at the click, not when the button was drawn).
+
+    The same event again within ``REPLAY_S`` is one click delivered twice (Streamlit can
+    run a click's callback again when the run it started was cut short), not a second
+    question: nobody sends the same words twice in two seconds."""
+    last = st.session_state.get("w_iv_last_sent")
+    now = time.time()
+    if last and last[0] == (kind, fields) and now - last[1] < REPLAY_S:
+        return
     try:
         state.store().push(code, RoomEvent(kind=kind, **fields))
     except (RoomClosed, StorageError) as error:
         st.session_state["w_send_error"] = str(error)
+        return
+    st.session_state["w_iv_last_sent"] = ((kind, fields), now)
 
 
 head, links = st.columns([3, 2])
@@ -147,24 +159,8 @@ links.container(key="w_iv_candidate_link").markdown(
 # ---- clock and controls --------------------------------------------------------------------------
 
 
-@st.fragment(run_every=1)
-def clock_panel() -> None:
-    view = clock_view(candidate)
-    c1, c2, c3 = st.columns(3)
-    # the short name: a metric cuts a long title ("Frame the ML...")
-    c1.metric(
-        "Candidate is on",
-        framework.get(candidate.current_step).short_title,
-        help=titles[candidate.current_step],
-    )
-    c2.metric("Step time left", mmss(view.step_left_s))
-    c3.metric(
-        "Interview time left" if view.total_left_s is not None else "Elapsed",
-        mmss(view.total_left_s if view.total_left_s is not None else view.total_elapsed_s),
-    )
-
-
-clock_panel()
+# The clock ticks in the browser; the poll below redraws it when the candidate moves on.
+clock(candidate, mode="interviewer", key="w_iv_clock")
 b1, b2, b3 = st.columns(3)
 if candidate.running:
     b1.button(
@@ -264,7 +260,9 @@ with st.container(border=True):
         )
 
         def send_time_call() -> None:
-            send("time_call", text=st.session_state["w_iv_time_text"])
+            text = (st.session_state.get("w_iv_time_text") or "").strip()
+            if text:
+                send("time_call", text=text)
             st.session_state.pop("w_iv_time_text", None)  # next suggestion from the clock
 
         st.button("Send the time call", key="w_iv_send_time", on_click=send_time_call)

@@ -104,6 +104,7 @@ def notes_panel(session: Session, scenario, step, shown: tuple) -> None:
         # way runs its callback in this fragment's run (Streamlit folds the two requests
         # into one): the step bar, the clock buttons and the page switch need the page.
         st.rerun()
+    state.show_notices()  # a failed save's toast (see state.notify)
     notes_box(
         key=notes_key(step.id),
         data=box_data(session, step.id),
@@ -131,10 +132,10 @@ def notes_panel(session: Session, scenario, step, shown: tuple) -> None:
             step.id, coverage, scenario, offset=st.session_state[offset_key]
         ):
             st.markdown(f"- {no_images(question)}")
+        shown_offset = st.session_state[offset_key]
         st.button(
             "Another question",
             key=f"w_followup_next_{step.id}",
-            on_click=lambda: st.session_state.__setitem__(
-                offset_key, st.session_state[offset_key] + 3
-            ),
+            # from the offset drawn, so a click delivered twice moves on once
+            on_click=lambda: st.session_state.__setitem__(offset_key, shown_offset + 3),
         )

@@ -66,8 +66,11 @@ def pause_clock() -> None:
     state.save(session)
 
 
-def reveal_hint() -> None:
-    used = {i for indexes in session.hints_used.values() for i in indexes}
+def reveal_hint(shown: int) -> None:
+    count = len(scenario.hints)
+    used = {i for indexes in session.hints_used.values() for i in indexes if 0 <= i < count}
+    if len(used) != shown:
+        return  # one click delivered twice: the hint it asked for is out already
     unused = [i for i in range(len(scenario.hints)) if i not in used]
     if unused:
         session.hints_used.setdefault(session.current_step, []).append(unused[0])
@@ -79,7 +82,7 @@ def finish() -> None:
     st.session_state["w_go_to_report"] = True  # the button is gone on the next run
 
 
-if st.session_state.pop("w_go_to_report", False):  # the clock ticks in a fragment: see live
+if st.session_state.pop("w_go_to_report", False):  # a callback cannot switch pages
     live.switch_page("ui/report.py", {state.SESSION_PARAM: session.id})
 
 
@@ -161,7 +164,7 @@ with controls:
         b3.button(
             "Finish", key="w_finish", icon=":material/flag:", on_click=finish, width="stretch"
         )
-    clock()
+    clock(session)
 
 # ---- steps -----------------------------------------------------------------------------------
 
@@ -216,6 +219,7 @@ with notes_col:
             f"Reveal a hint ({len(scenario.hints) - len(used)} left)",
             key="w_hint",
             on_click=reveal_hint,
+            args=(len(set(used)),),
             disabled=finished or len(used) >= len(scenario.hints),
             help="Hints are recorded and cost 2 points each in the report.",
         )

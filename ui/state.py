@@ -199,6 +199,28 @@ def open_session(session: Session) -> None:
     _write(session)
 
 
+NOTICES = "w_notices"
+
+
+def notify(message: str, icon: str | None = None) -> None:
+    """A toast, shown by the next ``show_notices`` of a page or fragment body.
+
+    Callbacks must not draw: one that runs in a fragment's rerun (a canvas change, a notes
+    save, Apply quick text) writes its elements at the top of the page's tree, which
+    Streamlit warns "is not officially supported". Queued here, the toast is drawn where
+    drawing is safe: the body of the run that follows the callback.
+    """
+    queued = st.session_state.setdefault(NOTICES, [])
+    if (message, icon) not in queued:  # a callback run twice says it once
+        queued.append((message, icon))
+
+
+def show_notices() -> None:
+    """Draw the toasts queued by callbacks (see ``notify``)."""
+    for message, icon in st.session_state.pop(NOTICES, []):
+        st.toast(message, icon=icon)
+
+
 def save(session: Session) -> bool:
     """Autosave: called after every change the user makes. False if it could not be saved
     now (the page says why; the change stays in memory and is saved on a later run)."""
@@ -217,7 +239,7 @@ def _write(session: Session, announce: bool = True) -> bool:
             continue
         except StorageError as error:
             if announce:  # where the user is looking, whatever the scroll
-                st.toast(
+                notify(
                     "Not saved: your text stays on this page. See the message at the top.",
                     icon=":material/cloud_off:",
                 )
@@ -266,7 +288,7 @@ def _retry_or_refresh(session: Session) -> None:
     """Each page run: retry a failed save, or pick up what another tab saved."""
     if st.session_state.get(UNSAVED):
         if _write(session, announce=False):
-            st.toast("Saved: your unsaved changes are stored now.")
+            notify("Saved: your unsaved changes are stored now.")
         return
     try:
         stored = store().session_revision(session.id)

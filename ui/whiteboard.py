@@ -12,11 +12,12 @@ from design_framework.session import Session
 from ui import state
 from ui.builder import text_views
 from ui.canvas import board, view
-from ui.widgets import findings
+from ui.widgets import drawing_caption, findings
 
 
 def board_panel(session: Session, scenario) -> None:
     report = state.rubric(session)
+    drawing_caption(session)
     if session.finished_at is not None:  # finished is read-only: view the board, no editors
         view(session.design, report, scenario, key="w_finished_board")
         findings(report)
@@ -31,4 +32,5 @@ def board_panel(session: Session, scenario) -> None:
 
 @st.fragment
 def board_fragment(session: Session, scenario) -> None:
+    state.show_notices()  # what this fragment's callbacks had to say (see state.notify)
     board_panel(session, scenario)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import streamlit as st
+from whiteboard_canvas import clock_face
 
 from components.loading import MAX_FILE_BYTES
 from components.markdown import escape, no_images
 from design_framework.coverage import MAX_ASSESSED_CHARS
 from design_framework.rubric import Report, Status
 from design_framework.rubric.base import STATUS_ORDER
-from design_framework.session import DEFAULT_LENGTH, LENGTHS, clock_view, mmss
+from design_framework.session import DEFAULT_LENGTH, LENGTHS, Session, clock_plan, mmss
 from design_framework.steps import load_framework
 from ui.canvas import select_nodes, view
 
@@ -228,69 +229,28 @@ def table(rows: list[dict], right: tuple[str, ...] = ()) -> str:
     return "\n".join(lines)
 
 
-def clock(session_key: str = "session") -> None:
-    """The live clock, in a fragment that ticks each second without rerunning the page."""
+def clock(session: Session, mode: str = "candidate", key: str = "w_clock") -> None:
+    """The session clock. It ticks in the browser (whiteboard_canvas.clock): no server run
+    each second, so nothing the user does can collide with a tick. Each run of the page
+    sends where the clock stands; the candidate's view adds the status badge, the step's
+    overrun and the later steps' shrunk shares."""
+    theme = getattr(st.context, "theme", None)
+    data = {**clock_plan(session), "mode": mode, "dark": getattr(theme, "type", None) == "dark"}
+    clock_face(key=key, data=data)
 
-    @st.fragment(run_every=1)
-    def _tick():
-        session = st.session_state.get(session_key)
-        if session is None:
-            return
-        view = clock_view(session)
-        step_title = load_framework().get(view.step_id).title
-        cols = st.columns(3)
-        cols[0].metric(
-            "Step time left",
-            mmss(view.step_left_s),
-            help=f"{step_title}: budget {mmss(view.step_budget_s)}",
-        )
-        if view.total_left_s is not None:
-            cols[1].metric(
-                "Interview left",
-                mmss(view.total_left_s),
-                help=f"{session.length_minutes}-minute interview",
-            )
-        else:
-            cols[1].metric("Elapsed (untimed)", mmss(view.total_elapsed_s))
-        status = (
-            "finished"
-            if session.finished_at is not None
-            else "running"
-            if view.running
-            else "paused"
-            if session.started
-            else "not started"
-        )
-        with cols[2]:
-            # a badge, not a metric: the metric's large type cut "running" to "runni..."
-            st.caption("Clock")
-            colour = {"running": "green", "paused": "orange", "finished": "blue"}.get(
-                status, "gray"
-            )
-            st.badge(status, color=colour)
-        # always one short line, so the board below never moves while the user draws
-        drawn = sorted(
-            ((s, v) for s, v in session.drawn_s.items() if v >= 1), key=lambda item: -item[1]
-        )
-        short = {s.id: s.short_title for s in load_framework().steps}
-        booked = ", ".join(f"{short[s]} {mmss(v)}" for s, v in drawn[:3])
-        more = f", +{len(drawn) - 3} more" if len(drawn) > 3 else ""
-        st.caption(
-            f":material/draw: Drawing so far {mmss(sum(v for _, v in drawn))}"
-            + (f" ({booked}{more})" if drawn else ", booked to the step of what you draw"),
-            help="Time spent drawing counts for the step the drawing belongs to (the "
-            "report says how much of each step's time it was).",
-        )
-        if session.finished_at is not None:
-            return  # a finished session is over: no budget warnings
-        if view.step_left_s < 0:
-            st.warning(f"{step_title} is {mmss(-view.step_left_s)} over its budget.")
-        if view.overrun_s > 0 and view.later_budgets_s:
-            titles = {s.id: s.title for s in load_framework().steps}
-            squeezed = ", ".join(f"{titles[s]} {mmss(v)}" for s, v in view.later_budgets_s.items())
-            st.caption(
-                f"You are {mmss(view.overrun_s)} behind plan; what is left for the later "
-                f"steps: {squeezed}."
-            )
 
-    _tick()
+def drawing_caption(session: Session) -> None:
+    """Drawing time so far and where it was booked: always one short line, so the board
+    below never moves while the user draws."""
+    drawn = sorted(
+        ((s, v) for s, v in session.drawn_s.items() if v >= 1), key=lambda item: -item[1]
+    )
+    short = {s.id: s.short_title for s in load_framework().steps}
+    booked = ", ".join(f"{short[s]} {mmss(v)}" for s, v in drawn[:3])
+    more = f", +{len(drawn) - 3} more" if len(drawn) > 3 else ""
+    st.caption(
+        f":material/draw: Drawing so far {mmss(sum(v for _, v in drawn))}"
+        + (f" ({booked}{more})" if drawn else ", booked to the step of what you draw"),
+        help="Time spent drawing counts for the step the drawing belongs to (the "
+        "report says how much of each step's time it was).",
+    )

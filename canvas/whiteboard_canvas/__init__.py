@@ -5,7 +5,8 @@ The bundle ``static/canvas.js`` and ``static/canvas.css`` is built from ``../fro
 (``make frontend``) and committed, so installing the app needs no Node. Streamlit finds
 the files through this package's ``asset_dir`` (``pyproject.toml``), scanned at server
 start, under the name ``whiteboard_canvas.canvas``. The notes box, ``whiteboard_canvas.notes``,
-is two small hand-written files, ``static/notes.js`` and ``static/notes.css`` (no build).
+is two small hand-written files, ``static/notes.js`` and ``static/notes.css`` (no build), as
+is the session clock, ``whiteboard_canvas.clock`` (``static/clock.js``, ``static/clock.css``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import streamlit as st
 
 NAME = "whiteboard_canvas.canvas"
 NOTES_NAME = "whiteboard_canvas.notes"
+CLOCK_NAME = "whiteboard_canvas.clock"
 
 _mount = None
 _notes_mount = None
+_clock_mount = None
 
 
 def _component():
@@ -63,3 +66,16 @@ def notes_box(*, key: str, data: dict, on_text_change=None):
     debounced, as the state value ``text``: ``{seq, text}``."""
     callbacks = {"on_text_change": on_text_change} if on_text_change is not None else {}
     return _notes_component()(key=key, data=data, **callbacks)
+
+
+def _clock_component():
+    global _clock_mount
+    if _clock_mount is None:
+        _clock_mount = st.components.v2.component(CLOCK_NAME, js="clock.js", css="clock.css")
+    return _clock_mount
+
+
+def clock_face(*, key: str, data: dict):
+    """Mount the session clock. ``data`` is ``clock_plan`` plus ``mode`` and ``dark`` (see
+    static/clock.js); it ticks in the browser and sends nothing back."""
+    return _clock_component()(key=key, data=data)

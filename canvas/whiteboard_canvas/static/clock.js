@@ -1,0 +1,122 @@
+// The session clock, ticking in the browser (hand-written, no build).
+//
+// Contract with Python (whiteboard_canvas.clock_face, design_framework.session.clock_plan):
+//   data = {status, running, stepTitle, stepShort, stepLeft, stepBudget, totalLeft,
+//           elapsed, lengthMinutes, behind, later: [[title, budget_s]...],
+//           mode: "candidate" | "interviewer", dark}
+// Figures are as of the page run that sent them. While `running`, each one moves by a
+// second per second from the moment the data arrived; nothing goes back to the server.
+// The arithmetic is clock_view's (design_framework/session.py) advanced by those seconds.
+
+const faces = new WeakMap(); // parentElement -> one face; the function reruns on every data change
+
+function mmss(seconds) {
+  const sign = seconds < 0 ? "-" : "";
+  const whole = Math.floor(Math.abs(seconds));
+  return `${sign}${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+function cell(label, field, title) {
+  return `<div class="wbc-cell"><div class="wbc-label"${title ? ` title="${title}"` : ""}>${label}</div>
+    <div class="wbc-value" data-field="${field}"></div></div>`;
+}
+
+function build(parentElement, face) {
+  const root = document.createElement("div");
+  root.className = "wbc";
+  root.dataset.testid = "wb-clock";
+  root.setAttribute("role", "timer");
+  root.setAttribute("aria-live", "off");
+  parentElement.appendChild(root);
+  face.root = root;
+  face.timer = setInterval(() => draw(face), 250);
+}
+
+function layout(face, data) {
+  const interviewer = data.mode === "interviewer";
+  const untimed = data.totalLeft === null || data.totalLeft === undefined;
+  const shape = `${data.mode}:${untimed}`;
+  if (face.shape === shape) return;
+  face.shape = shape;
+  const total = untimed
+    ? cell(interviewer ? "Elapsed" : "Elapsed (untimed)", "elapsed")
+    : cell(interviewer ? "Interview time left" : "Interview left", "totalLeft");
+  face.root.innerHTML = `<div class="wbc-row">
+      ${interviewer ? cell("Candidate is on", "on") : ""}
+      ${cell("Step time left", "stepLeft")}
+      ${total}
+      ${interviewer ? "" : `<div class="wbc-cell"><div class="wbc-label">Clock</div><span class="wbc-badge" data-field="status"></span></div>`}
+    </div>
+    <div class="wbc-over" data-field="over" role="status" hidden></div>
+    <div class="wbc-squeeze" data-field="squeeze" hidden></div>`;
+}
+
+function field(face, name) {
+  return face.root.querySelector(`[data-field="${name}"]`);
+}
+
+function draw(face) {
+  const data = face.data;
+  if (!data) return;
+  const dt = data.running ? (performance.now() - face.since) / 1000 : 0;
+  const stepLeft = data.stepLeft - dt;
+  const set = (name, text) => {
+    const el = field(face, name);
+    if (el && el.textContent !== text) el.textContent = text;
+  };
+  set("on", data.stepShort);
+  const on = field(face, "on");
+  if (on) on.title = data.stepTitle;
+  set("stepLeft", mmss(stepLeft));
+  field(face, "stepLeft").title = `${data.stepTitle}: budget ${mmss(data.stepBudget)}`;
+  const untimed = data.totalLeft === null || data.totalLeft === undefined;
+  if (untimed) set("elapsed", mmss(data.elapsed + dt));
+  else set("totalLeft", mmss(data.totalLeft - dt));
+  const badge = field(face, "status");
+  if (badge) {
+    set("status", data.status);
+    badge.dataset.status = data.status;
+  }
+  face.root.dataset.status = data.status;
+
+  const over = field(face, "over");
+  const squeeze = field(face, "squeeze");
+  const live = data.mode !== "interviewer" && data.status !== "finished";
+  over.hidden = !(live && stepLeft < 0);
+  if (!over.hidden) set("over", `${data.stepTitle} is ${mmss(-stepLeft)} over its budget.`);
+  // the later steps' shares, cut to fit the time really left (clock_view's later_budgets_s)
+  const behind = data.behind + dt;
+  const later = data.later || [];
+  squeeze.hidden = !(live && behind > 0 && later.length > 0);
+  if (!squeeze.hidden) {
+    const laterPlanned = later.reduce((sum, [, budget]) => sum + budget, 0);
+    let scale = 1;
+    if (!untimed && laterPlanned > 0) {
+      const leftForLater = Math.max(0, data.totalLeft - dt - Math.max(0, -behind));
+      scale = Math.min(1, leftForLater / laterPlanned);
+    }
+    const shares = later.map(([title, budget]) => `${title} ${mmss(budget * scale)}`).join(", ");
+    set("squeeze", `You are ${mmss(behind)} behind plan; what is left for the later steps: ${shares}.`);
+  }
+}
+
+export default function clock(args) {
+  const { parentElement, data } = args;
+  let face = faces.get(parentElement);
+  if (!face) {
+    face = { shape: null };
+    build(parentElement, face);
+    face.cleanup = () => {
+      clearInterval(face.timer);
+      face.root.remove();
+      faces.delete(parentElement);
+    };
+    faces.set(parentElement, face);
+  }
+  layout(face, data);
+  face.root.classList.toggle("dark", !!data.dark);
+  face.data = data;
+  face.since = performance.now();
+  draw(face);
+  return () => face.cleanup();
+}
