@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -54,6 +55,10 @@ def start(
     """One replica of ``script`` (the app unless told) on 127.0.0.1:port, started and
     healthy (or an error with its output); ``args`` are extra `streamlit run` options."""
     port = port or free_port()
+    if log is None:
+        # A file, not a pipe: nobody reads a pipe while the server runs, and once its 64 KB
+        # buffer filled with the server's warnings every thread that logged would block.
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - the process's output, read on failure
     command = [
         sys.executable,
         "-m",
@@ -76,7 +81,7 @@ def start(
         command,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=log if log is not None else subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     replica = Replica(port, process)
@@ -91,5 +96,10 @@ def start(
         except OSError:
             time.sleep(0.3)
     replica.kill()
-    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+    try:  # the temporary file, or a log the caller opened for reading too
+        log.flush()
+        log.seek(0)
+        output = log.read()[-20_000:].decode(errors="replace")
+    except (AttributeError, OSError, ValueError):
+        output = "(see the log the caller gave)"
     raise RuntimeError(f"streamlit did not start on port {port}:\n{output}")
