@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--server.headless true \
 		--browser.gatherUsageStats false
 

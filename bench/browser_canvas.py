@@ -102,7 +102,7 @@ def main() -> int:
     session = Session(scenario_id="realtime-playlist-recs", design=design)
     open_store(data_dir).save_session(session)
 
-    app, app_url = serve(ROOT / "app.py", data_dir)
+    app, app_url = serve(ROOT / "serve.py", data_dir)
     bare, bare_url = serve(bare_script, data_dir)
     try:
         with sync_playwright() as playwright:

@@ -170,7 +170,7 @@ def main() -> int:
         # cold: a server just started, a browser with an empty cache, one visit each
         for name, script, page_name in (
             ("bare page, first visit (fresh server)", bare_script, "bare"),
-            ("first visit to a fresh server (library)", ROOT / "app.py", "library"),
+            ("first visit to a fresh server (library)", ROOT / "serve.py", "library"),
         ):
             for _ in range(args.cold):
                 server = start(script)
@@ -185,7 +185,7 @@ def main() -> int:
 
         # warm: one server, one browser context; the first load of each page is not counted
         bare = start(bare_script)
-        app = start(ROOT / "app.py")
+        app = start(ROOT / "serve.py")
         try:
             context, page = fresh_page()
             plan = [("bare page, reload", bare.url + "/", "bare")] + [

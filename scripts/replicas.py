@@ -1,4 +1,4 @@
-"""Start and stop app replicas (`streamlit run app.py` processes) for tests, the live-room
+"""Start and stop app replicas (`streamlit run serve.py` processes) for tests, the live-room
 benchmark and `make serve-shared`."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Replica:
 
 
 def start(
-    port: int | None = None, env: dict | None = None, log=None, script="app.py", args=()
+    port: int | None = None, env: dict | None = None, log=None, script="serve.py", args=()
 ) -> Replica:
     """One replica of ``script`` (the app unless told) on 127.0.0.1:port, started and
     healthy (or an error with its output); ``args`` are extra `streamlit run` options."""

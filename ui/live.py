@@ -1,10 +1,11 @@
 """Live rooms in the browser: poll one integer, redraw when it moved, apply what arrived.
 
 Nothing here knows how a design is drawn. A page that must follow a room calls
-``watch(read, key)``: a fragment that runs every ``POLL_S`` seconds, reads one integer
-(``Store.room_version`` on the candidate's side, ``Store.room_watch`` on the interviewer's)
-and reruns the page only when it differs from what the page last drew. A quiet room costs
-one primary-key read per browser per poll and no redraw.
+``watch(seat, read, key)``: the browser polls the server's ``/api/room-watch`` every
+``POLL_S`` seconds for one integer (``Store.room_version`` on the candidate's side,
+``Store.room_watch`` on the interviewer's) and reruns the page only when it differs from
+what the page last drew. A quiet room costs one primary-key read per browser per poll, an
+HTTP request, and no script run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 import streamlit as st
+from whiteboard_canvas import room_watch
 
 from components.markdown import escape
 from design_framework.room import PUSHED, ROOM_HOURS, RoomEvent, apply_all, project
@@ -23,6 +25,7 @@ from design_framework.session import Session
 from design_framework.steps import load_framework
 from storage import Room, StorageError
 from ui import state
+from ui.room_route import BOOT_ID, WATCH_PATH
 
 POLL_S = 0.4
 """Poll interval: half of it is the mean wait before a change is seen."""
@@ -45,31 +48,55 @@ def room_hours() -> float:
 
 
 SEEN = "live_seen_{}"
+REPORT_DUE = "live_report_due"
 
 
-def watch(read: Callable[[], int], key: str, interval: float = POLL_S) -> None:
-    """Rerun the page when ``read()`` differs from the value the page drew with."""
+def watch(seat: Seat, read: Callable[[], int], key: str, interval: float = POLL_S) -> None:
+    """Rerun the page when the room's number leaves the one the page drew with.
+
+    The browser polls (whiteboard_canvas.room_watch, the server's ``/api/room-watch``
+    route in serve.py) and asks for a run only when the number moved. A polling fragment
+    used to run here every ``POLL_S``: each of its runs could collide with the user's own
+    change (a drop, a Next click) and lose it. ``read`` gives the number as of now, for a
+    page that did not mark what it drew (``mark_seen``).
+    """
     seen_key = SEEN.format(key)
-
-    @st.fragment(run_every=interval)
-    def _poll() -> None:
+    seen = st.session_state.get(seen_key)
+    if seen is None:
         try:
-            now = read()
+            seen = read()
         except StorageError:
-            return  # the page shows storage errors; keep polling
-        if st.session_state.get(seen_key) != now:
-            st.session_state[seen_key] = now
-            st.rerun()
+            seen = -1  # the page shows storage errors; the first poll catches up
+        st.session_state[seen_key] = seen
+    widget_key = f"w_watch_{key}"
 
-    _poll()
+    def moved() -> None:
+        value = (st.session_state.get(widget_key) or {}).get("moved")
+        if isinstance(value, int) and not isinstance(value, bool):
+            st.session_state[seen_key] = value
+
+    room_watch(
+        key=widget_key,
+        data={
+            "path": WATCH_PATH,
+            "boot": BOOT_ID,
+            "room": seat.room.code,
+            "key": seat.key,
+            "seen": seen,
+            "intervalMs": int(interval * 1000),
+        },
+        on_moved_change=moved,
+    )
 
 
 def switch_page(page: str, params: dict[str, str]) -> NoReturn:
     """``st.switch_page``, with the fragments of the page being left forgotten first.
 
-    Room pages poll in a fragment every ``POLL_S`` and tick a clock every second. A switch
-    (like ``st.stop``) ends the run early, and Streamlit keeps a page's fragments until a
-    run completes: a timer that fired just then reran a fragment of the old page into the
+    Room pages used to poll in a fragment every ``POLL_S`` and tick a clock every second
+    (both are in the browser now; the guard stays for any fragment a page still has). A
+    switch (like ``st.stop``) ends the run early, and Streamlit keeps a page's fragments
+    until a run completes: a timer that fired just then reran a fragment of the old page
+    into the
     new page's tree, where its place no longer exists. Chromium threw "Bad delta path
     index" and the page went blank, about one switch in five on a busy machine. Forgotten
     fragments make such a late timer a no-op (the server logs that the fragment "does not
@@ -169,12 +196,22 @@ def candidate_sync(session: Session, scenario) -> list[RoomEvent]:
     if not new:
         return []
     state.save(session)
+    if any(e.kind == "end" for e in new):
+        # kept until a page takes it: the run that applied the end may be cut short by the
+        # next request before it switches, and the events are not new in the run after
+        st.session_state[REPORT_DUE] = True
     if session.finished_at is not None and not was_finished:
         record_attempt(session, scenario)
     for event, entry in zip(new, session.timeline[-len(new) :], strict=True):
         if event.kind in PUSHED:
             st.toast(escape(entry.text), icon=ICONS[event.kind])
     return new
+
+
+def report_due() -> bool:
+    """Whether the interviewer ended the interview since this tab last showed the report
+    (see ``candidate_sync``); taking it clears it."""
+    return bool(st.session_state.pop(REPORT_DUE, False))
 
 
 def pointed_nodes(events: list[RoomEvent], report) -> list[str]:

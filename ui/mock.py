@@ -413,4 +413,4 @@ if st.session_state.get("fb_saved_at"):
         "when you end the interview."
     )
 
-live.watch(lambda: state.store().room_watch(code), "interviewer")
+live.watch(seat, lambda: state.store().room_watch(code), "interviewer")

@@ -17,7 +17,7 @@ if arrived and (pointed := live.pointed_nodes(arrived, state.rubric(session))):
     select_nodes(pointed)  # the interviewer's pointer: selected and zoomed to on the board
 seat = live.seat_of_session(session)
 in_room = seat is not None and not live.over(seat.room)  # an expired room hands the clock back
-if any(e.kind == "end" for e in arrived):
+if live.report_due():
     live.switch_page("ui/report.py", {state.SESSION_PARAM: session.id})
 framework = load_framework()
 titles = {s.id: s.title for s in framework.steps}
@@ -244,4 +244,4 @@ with notes_col:
         )
 
 if in_room and session.finished_at is None:
-    live.watch(lambda: state.store().room_version(session.room), "candidate")
+    live.watch(seat, lambda: state.store().room_version(session.room), "candidate")

@@ -26,6 +26,7 @@ else:
 scenario = state.scenario_of(session)
 if seat is not None and seat.role == "candidate":
     live.candidate_sync(session, scenario)
+    live.report_due()  # here already
 if seat is not None:
     live.mark_seen("report", seat.room.version)
 if session.room and seat is not None:  # a purged room left its feedback in the session
@@ -195,4 +196,4 @@ cols[2].download_button(
 )
 
 if seat is not None and not (live.over(seat.room) and seat.room.next_code):
-    live.watch(lambda: state.store().room_version(seat.room.code), "report")
+    live.watch(seat, lambda: state.store().room_version(seat.room.code), "report")

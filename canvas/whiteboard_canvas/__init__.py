@@ -6,7 +6,8 @@ The bundle ``static/canvas.js`` and ``static/canvas.css`` is built from ``../fro
 the files through this package's ``asset_dir`` (``pyproject.toml``), scanned at server
 start, under the name ``whiteboard_canvas.canvas``. The notes box, ``whiteboard_canvas.notes``,
 is two small hand-written files, ``static/notes.js`` and ``static/notes.css`` (no build), as
-is the session clock, ``whiteboard_canvas.clock`` (``static/clock.js``, ``static/clock.css``).
+is the session clock, ``whiteboard_canvas.clock`` (``static/clock.js``, ``static/clock.css``),
+and a room's watcher, ``whiteboard_canvas.watch`` (``static/watch.js``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import streamlit as st
 NAME = "whiteboard_canvas.canvas"
 NOTES_NAME = "whiteboard_canvas.notes"
 CLOCK_NAME = "whiteboard_canvas.clock"
+WATCH_NAME = "whiteboard_canvas.watch"
 
 _mount = None
 _notes_mount = None
 _clock_mount = None
+_watch_mount = None
 
 
 def _component():
@@ -79,3 +82,16 @@ def clock_face(*, key: str, data: dict):
     """Mount the session clock. ``data`` is ``clock_plan`` plus ``mode`` and ``dark`` (see
     static/clock.js); it ticks in the browser and sends nothing back."""
     return _clock_component()(key=key, data=data)
+
+
+def _watch_component():
+    global _watch_mount
+    if _watch_mount is None:
+        _watch_mount = st.components.v2.component(WATCH_NAME, js="watch.js")
+    return _watch_mount
+
+
+def room_watch(*, key: str, data: dict, on_moved_change):
+    """Mount a room's watcher. ``data``: ``{path, room, key, seen, intervalMs}`` (see
+    static/watch.js); the trigger ``moved`` fires when the polled number left ``seen``."""
+    return _watch_component()(key=key, data=data, on_moved_change=on_moved_change)
