@@ -4,6 +4,7 @@ and a second round swaps the roles."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from design_framework.rubric import check_design
 from scenarios.loader import shipped_scenarios
 from storage import open_store
 from tests.notes_box import notes_data, type_notes
+from ui.room_route import BOOT_ID, WATCH_PATH, room_watch
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SCENARIO = "realtime-playlist-recs"
@@ -261,3 +263,74 @@ def test_the_fragment_store_a_room_switch_clears_is_still_there():
     assert storage.contains("f1")
     storage.clear()
     assert not storage.contains("f1")
+
+
+def watcher_data(at: AppTest, key: str) -> dict:
+    """What a page's room watcher (whiteboard_canvas.watch) was sent."""
+    found = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "whiteboard_canvas.watch"
+        and e.proto.id.endswith(f"-w_watch_{key}")
+    ]
+    assert found, f"no room watcher {key!r} drawn"
+    return json.loads(found[0].proto.json or found[0].proto.mixed.json)
+
+
+def test_each_side_watches_its_room_with_its_own_key_and_the_number_it_drew():
+    interviewer, room = host()
+    candidate = join(room)
+    mine = watcher_data(candidate, "candidate")
+    assert (mine["room"], mine["key"]) == (room.code, room.candidate_key)
+    assert mine["seen"] == store().room_version(room.code)
+    interviewer.run()  # the candidate's joining moved the number the page was drawn with
+    theirs = watcher_data(interviewer, "interviewer")
+    assert (theirs["room"], theirs["key"]) == (room.code, room.interviewer_key)
+    assert theirs["seen"] == store().room_watch(room.code)
+    assert mine["path"] == theirs["path"] == WATCH_PATH and mine["boot"] == BOOT_ID
+
+    interviewer.text_input(key="w_iv_question_text").set_value("Where is the slowest hop?")
+    interviewer.button(key="w_iv_send_question").click().run()
+    candidate.run()  # what the page does once its watcher saw the number move
+    assert watcher_data(candidate, "candidate")["seen"] == store().room_version(room.code)
+    assert "Where is the slowest hop?" in texts(candidate)
+
+
+def test_the_room_watch_route_answers_only_a_key_of_the_room():
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    _, room = host()
+    client = TestClient(Starlette(routes=[Route(WATCH_PATH, room_watch)]))
+    ask = lambda **params: client.get(WATCH_PATH, params=params)  # noqa: E731
+    candidate = ask(room=room.code, key=room.candidate_key)
+    assert candidate.status_code == 200 and candidate.headers["cache-control"] == "no-store"
+    assert candidate.json() == {"v": store().room_version(room.code), "boot": BOOT_ID}
+    interviewer = ask(room=room.code.lower(), key=room.interviewer_key)
+    assert interviewer.json()["v"] == store().room_watch(room.code)
+    for refused in (
+        {"room": room.code, "key": "guessed"},
+        {"room": room.code},
+        {"room": "ZZZZZZ", "key": room.candidate_key},
+        {},
+    ):
+        answer = ask(**refused)
+        assert answer.status_code == 403 and "v" not in answer.json()
+
+
+def test_a_cut_short_run_that_applied_the_end_still_takes_the_candidate_to_the_report():
+    interviewer, room = host()
+    candidate = join(room)
+    candidate.switch_page("ui/practice.py").run()
+    interviewer.button(key="w_iv_end").click().run()
+    # the run that applies the end is cut short before it switches (another request came)
+    candidate.session_state["live_report_due"] = True
+    session = store().load_session(room.session_id)
+    assert session.finished_at is None
+    candidate.run()
+    assert not candidate.exception, candidate.exception
+    assert [m.label for m in candidate.metric][:1] == ["Overall score"]  # the report
+    assert "live_report_due" not in candidate.session_state
+    candidate.switch_page("ui/practice.py").run()  # back on the whiteboard: it stays there
+    assert not [m for m in candidate.metric if m.label == "Overall score"]
