@@ -59,9 +59,23 @@ def save_feedback(interviewer: Page, verdict: str, evidence: str, summary: str) 
     expect(interviewer.get_by_text(re.compile(r"^Saved at"))).to_be_visible()
 
 
+def watcher_state(page: Page) -> list[dict]:
+    """What the page's room watcher did (polls, asks, errors, the number seen and latest)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('*')]
+            .flatMap((el) => el.shadowRoot
+                ? [...el.shadowRoot.querySelectorAll('[data-testid=wb-room-watch]')] : [])
+            .map((el) => ({...el.dataset}))"""
+    )
+
+
 def sees_the_feedback(page: Page, verdict: str, summary: str) -> None:
     """On the Report page, the interviewer's feedback itself (not a preview notice)."""
-    expect(page.get_by_role("heading", name="Interviewer feedback")).to_be_visible()
+    heading = page.get_by_role("heading", name="Interviewer feedback")
+    try:
+        expect(heading).to_be_visible()
+    except AssertionError as error:
+        raise AssertionError(f"{error}\nroom watcher: {watcher_state(page)}") from None
     expect(page.get_by_text(f"Recommendation: {verdict}").first).to_be_visible()
     expect(page.get_by_text(summary).first).to_be_visible()
     assert re.search(r"/report\?", page.url), page.url

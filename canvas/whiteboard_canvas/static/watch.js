@@ -13,17 +13,34 @@
 
 const watchers = new WeakMap(); // parentElement -> one watcher
 const ASK_AGAIN_MS = 2500;
+const FETCH_TIMEOUT_MS = 3000;
+
+function count(watcher, name) {
+  // what the watcher did, readable in the page (data-polls, data-asks, data-errors)
+  watcher.root.dataset[name] = String(Number(watcher.root.dataset[name] || 0) + 1);
+}
 
 async function poll(watcher) {
   const { data } = watcher;
   if (!data || watcher.busy) return;
   watcher.busy = true;
+  // a request that never answers (a replica that died mid-reply) must not stop the polling
+  const abort = new AbortController();
+  const timeout = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS);
+  count(watcher, "polls");
   try {
     const url = new URL(data.path, window.location.origin);
     url.searchParams.set("room", data.room);
     url.searchParams.set("key", data.key);
-    const response = await fetch(url, { cache: "no-store", credentials: "same-origin" });
-    if (!response.ok) return;
+    const response = await fetch(url, {
+      cache: "no-store",
+      credentials: "same-origin",
+      signal: abort.signal,
+    });
+    if (!response.ok) {
+      count(watcher, "errors");
+      return;
+    }
     const body = await response.json();
     const value = Number(body.v);
     if (!Number.isFinite(value)) return;
@@ -37,11 +54,13 @@ async function poll(watcher) {
     if (moved && (value !== watcher.asked || now - watcher.askedAt > ASK_AGAIN_MS)) {
       watcher.asked = value;
       watcher.askedAt = now;
+      count(watcher, "asks");
       watcher.setTriggerValue("moved", value);
     }
   } catch {
-    // the next tick tries again
+    count(watcher, "errors"); // the next tick tries again
   } finally {
+    clearTimeout(timeout);
     watcher.busy = false;
   }
 }
