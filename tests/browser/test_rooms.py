@@ -62,9 +62,9 @@ def save_feedback(interviewer: Page, verdict: str, evidence: str, summary: str) 
 def watcher_state(page: Page) -> list[dict]:
     """What the page's room watcher did (polls, asks, errors, the number seen and latest)."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('*')]
-            .flatMap((el) => el.shadowRoot
-                ? [...el.shadowRoot.querySelectorAll('[data-testid=wb-room-watch]')] : [])
+        """() => [document, ...[...document.querySelectorAll('*')].map((el) => el.shadowRoot)]
+            .filter(Boolean)
+            .flatMap((root) => [...root.querySelectorAll('[data-testid=wb-room-watch]')])
             .map((el) => ({...el.dataset}))"""
     )
 
