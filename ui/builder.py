@@ -64,31 +64,40 @@ def _apply_text(session: Session, kind: str) -> None:
     )
 
 
+QUICK_TAB = ":material/keyboard: Quick text"
+YAML_TAB = ":material/description: YAML"
+
+
 def text_views(session: Session) -> None:
-    quick_tab, yaml_tab = st.tabs([":material/keyboard: Quick text", ":material/description: YAML"])
-    with quick_tab:
-        _text_editor(
-            session,
-            "quick",
-            "One line per component or chain of edges",
-            "Apply quick text",
-            seed=lambda: to_quick(session.design),
-            height=260,
-            help='`retrieval: candidate_generation out_k=1000 "Two-tower"` declares a '
-            "component; `client -> gateway(api_gateway) -> retrieval -> ranker` chains "
-            "edges (an id equal to a type id needs no declaration); `a -> b : label`. "
-            "Quick text has no positions: components it keeps stay where they are on the "
-            "board, new ones are placed automatically.",
-        )
-    with yaml_tab:
-        _text_editor(
-            session,
-            "yaml",
-            "Design YAML (version: 1, with positions and sticky notes)",
-            "Apply YAML",
-            seed=session.design.to_yaml,
-            height=320,
-        )
+    """Quick text and YAML, in tabs of which only the open one runs: a board change reruns
+    the board's fragment, and the closed view (the YAML of a large design, most of all) is
+    neither built nor sent (``bench/browser_canvas.py``)."""
+    quick_tab, yaml_tab = st.tabs([QUICK_TAB, YAML_TAB], key="w_text_tab", on_change="rerun")
+    if quick_tab.open:
+        with quick_tab:
+            _text_editor(
+                session,
+                "quick",
+                "One line per component or chain of edges",
+                "Apply quick text",
+                seed=lambda: to_quick(session.design),
+                height=260,
+                help='`retrieval: candidate_generation out_k=1000 "Two-tower"` declares a '
+                "component; `client -> gateway(api_gateway) -> retrieval -> ranker` chains "
+                "edges (an id equal to a type id needs no declaration); `a -> b : label`. "
+                "Quick text has no positions: components it keeps stay where they are on "
+                "the board, new ones are placed automatically.",
+            )
+    if yaml_tab.open:
+        with yaml_tab:
+            _text_editor(
+                session,
+                "yaml",
+                "Design YAML (version: 1, with positions and sticky notes)",
+                "Apply YAML",
+                seed=session.design.to_yaml,
+                height=320,
+            )
 
 
 def _text_editor(

@@ -466,8 +466,9 @@ function Board({ data, api }) {
     }
   }, [selectToken]);
 
-  // Send only after React has applied the change (an early send lost a deleted node's edges).
-  useEffect(() => {
+  // Send only after React has applied the change (an early send lost a deleted node's edges),
+  // but before the browser paints: a passive effect waited for the next frame.
+  useLayoutEffect(() => {
     if (!pendingSend.current) return;
     pendingSend.current = false;
     if (!live()) return;
