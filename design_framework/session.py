@@ -437,6 +437,7 @@ def clock_plan(session: Session, now: float | None = None) -> dict:
     used = sum(session.step_seconds(s, now) for s in walked)
     planned = sum(budgets[s] * 60 for s in walked)
     return {
+        "at": round(now, 3),
         "status": status,
         "running": view.running and not finished,
         "stepTitle": step.title,

@@ -278,3 +278,43 @@ def test_two_browsers_share_one_mock_interview(browser, server):
     expect(candidate.get_by_text("Overall score")).to_be_visible()
     candidate.context.close()
     interviewer.context.close()
+
+
+def test_the_browser_clock_shows_the_overrun_and_the_later_shares_python_computes(page, server):
+    """The clock ticks in the browser from where the page said it stood: what it shows a
+    few seconds later is what design_framework.session.clock_view says for that moment."""
+    from design_framework.session import Session, clock_view, step_budgets
+    from design_framework.steps import load_framework
+    from storage import open_store
+
+    session = Session(scenario_id=SCENARIO, length_minutes=45)
+    overrun_s = 130
+    session.start(time.time() - step_budgets(45)["requirements"] * 60 - overrun_s)
+    open_store(server["data"]).save_session(session)
+    page.goto(f"{server['url']}/practice?s={session.id}")
+    clock = widget(page, "w_clock")
+    over = clock.locator("[data-field='over']")
+    expect(over).to_have_text(re.compile(r"is \d+:\d\d over its budget\.$"))
+    time.sleep(2)  # the browser counts on by itself
+    shown_at = time.time()
+    over_text = over.inner_text()
+    squeeze_text = clock.locator("[data-field='squeeze']").inner_text()
+    view = clock_view(session, shown_at)
+
+    def seconds(mmss: str) -> int:
+        minutes, secs = mmss.split(":")
+        return int(minutes) * 60 + int(secs)
+
+    title = load_framework().get("requirements").title
+    over_s = seconds(re.match(rf"{re.escape(title)} is (\d+:\d\d) over", over_text).group(1))
+    assert abs(over_s - -view.step_left_s) <= 2, (over_text, view.step_left_s)
+    behind = re.match(
+        r"You are (\d+:\d\d) behind plan; what is left for the later steps: (.*)\.$", squeeze_text
+    )
+    assert behind, squeeze_text
+    assert abs(seconds(behind.group(1)) - view.overrun_s) <= 2
+    titles = {s.id: s.title for s in load_framework().steps}
+    shares = dict(part.rsplit(" ", 1) for part in behind.group(2).split(", "))
+    assert list(shares) == [titles[s] for s in view.later_budgets_s]
+    for step_id, budget_s in view.later_budgets_s.items():
+        assert abs(seconds(shares[titles[step_id]]) - budget_s) <= 2, (step_id, shares)

@@ -1,11 +1,11 @@
 // The session clock, ticking in the browser (hand-written, no build).
 //
 // Contract with Python (whiteboard_canvas.clock_face, design_framework.session.clock_plan):
-//   data = {status, running, stepTitle, stepShort, stepLeft, stepBudget, totalLeft,
+//   data = {at, status, running, stepTitle, stepShort, stepLeft, stepBudget, totalLeft,
 //           elapsed, lengthMinutes, behind, later: [[title, budget_s]...],
 //           mode: "candidate" | "interviewer", dark}
-// Figures are as of the page run that sent them. While `running`, each one moves by a
-// second per second from the moment the data arrived; nothing goes back to the server.
+// Figures are as of `at` (epoch seconds, when the page run took them). While `running`,
+// each one moves by a second per second from then; nothing goes back to the server.
 // The arithmetic is clock_view's (design_framework/session.py) advanced by those seconds.
 
 const faces = new WeakMap(); // parentElement -> one face; the function reruns on every data change
@@ -116,7 +116,11 @@ export default function clock(args) {
   layout(face, data);
   face.root.classList.toggle("dark", !!data.dark);
   face.data = data;
-  face.since = performance.now();
+  // Count from when the figures were taken (`at`, the server's clock), not from when they
+  // arrived: the first mount waits for this file to load, a second or two on a cold page.
+  // A browser clock set far from the server's (over a minute) counts from arrival instead.
+  const late = Date.now() / 1000 - Number(data.at);
+  face.since = performance.now() - (late >= 0 && late < 60 ? late * 1000 : 0);
   draw(face);
   return () => face.cleanup();
 }
