@@ -197,7 +197,11 @@ def test_quick_text_editor(app):
 
 
 def test_yaml_editor(app):
+    from ui.builder import YAML_TAB
+
     app.switch_page("ui/practice.py").run()
+    app.session_state["w_text_tab"] = YAML_TAB  # only the open tab is drawn
+    app.run()
     for case in DESIGNS:
         if is_valid_design(case):
             continue  # a valid design is applied, by design; the refused ones must not be

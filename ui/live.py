@@ -49,6 +49,9 @@ def room_hours() -> float:
 
 SEEN = "live_seen_{}"
 REPORT_DUE = "live_report_due"
+LEFT = "live_left"
+LEFT_S = 3.0
+"""How long after a switch a watcher of the page left is taken for a late one."""
 
 
 def watch(seat: Seat, read: Callable[[], int], key: str, interval: float = POLL_S) -> None:
@@ -74,6 +77,13 @@ def watch(seat: Seat, read: Callable[[], int], key: str, interval: float = POLL_
         value = (st.session_state.get(widget_key) or {}).get("moved")
         if isinstance(value, int) and not isinstance(value, bool):
             st.session_state[seen_key] = value
+        left = st.session_state.get(LEFT)
+        if left and time.time() - left[2] < LEFT_S:
+            # The watcher of a page this tab just left: it saw the number that the switch
+            # itself moved (the end, round 2) and asked before the browser knew of the
+            # switch. Its run would draw the page left (a rerun takes the newest request's
+            # page); go where the switch went instead.
+            st.switch_page(left[0], query_params=left[1])
 
     room_watch(
         key=widget_key,
@@ -103,6 +113,7 @@ def switch_page(page: str, params: dict[str, str]) -> NoReturn:
     exist anymore"); the new page registers its own.
     """
     _forget_fragments()
+    st.session_state[LEFT] = (page, dict(params), time.time())
     st.switch_page(page, query_params=params)
 
 
