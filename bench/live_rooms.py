@@ -54,8 +54,8 @@ def wait_for_text(page: Page, text: str, timeout_s: float = 15.0) -> float:
 
 
 def wait_idle(page: Page, timeout_s: float = 60.0) -> None:
-    """Until the page is connected to a server and between two script runs (a page that
-    polls is idle only between polls)."""
+    """Until the page is connected to a server and between two script runs (a room page
+    runs when its watcher saw the other side change something)."""
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');

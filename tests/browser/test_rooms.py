@@ -115,6 +115,7 @@ def test_two_rounds_on_two_replicas_with_roles_swapped_and_a_replica_killed(two_
     assert "Interviewer's guide" not in alice.locator("body").text_content()
 
     save_feedback(bob, "hire", "Sized QPS and latency", "Clear on numbers; probe failure modes.")
+    wait_idle(bob)  # a click that lands while the page redraws what the candidate did can be lost
     click(bob, "w_iv_end")
     sees_the_feedback(alice, "hire", "Clear on numbers; probe failure modes.")
     sees_the_feedback(bob, "hire", "Clear on numbers; probe failure modes.")
@@ -152,6 +153,7 @@ def test_two_rounds_on_two_replicas_with_roles_swapped_and_a_replica_killed(two_
     wait_for_text(bob, "Where does the 6 h go, stage by stage?", ARRIVES_S)
 
     save_feedback(alice, "strong hire", "Batch sizing first", "Good batch sizing.")
+    wait_idle(alice)
     click(alice, "w_iv_end")
     sees_the_feedback(bob, "strong hire", "Good batch sizing.")
     sees_the_feedback(alice, "strong hire", "Good batch sizing.")
