@@ -112,3 +112,33 @@ def test_the_box_follows_the_dark_theme(browser, server):
     area(page).evaluate("el => el.scrollIntoView({block: 'center'})")
     page.screenshot(path=str(server["data"] / "notes-dark.png"))
     context.close()
+
+
+def test_a_send_lost_on_the_way_goes_again_and_is_stored_once(page, server):
+    """The first message carrying the notes never reaches the server (as when a replica dies
+    with it): the box sends it again, and the server stores it."""
+    dropped = []
+
+    def route(ws):
+        server_ws = ws.connect_to_server()
+
+        def from_page(message):
+            body = message if isinstance(message, bytes) else message.encode()
+            if b"lost on the way once" in body and not dropped:
+                dropped.append(len(body))  # swallowed: the server never sees it
+                return
+            server_ws.send(message)
+
+        ws.on_message(from_page)
+        server_ws.on_message(lambda message: ws.send(message))
+
+    page.route_web_socket(re.compile(r"/_stcore/stream"), route)
+    start_scenario(page, server["url"])
+    area(page).click()
+    area(page).press_sequentially("lost on the way once", delay=5)
+    area(page).press("Control+Enter")
+    expect(box(page)).to_have_attribute("data-resent", re.compile(r"^[1-5]$"), timeout=10_000)
+    expect_stored(page)
+    assert dropped, "the first send was not intercepted"
+    page.reload()
+    expect(area(page)).to_have_value("lost on the way once")

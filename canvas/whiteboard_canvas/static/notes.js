@@ -9,10 +9,13 @@
 //           saved: the seq of the last send Python stored.
 //   state = text: {seq, text}, sent 700 ms after the last keystroke, and at once on blur,
 //           Ctrl+Enter, page hide and unload. Each send is one rerun, so never per key.
+//           Not stored within 2.5 s, it goes again with the same seq (and an `attempt`).
 // A draft of unsent text is kept in localStorage (per box) until Python stores it, so a
 // reload that beats the send still brings the text back.
 
 const DEBOUNCE_MS = 700;
+const RESEND_MS = 2500;
+const MAX_RESENDS = 5;
 const boxes = new WeakMap(); // parentElement -> one box's state; the function reruns on every data change
 
 function draftKey(boxKey) {
@@ -80,8 +83,24 @@ function send(box) {
   box.pendingSeq = box.seq;
   box.sentText = box.area.value;
   box.root.dataset.sent = String(box.seq);
+  box.retries = 0;
   box.setStateValue("text", { seq: box.seq, text: box.area.value });
+  watchSave(box);
   showStatus(box);
+}
+
+// Watchdog: a send the server has not stored within RESEND_MS (the request lost on the way,
+// a replica that died with it) goes again, the same seq, so a copy that did arrive is
+// taken once. `attempt` only makes the value differ, so it is sent at all.
+function watchSave(box) {
+  clearTimeout(box.resendTimer);
+  box.resendTimer = setTimeout(() => {
+    if (box.saved >= box.pendingSeq || box.retries >= MAX_RESENDS || !box.root.isConnected) return;
+    box.retries += 1;
+    box.root.dataset.resent = String(Number(box.root.dataset.resent || 0) + 1);
+    box.setStateValue("text", { seq: box.pendingSeq, text: box.sentText, attempt: box.retries });
+    watchSave(box);
+  }, RESEND_MS);
 }
 
 function showStatus(box) {
@@ -128,6 +147,7 @@ export default function notes(args) {
       } catch {
         // the element is gone: the draft brings the text back on the next mount
       }
+      clearTimeout(box.resendTimer);
       document.removeEventListener("visibilitychange", box.onHide);
       window.removeEventListener("pagehide", box.onUnload);
       window.removeEventListener("beforeunload", box.onUnload);
