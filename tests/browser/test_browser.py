@@ -242,7 +242,15 @@ def test_the_exported_png_downloads(page, server, tmp_path):
 
 def test_two_browsers_share_one_mock_interview(browser, server):
     """The SQLite default, one server: the interviewer hosts, the candidate joins by link."""
-    from bench.live_rooms import click, commit_notes, host, join, send_question, wait_for_text
+    from bench.live_rooms import (
+        click,
+        commit_notes,
+        host,
+        join,
+        send_question,
+        wait_for_text,
+        wait_idle,
+    )
 
     candidate = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
     interviewer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
@@ -270,9 +278,13 @@ def test_two_browsers_share_one_mock_interview(browser, server):
         "transform", f"translate({before[0]}px, {before[1]}px)", timeout=60_000
     )
 
+    # the interviewer's page redraws what the candidate just did: a click landing during
+    # that run can be lost (a user would click again), so wait for it to end
+    wait_idle(interviewer)
     widget(interviewer, "w_fb_summary").locator("textarea").fill("Clear on numbers.")
     interviewer.get_by_role("button", name="Save feedback").click()
     expect(interviewer.get_by_text(re.compile(r"^Saved at"))).to_be_visible()
+    wait_idle(interviewer)
     click(interviewer, "w_iv_end")
     wait_for_text(candidate, "Clear on numbers.")
     expect(candidate.get_by_text("Overall score")).to_be_visible()

@@ -52,6 +52,7 @@ def two_people(browser, request, shared):
 
 
 def save_feedback(interviewer: Page, verdict: str, evidence: str, summary: str) -> None:
+    wait_idle(interviewer)  # a click landing while the page redraws can be lost
     widget(interviewer, "w_fb_problem_comment").locator("input").fill(evidence)
     widget(interviewer, "w_fb_verdict").get_by_text(verdict, exact=True).click()
     widget(interviewer, "w_fb_summary").locator("textarea").fill(summary)
