@@ -361,10 +361,16 @@ class ClockView:
     total_elapsed_s: float
     total_budget_s: float | None
     running: bool
-    overrun_s: float
-    """Seconds the steps walked so far ran over their budgets (net of time saved)."""
+    behind_s: float
+    """Seconds the steps walked so far used beyond their budgets, net of time saved
+    (negative when ahead of plan)."""
     later_budgets_s: dict[str, float]
     """Budgets of the steps after the current one, shrunk to fit the time really left."""
+
+    @property
+    def overrun_s(self) -> float:
+        """Seconds the steps walked so far ran over their budgets (net of time saved)."""
+        return max(0.0, self.behind_s)
 
     @property
     def step_left_s(self) -> float:
@@ -385,7 +391,6 @@ def clock_view(session: Session, now: float | None = None) -> ClockView:
     # Over- and under-runs of the steps walked so far, measured against their budgets.
     used = sum(session.step_seconds(s, now) for s in walked)
     planned = sum(budgets[s] * 60 for s in walked)
-    overrun = max(0.0, used - planned)
     later = order[index + 1 :]
     later_planned = sum(budgets[s] * 60 for s in later)
     total_budget = None if session.length_minutes is None else session.length_minutes * 60.0
@@ -401,7 +406,7 @@ def clock_view(session: Session, now: float | None = None) -> ClockView:
         total_elapsed_s=elapsed,
         total_budget_s=total_budget,
         running=session.running,
-        overrun_s=overrun,
+        behind_s=used - planned,
         later_budgets_s={s: budgets[s] * 60 * scale for s in later},
     )
 
@@ -432,10 +437,6 @@ def clock_plan(session: Session, now: float | None = None) -> dict:
         else "not started"
     )
     step = framework.get(view.step_id)
-    order = list(STEP_IDS)
-    walked = order[: order.index(view.step_id) + 1]
-    used = sum(session.step_seconds(s, now) for s in walked)
-    planned = sum(budgets[s] * 60 for s in walked)
     return {
         "at": round(now, 3),
         "status": status,
@@ -447,7 +448,7 @@ def clock_plan(session: Session, now: float | None = None) -> dict:
         "totalLeft": None if view.total_left_s is None else round(view.total_left_s, 1),
         "elapsed": round(view.total_elapsed_s, 1),
         "lengthMinutes": session.length_minutes,
-        "behind": round(used - planned, 1),
+        "behind": round(view.behind_s, 1),
         "later": [
             [framework.get(s).title, round(budgets[s] * 60, 1)] for s in view.later_budgets_s
         ],

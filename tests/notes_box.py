@@ -12,6 +12,23 @@ NAME = "whiteboard_canvas.notes"
 _seqs = itertools.count(1)
 
 
+def component_element(at: AppTest, name: str, key: str):
+    """The components-v2 element ``name`` drawn with widget key ``key``."""
+    found = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == name and e.proto.id.endswith(f"-{key}")
+    ]
+    assert found, f"no {name} {key!r} drawn"
+    return found[0]
+
+
+def component_data(at: AppTest, name: str, key: str) -> dict:
+    """What the component ``name`` with key ``key`` was sent."""
+    proto = component_element(at, name, key).proto
+    return json.loads(proto.json or proto.mixed.json)
+
+
 def notes_element(at: AppTest, step: str):
     key = f"w_notes_{step}"
     found = [

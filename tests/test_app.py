@@ -18,7 +18,7 @@ from design_framework.session import Session
 from design_framework.steps import load_framework
 from scenarios.loader import get_scenario
 from storage import open_store
-from tests.notes_box import notes_data, type_notes
+from tests.notes_box import component_data, notes_data, type_notes
 from ui.widgets import STATUS_LEGEND
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -102,13 +102,7 @@ def text_tab(at: AppTest, kind: str) -> AppTest:
 
 def clock_data(at: AppTest, key: str = "w_clock") -> dict:
     """What the browser's clock was sent (design_framework.session.clock_plan)."""
-    found = [
-        e
-        for e in at.get("bidi_component")
-        if e.proto.component_name == "whiteboard_canvas.clock" and e.proto.id.endswith(f"-{key}")
-    ]
-    assert found, f"no clock {key!r} drawn"
-    return json.loads(found[0].proto.json or found[0].proto.mixed.json)
+    return component_data(at, "whiteboard_canvas.clock", key)
 
 
 def canvas_data(at: AppTest, key: str = "w_canvas") -> dict:

@@ -4,7 +4,6 @@ and a second round swaps the roles."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from design_framework.rubric import check_design
 from scenarios.loader import shipped_scenarios
 from storage import open_store
-from tests.notes_box import notes_data, type_notes
+from tests.notes_box import component_data, notes_data, type_notes
 from ui.room_route import BOOT_ID, WATCH_PATH, room_watch
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -267,14 +266,7 @@ def test_the_fragment_store_a_room_switch_clears_is_still_there():
 
 def watcher_data(at: AppTest, key: str) -> dict:
     """What a page's room watcher (whiteboard_canvas.watch) was sent."""
-    found = [
-        e
-        for e in at.get("bidi_component")
-        if e.proto.component_name == "whiteboard_canvas.watch"
-        and e.proto.id.endswith(f"-w_watch_{key}")
-    ]
-    assert found, f"no room watcher {key!r} drawn"
-    return json.loads(found[0].proto.json or found[0].proto.mixed.json)
+    return component_data(at, "whiteboard_canvas.watch", f"w_watch_{key}")
 
 
 def test_each_side_watches_its_room_with_its_own_key_and_the_number_it_drew():

@@ -100,7 +100,8 @@ def _catalog_size(scenario) -> int:
     return scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
 
 
-def _dark() -> bool:
+def dark_theme() -> bool:
+    """Whether the page shows Streamlit's dark theme (the components style themselves)."""
     theme = getattr(st.context, "theme", None)
     return getattr(theme, "type", None) == "dark"
 
@@ -119,7 +120,7 @@ def board(session: Session, report, scenario) -> None:
         read_only=False,
         catalog_size=_catalog_size(scenario),
         height=BOARD_HEIGHT,
-        dark=_dark(),
+        dark=dark_theme(),
         select=st.session_state.get(SELECT_KEY),
         error=st.session_state.get(ERROR_KEY),
         saved=st.session_state.get(SAVED_KEY, 0),
@@ -164,6 +165,6 @@ def view(
         read_only=True,
         catalog_size=_catalog_size(scenario),
         height=height,
-        dark=_dark(),
+        dark=dark_theme(),
     )
     canvas(key=key, data=data, height=height + 2)

@@ -14,7 +14,7 @@ from design_framework.rubric import Report, Status
 from design_framework.rubric.base import STATUS_ORDER
 from design_framework.session import DEFAULT_LENGTH, LENGTHS, Session, clock_plan, mmss
 from design_framework.steps import load_framework
-from ui.canvas import select_nodes, view
+from ui.canvas import dark_theme, select_nodes, view
 
 ICONS = {
     "pass": ":green[:material/check_circle:]",
@@ -234,8 +234,7 @@ def clock(session: Session, mode: str = "candidate", key: str = "w_clock") -> No
     each second, so nothing the user does can collide with a tick. Each run of the page
     sends where the clock stands; the candidate's view adds the status badge, the step's
     overrun and the later steps' shrunk shares."""
-    theme = getattr(st.context, "theme", None)
-    data = {**clock_plan(session), "mode": mode, "dark": getattr(theme, "type", None) == "dark"}
+    data = {**clock_plan(session), "mode": mode, "dark": dark_theme()}
     clock_face(key=key, data=data)
 
 
