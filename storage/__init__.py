@@ -425,3 +425,27 @@ def open_store(data_dir: str | Path | None = None, url: str | None = None) -> St
         store = Store(Path(data_dir or default_data_dir()) / "whiteboard.sqlite3")
     store.purge_quietly()  # at start: rooms long expired go (see Store.purge_expired_rooms)
     return store
+
+
+_shared: dict[tuple[str, str], Store] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_store() -> Store:
+    """The process's one store for the configured data folder and database URL, opened on
+    first use: every page run, the room-watch route and the server's warm-up share it (a
+    failed open is not kept, so the next call tries again)."""
+    key = (str(default_data_dir().resolve()), os.environ.get(DATABASE_URL, ""))
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = open_store(key[0])
+        return _shared[key]
+
+
+def release_shared_stores() -> None:
+    """Close and forget the process's stores (``shared_store``), as a restart would."""
+    with _shared_lock:
+        stores = list(_shared.values())
+        _shared.clear()
+    for store in stores:
+        store.close()

@@ -148,7 +148,7 @@ def test_library_lists_every_scenario_and_filters_by_mode():
         if b.key and b.key.startswith("lib_start_") and b.key != "lib_start_free"
     ]
     assert len(starts) == 14
-    at.multiselect(key="lib_mode").set_value(["batch"]).run()
+    at.button_group(key="lib_mode").set_value(["batch"]).run()
     batch = {b.key for b in at.button if b.key and b.key.startswith("lib_start_")} - {
         "lib_start_free"
     }
@@ -179,7 +179,7 @@ def test_a_scenario_s_figures_and_sources_are_drawn_when_its_card_is_opened():
 def test_starting_a_scenario_opens_the_whiteboard_and_saves_the_session():
     at = new_app()
     at.run()
-    at.selectbox(key="lib_length").set_value(60).run()
+    at.button_group(key="lib_length").set_value(60).run()
     at.button(key="lib_start_skip-prediction").click().run()
     assert not at.exception
     session_id = open_session_id(at)
@@ -187,6 +187,19 @@ def test_starting_a_scenario_opens_the_whiteboard_and_saves_the_session():
     saved = store().load_session(session_id)
     assert saved.scenario_id == "skip-prediction" and saved.length_minutes == 60
     assert any("Predict" in s.value or "skip" in s.value.lower() for s in at.subheader)
+
+
+def test_the_library_offers_every_length_and_untimed_starts_without_a_clock():
+    at = new_app()
+    at.run()
+    length = at.button_group(key="lib_length")
+    assert length.value == 45
+    assert length.options == ["30 min", "45 min", "60 min", "Untimed"]
+    length.set_value(0).run()  # the row's Untimed
+    at.button(key="lib_start_skip-prediction").click().run()
+    assert not at.exception
+    saved = store().load_session(open_session_id(at))
+    assert saved.length_minutes is None
 
 
 # ---- whiteboard ----------------------------------------------------------------------------

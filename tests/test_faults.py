@@ -269,9 +269,9 @@ def release_app_store() -> None:
     """Drop the app's cached store so its SQLite connection closes (as on a restart)."""
     import gc
 
-    from ui import state
+    from storage import release_shared_stores
 
-    state._store.clear()
+    release_shared_stores()
     gc.collect()
 
 

@@ -68,6 +68,16 @@ def join(room) -> AppTest:
     return candidate  # the app switched to
 
 
+def test_a_room_opened_untimed_shares_a_session_without_a_clock_length():
+    interviewer = page("ui/mock.py")
+    assert interviewer.button_group(key="w_host_length").value == 45
+    interviewer.button_group(key="w_host_length").set_value(0)  # the row's Untimed
+    interviewer.button(key="w_mock_host").click().run()
+    assert not interviewer.exception, interviewer.exception
+    room = store().room(interviewer.query_params["room"])
+    assert store().load_session(room.session_id).length_minutes is None
+
+
 def test_the_host_is_the_interviewer_and_the_candidate_link_opens_the_whiteboard():
     interviewer, room = host()
     assert "Interviewer's guide (hidden from the candidate)" in texts(interviewer)

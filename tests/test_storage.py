@@ -366,3 +366,19 @@ def test_a_room_whose_session_is_gone_is_purged(store):
     store._write(lambda db: db.execute("DELETE FROM sessions WHERE id = ?", (room.session_id,)))
     assert store.purge_expired_rooms(now=3_600 + KEPT + 1) == 1
     assert store.room(room.code) is None
+
+
+def test_the_process_shares_one_store_per_data_folder_until_released(tmp_path, monkeypatch):
+    from storage import release_shared_stores, shared_store
+
+    monkeypatch.delenv("WHITEBOARD_DATABASE_URL", raising=False)
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(tmp_path / "a"))
+    first = shared_store()
+    assert shared_store() is first
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(tmp_path / "b"))
+    assert shared_store() is not first
+    assert shared_store().path == tmp_path / "b" / "whiteboard.sqlite3"
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(tmp_path / "a"))
+    release_shared_stores()  # as a restart: the next call opens the file afresh
+    assert shared_store() is not first
+    release_shared_stores()

@@ -53,17 +53,18 @@ if unfinished:
                 st.switch_page("ui/practice.py", query_params={state.SESSION_PARAM: session.id})
 
 tags = sorted({tag for s in pack.values() for tag in s.tags})
-c1, c2, c3, c4 = st.columns([3, 1.3, 1.3, 1.3])
-chosen_tags = c1.multiselect("Tags", tags, key="lib_tags", placeholder="Any topic")
-difficulty = c2.multiselect(
-    "Difficulty",
-    list(get_args(Scenario.model_fields["difficulty"].annotation)),
-    key="lib_difficulty",
-    placeholder="Any",
-)
-modes = c3.multiselect("Mode", [m.value for m in Mode], key="lib_mode", placeholder="Any")
-with c4:
+with st.container(horizontal=True, gap="large"):
+    # Rows of pills, not drop-downs: two or three values each, one click to filter; the row
+    # wraps on a narrow window instead of clipping them.
+    difficulty = st.pills(
+        "Difficulty",
+        list(get_args(Scenario.model_fields["difficulty"].annotation)),
+        key="lib_difficulty",
+        selection_mode="multi",
+    )
+    modes = st.pills("Mode", [m.value for m in Mode], key="lib_mode", selection_mode="multi")
     length = length_select("lib_length")
+chosen_tags = st.multiselect("Tags", tags, key="lib_tags", placeholder="Any topic")
 
 shown = [
     s

@@ -61,7 +61,7 @@ if seat is None:
     def host() -> None:
         session = Session(
             scenario_id=st.session_state["w_host_scenario"],
-            length_minutes=st.session_state["w_host_length"],
+            length_minutes=st.session_state["w_host_length"] or None,  # 0: untimed
             mode="mock",
         )
         try:

@@ -13,19 +13,11 @@ import uuid
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from storage import StorageError, default_data_dir, open_store
+from storage import StorageError, shared_store
 
 WATCH_PATH = "/api/room-watch"
 BOOT_ID = uuid.uuid4().hex[:12]
 """This server process: a page drawn by another one (a replica that died) runs again."""
-_stores: dict = {}
-
-
-def _store():
-    path = str(default_data_dir().resolve())
-    if path not in _stores:  # WHITEBOARD_DATABASE_URL, when set, wins inside open_store
-        _stores[path] = open_store(path)
-    return _stores[path]
 
 
 def room_watch(request: Request) -> JSONResponse:
@@ -35,11 +27,15 @@ def room_watch(request: Request) -> JSONResponse:
     key = request.query_params.get("key") or ""
     headers = {"Cache-Control": "no-store"}
     try:
-        room = _store().room(code) if code else None
+        room = shared_store().room(code) if code else None
         role = room.role_for(key) if room is not None else None
         if role is None:
             return JSONResponse({"error": "no such room or key"}, 403, headers=headers)
-        value = _store().room_watch(code) if role == "interviewer" else _store().room_version(code)
+        value = (
+            shared_store().room_watch(code)
+            if role == "interviewer"
+            else shared_store().room_version(code)
+        )
     except StorageError as error:
         return JSONResponse({"error": str(error)}, 503, headers=headers)
     return JSONResponse({"v": value, "boot": BOOT_ID}, headers=headers)

@@ -30,7 +30,7 @@ from components.markdown import escape
 from design_framework.rubric import Report, check_design
 from design_framework.session import Session, merge_sessions
 from scenarios.loader import scenario_from_string, shipped_scenarios
-from storage import ConflictError, StorageError, Store, default_data_dir, open_store
+from storage import ConflictError, StorageError, Store, shared_store
 
 SESSION = "session"
 SESSION_PARAM = "s"
@@ -45,14 +45,10 @@ OWNER_COOKIE = "whiteboard_owner"
 _OWNER_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
-@st.cache_resource
-def _store(data_dir: str) -> Store:
-    return open_store(data_dir)
-
-
 def store() -> Store:
-    """The store for the configured data folder (WHITEBOARD_DATA_DIR, default ./data)."""
-    return _store(str(default_data_dir().resolve()))
+    """The store for the configured data folder (WHITEBOARD_DATA_DIR, default ./data), or
+    WHITEBOARD_DATABASE_URL's database: one per process (``storage.shared_store``)."""
+    return shared_store()
 
 
 @st.cache_resource

@@ -95,14 +95,23 @@ def checklist(coverage) -> None:
         )
 
 
+UNTIMED = 0  # the control's option for no clock (its options cannot hold None)
+
+
 def length_select(key: str) -> int | None:
-    """Interview length: the 45-minute default first, the other offered lengths, untimed."""
-    options = [DEFAULT_LENGTH, *(m for m in LENGTHS if m != DEFAULT_LENGTH), None]
-    return st.selectbox(
-        "Interview length",
-        options,
-        key=key,
-        format_func=lambda m: f"{m} minutes" if m else "Untimed",
+    """Interview length in minutes (None: untimed), one click on a row of the offered
+    lengths, the 45-minute default selected. A row, not a drop-down: four choices read at a
+    glance, and the library, the first page anyone sees, loads no drop-down's code for it."""
+    return (
+        st.segmented_control(
+            "Interview length",
+            [*sorted(LENGTHS), UNTIMED],
+            key=key,
+            default=DEFAULT_LENGTH,
+            required=True,
+            format_func=lambda m: f"{m} min" if m else "Untimed",
+        )
+        or None
     )
 
 

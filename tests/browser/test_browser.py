@@ -55,7 +55,9 @@ def centre(locator) -> tuple[float, float]:
 
 
 def connect(page: Page, source: str, target: str) -> None:
-    """Drag from the source node's right handle to the target node's left handle."""
+    """Drag from the source node's right handle to the target node's left handle, once the
+    board has the answer to the last change (as a user sees the last edge drawn first)."""
+    expect_board_saved(page)
     for end in (source, target):
         expect(node(page, end).locator(".react-flow__handle")).to_have_count(2)
     sx, sy = centre(node(page, source).locator(".react-flow__handle.source"))
