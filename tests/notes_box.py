@@ -55,3 +55,14 @@ def type_notes(at: AppTest, step: str, text: str, seq: int | None = None) -> App
     sent = {"seq": next(_seqs) if seq is None else seq, "text": text}
     state.json_value = json.dumps({"text": sent})
     return at._run(states)
+
+
+def text_view(at: AppTest, kind: str = "quick") -> AppTest:
+    """Open the board's text views and their Quick text or YAML tab (closed views are not
+    drawn), as the user's two clicks would."""
+    from ui.builder import QUICK_TAB, YAML_TAB
+    from ui.whiteboard import TEXT_VIEWS_KEY
+
+    at.session_state[TEXT_VIEWS_KEY] = True
+    at.session_state["w_text_tab"] = {"quick": QUICK_TAB, "yaml": YAML_TAB}[kind]
+    return at.run()

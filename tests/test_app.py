@@ -18,7 +18,8 @@ from design_framework.session import Session
 from design_framework.steps import load_framework
 from scenarios.loader import get_scenario
 from storage import open_store
-from tests.notes_box import component_data, notes_data, type_notes
+from tests.notes_box import component_data, notes_data, text_view, type_notes
+from ui.whiteboard import TEXT_VIEWS_LABEL
 from ui.widgets import STATUS_LEGEND
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -93,11 +94,8 @@ def canvas_element(at: AppTest, key: str = "w_canvas"):
 
 
 def text_tab(at: AppTest, kind: str) -> AppTest:
-    """Open the Quick text or the YAML tab (only the open one is drawn), as a click would."""
-    from ui.builder import QUICK_TAB, YAML_TAB
-
-    at.session_state["w_text_tab"] = {"quick": QUICK_TAB, "yaml": YAML_TAB}[kind]
-    return at.run()
+    """Open the text views' Quick text or YAML tab (closed ones are not drawn)."""
+    return text_view(at, kind)
 
 
 def clock_data(at: AppTest, key: str = "w_clock") -> dict:
@@ -345,6 +343,7 @@ def test_a_change_the_design_cannot_take_is_refused_and_the_board_reloaded():
 
 def test_auto_layout_places_every_component_and_reloads_the_board():
     at = started()
+    text_view(at)
     at.text_area(key="w_quick_text").set_value(
         "client: client_app\nclient -> gateway(api_gateway) -> ranker\nfeature_store -> ranker"
     ).run()
@@ -388,6 +387,7 @@ def test_quick_text_keeps_the_places_of_the_components_it_still_names():
     at = started()
     note = {"text": "ask about cold start", "pos": {"x": 10, "y": 400}}
     canvas_send(at, {"components": [CLIENT, RANKER], "edges": [], "notes": [note]})
+    text_view(at)
     at.text_area(key="w_quick_text").set_value(
         "client: client_app\nclient -> gateway(api_gateway) -> ranker"
     ).run()
@@ -400,8 +400,25 @@ def test_quick_text_keeps_the_places_of_the_components_it_still_names():
     assert drawn["gateway"] and drawn["ranker"] == {"x": 300, "y": 0}
 
 
+def test_the_text_views_are_drawn_only_once_opened_and_then_follow_the_board():
+    """The board is the editor; Quick text and YAML wait in a closed expander, because the
+    text views redrawn on every change on the board cost a quarter of its latency."""
+    at = started()
+    assert not [t for t in at.text_area if t.key in ("w_quick_text", "w_yaml_text")]
+    assert [e.label for e in at.expander].count(TEXT_VIEWS_LABEL) == 1
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": []}, seq=1)
+    text_view(at)
+    quick = at.text_area(key="w_quick_text").value
+    assert "client" in quick and "ranker" in quick
+    canvas_send(
+        at, {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]}, seq=2
+    )
+    assert "client -> ranker" in at.text_area(key="w_quick_text").value  # kept open
+
+
 def test_quick_text_errors_name_the_line_and_keep_the_design():
     at = started()
+    text_view(at)
     at.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker").run()
     at.button(key="w_quick_apply").click().run()
     at.text_area(key="w_quick_text").set_value("client: client_app\nx: rankr\nclient -> x").run()
@@ -462,6 +479,7 @@ def test_a_refresh_restores_the_session_from_the_url():
 
 def test_finishing_shows_the_report_with_every_export(downloads):
     at = started()
+    text_view(at)
     at.text_area(key="w_quick_text").set_value(
         "client: client_app\nretrieval: candidate_generation out_k=200000\n"
         "client -> gateway(api_gateway) -> retrieval -> ranker"
@@ -733,7 +751,8 @@ def test_a_finished_session_is_read_only_and_continue_practising_starts_a_new_at
     finished = at.session_state["session"]
     assert finished.finished_at is not None
     assert notes_data(at, "requirements")["disabled"]
-    assert not [t for t in at.text_area if t.key == "w_quick_text"]  # no editors
+    text_view(at)  # even asked for, a finished session has no text editors
+    assert not [t for t in at.text_area if t.key == "w_quick_text"]
     assert clock_data(at)["status"] == "finished"  # the clock shows no budget warning then
     at.button(key="w_continue").click().run()
     assert not at.exception

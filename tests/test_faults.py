@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from design_framework.session import Session
 from storage import StorageError, open_store
-from tests.notes_box import notes_data, type_notes
+from tests.notes_box import notes_data, text_view, type_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -169,6 +169,7 @@ def test_two_tabs_on_one_session_never_overwrite_each_other(app_data, monkeypatc
     session_id = tab_a.session_state["session"].id
     tab_b = whiteboard(app_data / "data", session_id)  # opened earlier, idle since
     type_notes(tab_a, "requirements", "A: 40k QPS at peak")
+    text_view(tab_b)
     tab_b.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker")
     tab_b.button(key="w_quick_apply").click().run()
     stored = open_store(app_data / "data").load_session(session_id)

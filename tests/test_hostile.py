@@ -25,7 +25,7 @@ from scenarios.cli import main as scenarios_main
 from storage import open_store
 from tests import hostile
 from tests.hostile import DENSE, DESIGNS, FEEDBACK, QUICK, SCENARIOS, SESSIONS, Case
-from tests.notes_box import type_notes
+from tests.notes_box import text_view, type_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -112,6 +112,7 @@ def app(tmp_path, monkeypatch):
     at.run()
     at.button(key="lib_start_realtime-playlist-recs").click().run()
     type_notes(at, "requirements", KEPT_NOTES)
+    text_view(at)
     at.text_area(key="w_quick_text").set_value(KEPT_DESIGN)
     at.button(key="w_quick_apply").click().run()
     assert not at.exception
@@ -190,6 +191,7 @@ def test_author_page(app):
 def test_quick_text_editor(app):
     app.switch_page("ui/practice.py").run()
     for case in QUICK:
+        text_view(app)
         app.text_area(key="w_quick_text").set_value(case.text)
         app.button(key="w_quick_apply").click().run()
         assert_untouched(app, case.name)
@@ -197,11 +199,8 @@ def test_quick_text_editor(app):
 
 
 def test_yaml_editor(app):
-    from ui.builder import YAML_TAB
-
     app.switch_page("ui/practice.py").run()
-    app.session_state["w_text_tab"] = YAML_TAB  # only the open tab is drawn
-    app.run()
+    text_view(app, "yaml")  # only the open tab is drawn
     for case in DESIGNS:
         if is_valid_design(case):
             continue  # a valid design is applied, by design; the refused ones must not be

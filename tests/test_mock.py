@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from design_framework.rubric import check_design
 from scenarios.loader import shipped_scenarios
 from storage import open_store
-from tests.notes_box import component_data, notes_data, type_notes
+from tests.notes_box import component_data, notes_data, text_view, type_notes
 from ui.room_route import BOOT_ID, WATCH_PATH, room_watch
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -233,6 +233,7 @@ def test_the_report_keeps_the_feedback_once_the_room_is_purged():
 def test_a_pointer_selects_what_it_points_at_on_the_candidates_board(kind):
     interviewer, room = host()
     candidate = join(room)
+    text_view(candidate)
     candidate.text_area(key="w_quick_text").set_value(
         "client: client_app\nrank: ranker\nclient -> rank"
     )

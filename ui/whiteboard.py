@@ -14,6 +14,9 @@ from ui.builder import text_views
 from ui.canvas import board, view
 from ui.widgets import drawing_caption, findings
 
+TEXT_VIEWS_KEY = "w_text_views"
+TEXT_VIEWS_LABEL = ":material/code: Edit as text: Quick text or YAML"
+
 
 def board_panel(session: Session, scenario) -> None:
     report = state.rubric(session)
@@ -27,7 +30,13 @@ def board_panel(session: Session, scenario) -> None:
     with rubric_col:
         findings(report, select_on_board=True)
     with text_col:
-        text_views(session)
+        # Closed until asked for, and then kept open: the board is the editor most people
+        # use, and the text views, drawn on every change on it, were a quarter of the time
+        # from a drop to the updated board (bench/browser_canvas.py).
+        views = st.expander(TEXT_VIEWS_LABEL, key=TEXT_VIEWS_KEY, on_change="rerun")
+        if views.open:
+            with views:
+                text_views(session)
 
 
 @st.fragment

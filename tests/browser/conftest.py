@@ -32,6 +32,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def text_tab(page, name: str) -> None:
+    """Open the board's text views (a closed expander until asked for) and their tab
+    ``name`` ("Quick text" or "YAML"), as a user's clicks would."""
+    import re
+
+    views = page.locator(".st-key-w_text_views")
+    if not views.locator("details[open]").count():
+        views.locator("summary").click()
+    tab = page.get_by_role("tab", name=re.compile(name))
+    expect(tab).to_be_visible()
+    tab.click()
+    # each click reruns the board's fragment; typing into a view that run is still drawing
+    # can be lost (a user types slower than that)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.dataset.testScriptState === 'notRunning';
+        }""",
+        polling=50,
+    )
+
+
 def chromium_path() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)

@@ -10,6 +10,8 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import text_tab
+
 pytestmark = pytest.mark.browser
 
 SCENARIO = "realtime-playlist-recs"
@@ -27,7 +29,7 @@ def start_scenario(page: Page, url: str, scenario: str = SCENARIO) -> None:
 
 
 def apply_quick_text(page: Page, text: str) -> None:
-    page.get_by_role("tab", name=re.compile("Quick text")).click()
+    text_tab(page, "Quick text")
     area = widget(page, "w_quick_text").locator("textarea")
     area.fill(text)
     widget(page, "w_quick_apply").locator("button").click()
@@ -107,7 +109,7 @@ def expect_board_saved(page: Page) -> None:
 def expect_saved(page: Page, pattern: str) -> None:
     """Wait until the design the server saved matches ``pattern`` (the YAML view is reseeded
     from the saved design after every change)."""
-    page.get_by_role("tab", name=re.compile("YAML")).click()
+    text_tab(page, "YAML")
     expect(widget(page, "w_yaml_text").locator("textarea")).to_have_value(
         re.compile(pattern, re.DOTALL)
     )

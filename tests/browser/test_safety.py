@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import free_port, start_server, stop_server
+from tests.browser.conftest import free_port, start_server, stop_server, text_tab
 from tests.hostile import SCENARIO_WITH_IMAGE
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 
@@ -110,7 +110,7 @@ def test_no_page_fetches_anything_from_outside_the_machine(page, server):
     expect(page.get_by_text("Just before a track").first).to_be_visible()
     page.get_by_role("button", name=re.compile("Reveal a hint")).click()
     expect(page.get_by_text("The most useful signal").first).to_be_visible()
-    page.get_by_role("tab", name=re.compile("Quick text")).click()
+    text_tab(page, "Quick text")
     quick = widget(page, "w_quick_text").locator("textarea")
     quick.fill("r: ![b](http://127.0.0.1:9/q.png)\n")
     widget(page, "w_quick_apply").locator("button").click()
