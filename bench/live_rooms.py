@@ -148,14 +148,6 @@ def commit_notes(page: Page, step: str, text: str) -> float:
     return started
 
 
-def apply_quick_text(page: Page, text: str) -> float:
-    page.get_by_role("tab", name=re.compile("Quick text")).click()
-    widget(page, "w_quick_text").locator("textarea").fill(text)
-    started = time.perf_counter()
-    widget(page, "w_quick_apply").locator("button").click()
-    return started
-
-
 def send_question(page: Page, text: str) -> float:
     page.get_by_role("tab", name="Question").click()
     widget(page, "w_iv_question_text").locator("input").fill(text)

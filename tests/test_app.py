@@ -14,11 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from components.catalog import load_catalog
 from components.design import Design
+from design_framework.rubric import check_design
 from design_framework.session import Session
 from design_framework.steps import load_framework
 from scenarios.loader import get_scenario
 from storage import open_store
-from tests.notes_box import component_data, notes_data, text_view, type_notes
+from tests.notes_box import component_data, component_element, notes_data, text_view, type_notes
 from ui.whiteboard import TEXT_VIEWS_LABEL
 from ui.widgets import STATUS_LEGEND
 
@@ -366,20 +367,57 @@ def test_auto_layout_places_every_component_and_reloads_the_board():
     assert saved.component("ranker").pos.x == places["ranker"][0]
 
 
+def findings_data(at: AppTest) -> dict:
+    """What the whiteboard's findings list was sent (ui.widgets.board_findings)."""
+    return component_data(at, "whiteboard_canvas.findings", "w_findings")
+
+
+def findings_trigger(at: AppTest, value: dict) -> AppTest:
+    """The list's trigger, as its "Show on the board" sends it."""
+    element = component_element(at, "whiteboard_canvas.findings", "w_findings")
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = _make_trigger_id(element.proto.id, "events")
+    state.json_trigger_value = json.dumps([{"event": "show", "value": value}])
+    return at._run(states)
+
+
 def test_a_finding_selects_its_nodes_on_the_board():
     at = started()
     canvas_send(at, {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]})
-    show = [b for b in at.button if b.key and b.key.startswith("w_show_latency.budget")]
-    assert show, "the failing latency finding offers to show its nodes"
-    show[0].click().run()
+    data = findings_data(at)
+    latency = next(f for g in data["groups"] for f in g["items"] if f["rule"] == "latency.budget")
+    assert latency["status"] == "fail" and latency["show"], "it offers to show its nodes"
+    assert latency["tables"][0]["columns"] == ["node", "ms"]  # the budget, node by node
+    findings_trigger(at, {"ids": latency["nodes"]})
+    assert not at.exception
     selected = canvas_data(at)["select"]
     assert "ranker" in selected["ids"] and selected["token"]
 
 
+def test_the_board_findings_are_grouped_by_step_worst_first_with_the_score():
+    at = started()
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]})
+    data = findings_data(at)
+    session = at.session_state["session"]
+    report = check_design(session.design, get_scenario(session.scenario_id))
+    assert data["score"] == report.score
+    steps = [s.id for s in load_framework().steps]
+    assert [g["id"] for g in data["groups"]] == sorted(
+        (g["id"] for g in data["groups"]), key=steps.index
+    )
+    order = {"fail": 0, "warn": 1, "pass": 2}
+    for group in data["groups"]:
+        ranks = [order[f["status"]] for f in group["items"]]
+        assert ranks == sorted(ranks) and group["worst"] == group["items"][0]["status"]
+    assert sum(data["counts"].values()) + len(data["skipped"]) == len(report.findings)
+
+
 def _finding_text(at: AppTest, rule: str) -> str:
-    for block in at.markdown:
-        if f"`{rule}`" in block.value:
-            return block.value
+    for group in findings_data(at)["groups"]:
+        for f in group["items"]:
+            if f["rule"] == rule:
+                return f["message"]
     raise AssertionError(f"no finding for {rule}")
 
 

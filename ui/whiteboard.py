@@ -12,7 +12,7 @@ from design_framework.session import Session
 from ui import state
 from ui.builder import text_views
 from ui.canvas import board, view
-from ui.widgets import drawing_caption, findings
+from ui.widgets import board_findings, drawing_caption, findings
 
 TEXT_VIEWS_KEY = "w_text_views"
 TEXT_VIEWS_LABEL = ":material/code: Edit as text: Quick text or YAML"
@@ -28,7 +28,7 @@ def board_panel(session: Session, scenario) -> None:
     board(session, report, scenario)
     rubric_col, text_col = st.columns([3, 2], gap="large")
     with rubric_col:
-        findings(report, select_on_board=True)
+        board_findings(report)
     with text_col:
         # Closed until asked for, and then kept open: the board is the editor most people
         # use, and the text views, drawn on every change on it, were a quarter of the time

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import streamlit as st
-from whiteboard_canvas import clock_face
+from whiteboard_canvas import clock_face, findings_list
 
 from components.loading import MAX_FILE_BYTES
 from components.markdown import escape, no_images
@@ -153,8 +153,9 @@ def diagram(
     )
 
 
-def findings(report: Report, key: str = "findings", select_on_board: bool = False) -> None:
-    """Every finding grouped by framework step, failures first within a step."""
+def findings(report: Report, key: str = "findings") -> None:
+    """Every finding grouped by framework step, failures first within a step (the report,
+    the interviewer's view, the file checker; the whiteboard draws ``board_findings``)."""
     counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
     st.markdown(
         f"**Rubric score {report.score}/100** · {counts['fail']} failing · "
@@ -168,7 +169,7 @@ def findings(report: Report, key: str = "findings", select_on_board: bool = Fals
         worst = min(items, key=lambda f: STATUS_ORDER[f.status]).status
         with st.expander(f"{ICONS[worst]} {titles[step]}", expanded=worst in ("fail", "warn")):
             for f in sorted(items, key=lambda f: STATUS_ORDER[f.status]):
-                finding(f, select_on_board)
+                finding(f)
     skipped = [f for f in report.findings if f.status == Status.skipped]
     if skipped:
         with st.expander(f"{ICONS['skip']} Not checked ({len(skipped)})"):
@@ -176,10 +177,9 @@ def findings(report: Report, key: str = "findings", select_on_board: bool = Fals
                 st.markdown(f"`{f.rule}`: {no_images(f.message)}")
 
 
-def finding(f, select_on_board: bool = False) -> None:
-    """One finding as one block of text (title, message, nodes, hint, its figures as a
-    table), plus the button that shows its nodes on the board: the board fragment reruns
-    on every change on the canvas, and each element it redraws costs the browser a render."""
+def finding(f) -> None:
+    """One finding as one block of text: title, message, nodes, hint, its figures as a
+    table."""
     parts = [f"{ICONS[f.status]} **{f.title or f.rule}** `{f.rule}`  \n{no_images(f.message)}"]
     if f.status in ("fail", "warn"):
         if f.nodes:
@@ -187,38 +187,87 @@ def finding(f, select_on_board: bool = False) -> None:
             parts.append(f":small[:gray[Nodes at fault: {nodes}]]")
         if f.hint:
             parts.append(f":small[:gray[:material/lightbulb: {no_images(f.hint)}]]")
+    for columns, right, rows in figure_tables(f):
+        parts.append(table([dict(zip(columns, row, strict=True)) for row in rows], right=right))
+    st.markdown("\n\n".join(parts))
+
+
+def figure_tables(f) -> list[tuple[list[str], tuple[str, ...], list[list[str]]]]:
+    """A finding's figures as tables, ``(columns, right-aligned columns, rows)``: the
+    latency budget node by node, the funnel stage by stage. Cells are Markdown."""
+    tables = []
     if f.rule == "latency.budget" and "per_node_ms" in f.figures:
-        rows = [
-            {"node": f"`{n}`", "ms": f"{ms:,.1f}"} for n, ms in f.figures["per_node_ms"].items()
-        ]
+        rows = [[f"`{n}`", f"{ms:,.1f}"] for n, ms in f.figures["per_node_ms"].items()]
         rows.append(
-            {
-                "node": f"**total** (budget {f.figures['budget_ms']:g})",
-                "ms": f"**{f.figures['total_ms']:,.1f}**",
-            }
+            [
+                f"**total** (budget {f.figures['budget_ms']:g})",
+                f"**{f.figures['total_ms']:,.1f}**",
+            ]
         )
-        parts.append(table(rows, right=("ms",)))
+        tables.append((["node", "ms"], ("ms",), rows))
     if f.rule == "funnel.narrows" and f.figures.get("funnel"):
         rows = [
-            {
-                "stage": f"`{s['node']}`",
-                "type": s["type"],
-                "in": f"{s['in_k']:,}",
-                "out": f"{s['out_k']:,}",
-            }
+            [f"`{s['node']}`", s["type"], f"{s['in_k']:,}", f"{s['out_k']:,}"]
             for s in f.figures["funnel"]
         ]
-        parts.append(table(rows, right=("in", "out")))
-    st.markdown("\n\n".join(parts))
-    if select_on_board and f.status in ("fail", "warn") and f.nodes:
-        st.button(
-            "Show on the board",
-            key=f"w_show_{f.rule}_{'_'.join(f.nodes)[:60]}",
-            icon=":material/center_focus_strong:",
-            on_click=select_nodes,
-            args=(f.nodes,),
-            type="tertiary",
+        tables.append((["stage", "type", "in", "out"], ("in", "out"), rows))
+    return tables
+
+
+def board_findings(report: Report, key: str = "w_findings") -> None:
+    """The whiteboard's findings, grouped and ordered as ``findings`` draws them, as one
+    element (whiteboard_canvas.findings): the board's fragment redraws them on every change
+    on the board, and thirty Streamlit elements cost the browser about 16 ms of each change
+    (bench/browser_canvas.py). "Show on the board" selects the finding's nodes."""
+    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
+    groups = []
+    for step in load_framework().steps:
+        items = [f for f in report.findings if f.step == step.id and f.status != Status.skipped]
+        if not items:
+            continue
+        items.sort(key=lambda f: STATUS_ORDER[f.status])
+        groups.append(
+            {
+                "id": step.id,
+                "title": step.title,
+                "worst": str(items[0].status),
+                "items": [
+                    {
+                        "rule": f.rule,
+                        "title": f.title or f.rule,
+                        "status": str(f.status),
+                        "message": no_images(f.message),
+                        "nodes": list(f.nodes),
+                        "hint": no_images(f.hint) if f.hint else "",
+                        "tables": [
+                            {"columns": c, "right": list(r), "rows": rows}
+                            for c, r, rows in figure_tables(f)
+                        ],
+                        "show": f.status in ("fail", "warn") and bool(f.nodes),
+                    }
+                    for f in items
+                ],
+            }
         )
+    skipped = [
+        {"rule": f.rule, "message": no_images(f.message)}
+        for f in report.findings
+        if f.status == Status.skipped
+    ]
+    data = {
+        "score": report.score,
+        "counts": counts,
+        "dark": dark_theme(),
+        "groups": groups,
+        "skipped": skipped,
+    }
+
+    def show() -> None:
+        value = (st.session_state.get(key) or {}).get("show")
+        if isinstance(value, dict) and isinstance(value.get("ids"), list):
+            select_nodes([str(i) for i in value["ids"]][:300])
+
+    findings_list(key=key, data=data, on_show_change=show)
 
 
 def table(rows: list[dict], right: tuple[str, ...] = ()) -> str:

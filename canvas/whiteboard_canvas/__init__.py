@@ -7,7 +7,8 @@ the files through this package's ``asset_dir`` (``pyproject.toml``), scanned at 
 start, under the name ``whiteboard_canvas.canvas``. The notes box, ``whiteboard_canvas.notes``,
 is two small hand-written files, ``static/notes.js`` and ``static/notes.css`` (no build), as
 is the session clock, ``whiteboard_canvas.clock`` (``static/clock.js``, ``static/clock.css``),
-and a room's watcher, ``whiteboard_canvas.watch`` (``static/watch.js``).
+a room's watcher, ``whiteboard_canvas.watch`` (``static/watch.js``), and the whiteboard's
+rubric findings, ``whiteboard_canvas.findings`` (``static/findings.js``, ``.css``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ NAME = "whiteboard_canvas.canvas"
 NOTES_NAME = "whiteboard_canvas.notes"
 CLOCK_NAME = "whiteboard_canvas.clock"
 WATCH_NAME = "whiteboard_canvas.watch"
+FINDINGS_NAME = "whiteboard_canvas.findings"
 
 _mount = None
 _notes_mount = None
 _clock_mount = None
 _watch_mount = None
+_findings_mount = None
 
 
 def _component():
@@ -95,3 +98,18 @@ def room_watch(*, key: str, data: dict, on_moved_change):
     """Mount a room's watcher. ``data``: ``{path, room, key, seen, intervalMs}`` (see
     static/watch.js); the trigger ``moved`` fires when the polled number left ``seen``."""
     return _watch_component()(key=key, data=data, on_moved_change=on_moved_change)
+
+
+def _findings_component():
+    global _findings_mount
+    if _findings_mount is None:
+        _findings_mount = st.components.v2.component(
+            FINDINGS_NAME, js="findings.js", css="findings.css"
+        )
+    return _findings_mount
+
+
+def findings_list(*, key: str, data: dict, on_show_change):
+    """Mount the rubric's findings. ``data``: ``{score, counts, dark, groups, skipped}`` (see
+    static/findings.js); the trigger ``show`` (``{ids}``) fires on "Show on the board"."""
+    return _findings_component()(key=key, data=data, on_show_change=on_show_change)

@@ -43,6 +43,8 @@ def text_tab(page, name: str) -> None:
     tab = page.get_by_role("tab", name=re.compile(name))
     expect(tab).to_be_visible()
     tab.click()
+    kind = "quick" if name.startswith("Quick") else "yaml"
+    expect(page.locator(f".st-key-w_{kind}_text textarea")).to_be_visible()
     # each click reruns the board's fragment; typing into a view that run is still drawing
     # can be lost (a user types slower than that)
     page.wait_for_function(

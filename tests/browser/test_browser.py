@@ -211,6 +211,26 @@ def test_the_clock_ticks_without_a_page_rerun_and_pauses(page, server):
     assert step_left.inner_text() == paused
 
 
+def test_show_on_the_board_in_the_findings_selects_the_nodes_at_fault(page, server):
+    start_scenario(page, server["url"])
+    apply_quick_text(page, "client: client_app\nclient -> ranker\nfeature_store -> ranker")
+    expect(node(page, "feature_store")).to_be_visible()
+    findings = widget(page, "w_findings")
+    fault = findings.locator(".wbf-item[data-rule='freshness.streaming']")
+    expect(fault).to_contain_text("Nodes at fault: feature_store")
+    fault.get_by_role("button", name="Show on the board").click()
+    expect(board(page).locator(".react-flow__node.selected")).to_have_count(1)
+    expect(node(page, "feature_store")).to_have_class(re.compile("selected"))
+    # a group the user closed stays closed through the next change on the board
+    group = findings.locator("details[data-group='data']")
+    group.locator("summary").click()
+    expect(group).not_to_have_attribute("open", "")
+    drop(page, "model_server", 420, 300)
+    expect(node(page, "model_server")).to_be_visible()
+    expect_board_saved(page)
+    expect(group).not_to_have_attribute("open", "")
+
+
 def test_a_refresh_keeps_notes_and_design(page, server):
     start_scenario(page, server["url"])
     area = widget(page, "w_notes_requirements").locator("textarea")
