@@ -94,11 +94,6 @@ def canvas_element(at: AppTest, key: str = "w_canvas"):
     return found[0]
 
 
-def text_tab(at: AppTest, kind: str) -> AppTest:
-    """Open the text views' Quick text or YAML tab (closed ones are not drawn)."""
-    return text_view(at, kind)
-
-
 def clock_data(at: AppTest, key: str = "w_clock") -> dict:
     """What the browser's clock was sent (design_framework.session.clock_plan)."""
     return component_data(at, "whiteboard_canvas.clock", key)
@@ -291,7 +286,7 @@ def test_the_board_sends_changes_that_are_saved_and_drawn_with_the_rubric():
     assert [(e.source, e.target) for e in saved.edges] == [("client", "ranker")]
     assert saved.component("ranker").pos.x == 300
     # the text views follow the board
-    assert "pos: {x: 300, y: 0}" in text_tab(at, "yaml").text_area(key="w_yaml_text").value
+    assert "pos: {x: 300, y: 0}" in text_view(at, "yaml").text_area(key="w_yaml_text").value
 
 
 def test_drawing_while_on_requirements_is_booked_to_the_step_drawn_and_the_report_says_so():
@@ -469,7 +464,7 @@ def test_quick_text_errors_name_the_line_and_keep_the_design():
 def test_yaml_editor_applies_a_design_and_reports_errors_inline():
     at = started()
     good = "version: 1\ncomponents:\n  - {id: client, type: client_app}\n  - {id: m, type: model_server}\nedges:\n  - {from: client, to: m}\n"
-    text_tab(at, "yaml")
+    text_view(at, "yaml")
     assert not [t for t in at.text_area if t.key == "w_quick_text"]  # the closed tab is not run
     at.text_area(key="w_yaml_text").set_value(good).run()
     at.button(key="w_yaml_apply").click().run()
@@ -723,15 +718,15 @@ def test_the_author_draft_survives_leaving_the_page():
 
 def test_a_good_apply_clears_the_other_editors_old_errors():
     at = started()
-    text_tab(at, "yaml").text_area(key="w_yaml_text").set_value(
+    text_view(at, "yaml").text_area(key="w_yaml_text").set_value(
         "version: 1\ncomponents:\n  - {id: c, type: clientapp}\n"
     ).run()
     at.button(key="w_yaml_apply").click().run()
     assert any("clientapp" in e.value for e in at.error)
-    text_tab(at, "quick")
+    text_view(at, "quick")
     at.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker").run()
     at.button(key="w_quick_apply").click().run()
-    text_tab(at, "yaml")
+    text_view(at, "yaml")
     assert [t.key for t in at.text_area] == ["w_yaml_text"]
     assert not any("clientapp" in e.value for e in at.error)
 

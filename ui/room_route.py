@@ -27,15 +27,12 @@ def room_watch(request: Request) -> JSONResponse:
     key = request.query_params.get("key") or ""
     headers = {"Cache-Control": "no-store"}
     try:
-        room = shared_store().room(code) if code else None
+        store = shared_store()
+        room = store.room(code) if code else None
         role = room.role_for(key) if room is not None else None
         if role is None:
             return JSONResponse({"error": "no such room or key"}, 403, headers=headers)
-        value = (
-            shared_store().room_watch(code)
-            if role == "interviewer"
-            else shared_store().room_version(code)
-        )
+        value = store.room_watch(code) if role == "interviewer" else store.room_version(code)
     except StorageError as error:
         return JSONResponse({"error": str(error)}, 503, headers=headers)
     return JSONResponse({"v": value, "boot": BOOT_ID}, headers=headers)

@@ -30,7 +30,7 @@ def board_panel(session: Session, scenario) -> None:
     with rubric_col:
         board_findings(report)
     with text_col:
-        # Closed until asked for, and then kept open: the board is the editor most people
+        # Closed until asked for, then open while on the page: the board is the editor most people
         # use, and the text views, drawn on every change on it, were a quarter of the time
         # from a drop to the updated board (bench/browser_canvas.py).
         views = st.expander(TEXT_VIEWS_LABEL, key=TEXT_VIEWS_KEY, on_change="rerun")

@@ -153,24 +153,32 @@ def diagram(
     )
 
 
+def finding_groups(report: Report) -> tuple[dict, list, list]:
+    """The findings as both lists draw them: counts by status, ``(step, worst, findings)``
+    per framework step that has any (worst first within it), and those not checked."""
+    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
+    groups = []
+    for step in load_framework().steps:
+        items = [f for f in report.findings if f.step == step.id and f.status != Status.skipped]
+        if items:
+            items.sort(key=lambda f: STATUS_ORDER[f.status])
+            groups.append((step, items[0].status, items))
+    skipped = [f for f in report.findings if f.status == Status.skipped]
+    return counts, groups, skipped
+
+
 def findings(report: Report, key: str = "findings") -> None:
     """Every finding grouped by framework step, failures first within a step (the report,
     the interviewer's view, the file checker; the whiteboard draws ``board_findings``)."""
-    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
+    counts, groups, skipped = finding_groups(report)
     st.markdown(
         f"**Rubric score {report.score}/100** · {counts['fail']} failing · "
         f"{counts['warn']} warnings · {counts['pass']} passing"
     )
-    titles = {s.id: s.title for s in load_framework().steps}
-    for step in titles:
-        items = [f for f in report.findings if f.step == step and f.status != Status.skipped]
-        if not items:
-            continue
-        worst = min(items, key=lambda f: STATUS_ORDER[f.status]).status
-        with st.expander(f"{ICONS[worst]} {titles[step]}", expanded=worst in ("fail", "warn")):
-            for f in sorted(items, key=lambda f: STATUS_ORDER[f.status]):
+    for step, worst, items in groups:
+        with st.expander(f"{ICONS[worst]} {step.title}", expanded=worst in ("fail", "warn")):
+            for f in items:
                 finding(f)
-    skipped = [f for f in report.findings if f.status == Status.skipped]
     if skipped:
         with st.expander(f"{ICONS['skip']} Not checked ({len(skipped)})"):
             for f in skipped:
@@ -217,43 +225,34 @@ def figure_tables(f) -> list[tuple[list[str], tuple[str, ...], list[list[str]]]]
 def board_findings(report: Report, key: str = "w_findings") -> None:
     """The whiteboard's findings, grouped and ordered as ``findings`` draws them, as one
     element (whiteboard_canvas.findings): the board's fragment redraws them on every change
-    on the board, and thirty Streamlit elements cost the browser about 16 ms of each change
-    (bench/browser_canvas.py). "Show on the board" selects the finding's nodes."""
-    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
-    groups = []
-    for step in load_framework().steps:
-        items = [f for f in report.findings if f.step == step.id and f.status != Status.skipped]
-        if not items:
-            continue
-        items.sort(key=lambda f: STATUS_ORDER[f.status])
-        groups.append(
-            {
-                "id": step.id,
-                "title": step.title,
-                "worst": str(items[0].status),
-                "items": [
-                    {
-                        "rule": f.rule,
-                        "title": f.title or f.rule,
-                        "status": str(f.status),
-                        "message": no_images(f.message),
-                        "nodes": list(f.nodes),
-                        "hint": no_images(f.hint) if f.hint else "",
-                        "tables": [
-                            {"columns": c, "right": list(r), "rows": rows}
-                            for c, r, rows in figure_tables(f)
-                        ],
-                        "show": f.status in ("fail", "warn") and bool(f.nodes),
-                    }
-                    for f in items
-                ],
-            }
-        )
-    skipped = [
-        {"rule": f.rule, "message": no_images(f.message)}
-        for f in report.findings
-        if f.status == Status.skipped
+    on the board, and thirty Streamlit elements cost the browser about 20 to 30 ms of each
+    change (bench/browser_canvas.py). "Show on the board" selects the finding's nodes."""
+    counts, groups, skipped = finding_groups(report)
+    groups = [
+        {
+            "id": step.id,
+            "title": step.title,
+            "worst": str(worst),
+            "items": [
+                {
+                    "rule": f.rule,
+                    "title": f.title or f.rule,
+                    "status": str(f.status),
+                    "message": no_images(f.message),
+                    "nodes": list(f.nodes),
+                    "hint": no_images(f.hint) if f.hint else "",
+                    "tables": [
+                        {"columns": c, "right": list(r), "rows": rows}
+                        for c, r, rows in figure_tables(f)
+                    ],
+                    "show": f.status in ("fail", "warn") and bool(f.nodes),
+                }
+                for f in items
+            ],
+        }
+        for step, worst, items in groups
     ]
+    skipped = [{"rule": f.rule, "message": no_images(f.message)} for f in skipped]
     data = {
         "score": report.score,
         "counts": counts,

@@ -21,20 +21,16 @@ CLOCK_NAME = "whiteboard_canvas.clock"
 WATCH_NAME = "whiteboard_canvas.watch"
 FINDINGS_NAME = "whiteboard_canvas.findings"
 
-_mount = None
-_notes_mount = None
-_clock_mount = None
-_watch_mount = None
-_findings_mount = None
+_mounts: dict = {}
 
 
-def _component():
-    # Registered on first use, inside a script run: the asset_dir manifest is known only
-    # to a running server (or AppTest), not at import time.
-    global _mount
-    if _mount is None:
-        _mount = st.components.v2.component(NAME, js="canvas.js", css="canvas.css")
-    return _mount
+def _registered(name: str, js: str, css: str | None = None):
+    """The component ``name`` from this package's files, registered on first use inside a
+    script run: the asset_dir manifest is known only to a running server (or AppTest), not
+    at import time."""
+    if name not in _mounts:
+        _mounts[name] = st.components.v2.component(name, js=js, css=css)
+    return _mounts[name]
 
 
 def canvas(
@@ -56,14 +52,9 @@ def canvas(
         callbacks["on_action_change"] = on_action_change
     if on_catalog_change is not None:
         callbacks["on_catalog_change"] = on_catalog_change
-    return _component()(key=key, data=data, height=height, **callbacks)
-
-
-def _notes_component():
-    global _notes_mount
-    if _notes_mount is None:
-        _notes_mount = st.components.v2.component(NOTES_NAME, js="notes.js", css="notes.css")
-    return _notes_mount
+    return _registered(NAME, "canvas.js", "canvas.css")(
+        key=key, data=data, height=height, **callbacks
+    )
 
 
 def notes_box(*, key: str, data: dict, on_text_change=None):
@@ -71,45 +62,24 @@ def notes_box(*, key: str, data: dict, on_text_change=None):
     maxChars, disabled, height}`` (see static/notes.js). What the user typed comes back,
     debounced, as the state value ``text``: ``{seq, text}``."""
     callbacks = {"on_text_change": on_text_change} if on_text_change is not None else {}
-    return _notes_component()(key=key, data=data, **callbacks)
-
-
-def _clock_component():
-    global _clock_mount
-    if _clock_mount is None:
-        _clock_mount = st.components.v2.component(CLOCK_NAME, js="clock.js", css="clock.css")
-    return _clock_mount
+    return _registered(NOTES_NAME, "notes.js", "notes.css")(key=key, data=data, **callbacks)
 
 
 def clock_face(*, key: str, data: dict):
     """Mount the session clock. ``data`` is ``clock_plan`` plus ``mode`` and ``dark`` (see
     static/clock.js); it ticks in the browser and sends nothing back."""
-    return _clock_component()(key=key, data=data)
-
-
-def _watch_component():
-    global _watch_mount
-    if _watch_mount is None:
-        _watch_mount = st.components.v2.component(WATCH_NAME, js="watch.js")
-    return _watch_mount
+    return _registered(CLOCK_NAME, "clock.js", "clock.css")(key=key, data=data)
 
 
 def room_watch(*, key: str, data: dict, on_moved_change):
     """Mount a room's watcher. ``data``: ``{path, room, key, seen, intervalMs}`` (see
     static/watch.js); the trigger ``moved`` fires when the polled number left ``seen``."""
-    return _watch_component()(key=key, data=data, on_moved_change=on_moved_change)
-
-
-def _findings_component():
-    global _findings_mount
-    if _findings_mount is None:
-        _findings_mount = st.components.v2.component(
-            FINDINGS_NAME, js="findings.js", css="findings.css"
-        )
-    return _findings_mount
+    return _registered(WATCH_NAME, "watch.js")(key=key, data=data, on_moved_change=on_moved_change)
 
 
 def findings_list(*, key: str, data: dict, on_show_change):
     """Mount the rubric's findings. ``data``: ``{score, counts, dark, groups, skipped}`` (see
     static/findings.js); the trigger ``show`` (``{ids}``) fires on "Show on the board"."""
-    return _findings_component()(key=key, data=data, on_show_change=on_show_change)
+    return _registered(FINDINGS_NAME, "findings.js", "findings.css")(
+        key=key, data=data, on_show_change=on_show_change
+    )

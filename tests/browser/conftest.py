@@ -47,13 +47,9 @@ def text_tab(page, name: str) -> None:
     expect(page.locator(f".st-key-w_{kind}_text textarea")).to_be_visible()
     # each click reruns the board's fragment; typing into a view that run is still drawing
     # can be lost (a user types slower than that)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.dataset.testScriptState === 'notRunning';
-        }""",
-        polling=50,
-    )
+    from bench.live_rooms import wait_idle
+
+    wait_idle(page)
 
 
 def chromium_path() -> str:
