@@ -1,4 +1,6 @@
-"""The server: the Streamlit app (app.py) plus the one HTTP route live rooms poll.
+"""The server: the Streamlit app (app.py) plus two HTTP routes: the one live rooms poll,
+and the board's direct route (ui/board_route.py), which saves and checks a change on the
+canvas without a page run.
 
 `streamlit run serve.py` (what `make run` and every replica start) finds ``app`` below and
 serves app.py through it. The route (ui/room_route.py) answers a room's version to a
@@ -23,6 +25,7 @@ import gc
 import streamlit as st
 from starlette.routing import Route
 
+from ui.board_route import BOARD_PATH, board_change
 from ui.room_route import WATCH_PATH, room_watch
 
 
@@ -72,4 +75,11 @@ async def lifespan(_app):
     yield
 
 
-app = st.App("app.py", routes=[Route(WATCH_PATH, room_watch)], lifespan=lifespan)
+app = st.App(
+    "app.py",
+    routes=[
+        Route(WATCH_PATH, room_watch),
+        Route(BOARD_PATH, board_change, methods=["POST"]),
+    ],
+    lifespan=lifespan,
+)

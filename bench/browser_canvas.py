@@ -75,6 +75,17 @@ TIME_UNTIL = """([selector, doneSource]) => ({promise: new Promise((resolve, rej
 })})"""
 
 
+# The server has taken every change, and the findings list under the board draws the verdict
+# of the same revision as the board's marks (the list is another component, in its own
+# shadow root).
+ANSWERED = """el.dataset.saved === el.dataset.sent && (() => {
+    const host = document.querySelector('.st-key-w_findings');
+    const inner = host && [...host.querySelectorAll('*')].find((e) => e.shadowRoot);
+    const list = inner && inner.shadowRoot.querySelector('[data-testid="wb-findings"]');
+    return !!list && list.dataset.revision === el.dataset.revision;
+})()"""
+
+
 def serve(script: Path, data_dir: str, args=()) -> tuple[subprocess.Popen, str]:
     replica = replicas.start(
         env={"WHITEBOARD_DATA_DIR": data_dir}, log=subprocess.DEVNULL, script=script, args=args
@@ -163,10 +174,7 @@ def main() -> int:
                 clicks.append(click_bare(len(clicks) + 1))
                 new_id = "model_server" if n == 0 else f"model_server_{n + 1}"
                 components += 1
-                done = (
-                    f"return el.dataset.components === '{components}' && "
-                    "el.dataset.saved === el.dataset.sent"
-                )
+                done = f"return el.dataset.components === '{components}' && " + ANSWERED
                 pending = page.evaluate_handle(TIME_UNTIL, [selector, done])
                 canvas.locator(".wb-item[data-type='model_server']").drag_to(
                     pane, target_position={"x": 300 + (n % 3) * 120, "y": 60 + (n // 3) * 75}
@@ -182,10 +190,7 @@ def main() -> int:
                         f".react-flow__node[data-id='{new_id}'] .react-flow__handle.target"
                     ).bounding_box()
                     edges += 1
-                    done = (
-                        f"return el.dataset.edges === '{edges}' && "
-                        "el.dataset.saved === el.dataset.sent"
-                    )
+                    done = f"return el.dataset.edges === '{edges}' && " + ANSWERED
                     pending = page.evaluate_handle(TIME_UNTIL, [selector, done])
                     sx = source["x"] + source["width"] / 2
                     sy = source["y"] + source["height"] / 2
@@ -200,6 +205,8 @@ def main() -> int:
                     clicks.append(click_bare(len(clicks) + 1))
                 previous = new_id
             edges = int(canvas.get_attribute("data-edges"))
+            direct = int(canvas.get_attribute("data-direct-sends") or 0)
+            through_page = int(canvas.get_attribute("data-page-sends") or 0)
             browser.close()
     finally:
         for process in (app, bare, default):
@@ -223,6 +230,10 @@ def main() -> int:
         " (target x1.5)"
     )
     print(summary("board render (30+ components)", renders) + "   (target < 50 ms)")
+    print(
+        f"  changes answered by the direct route: {direct}, sent through a page run:"
+        f" {through_page} (ui/board_route.py)"
+    )
     return 0
 
 

@@ -104,14 +104,20 @@ def canvas_data(at: AppTest, key: str = "w_canvas") -> dict:
     return json.loads(proto.json or proto.mixed.json)
 
 
-def canvas_send(at: AppTest, design: dict, seq: int = 1, key: str = "w_canvas") -> AppTest:
-    """What the browser does after a change on the board: set the ``design`` state value."""
+def canvas_send(
+    at: AppTest, design: dict, seq: int = 1, key: str = "w_canvas", base: int | None = None
+) -> AppTest:
+    """What the browser does after a change on the board that goes through the page: set
+    the ``design`` state value. ``base``: the session revision the board last knew (by
+    default the one it was drawn with)."""
     element = canvas_element(at, key)
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = element.proto.id
-    rev = canvas_data(at, key)["rev"]
-    state.json_value = json.dumps({"design": {"rev": rev, "seq": seq, "design": design}})
+    data = canvas_data(at, key)
+    known = data.get("revision") if base is None else base
+    value = {"rev": data["rev"], "seq": seq, "base": known, "design": design}
+    state.json_value = json.dumps({"design": value})
     return at._run(states)
 
 

@@ -2,7 +2,7 @@
 
 State contract (see components/board.py and canvas/frontend/src/index.jsx): the board is
 sent ``board_data``; a change comes back as the state value ``design`` (``{rev, seq,
-design}``) and a request as the trigger ``action`` (``{kind: "layout"}``). ``REV_KEY``
+base, design}``; ``base``, the session revision the board last knew) and a request as the trigger ``action`` (``{kind: "layout"}``). ``REV_KEY``
 counts the designs Python pushes: the board replaces what it shows only when the rev
 moves, so the echo of the user's own change never fights a drag.
 """
@@ -28,6 +28,7 @@ from components.board import (
 from components.design import Design
 from design_framework.session import Session
 from ui import state
+from ui.board_route import BOARD_PATH, board_token
 
 CANVAS_KEY = "w_canvas"
 REV_KEY = state.CANVAS_REV
@@ -82,6 +83,8 @@ def _board_holds_catalog() -> bool:
 
 
 def apply_board_action(session: Session, action) -> None:
+    """A request from the board: ``layout`` lays the design out again; ``sync`` only has
+    this run pick up what the board saved through its direct route (see ``board``)."""
     if isinstance(action, dict) and action.get("kind") == "layout":
         state.set_design(session, auto_layout(session.design))
         _drop_text_views()
@@ -89,10 +92,17 @@ def apply_board_action(session: Session, action) -> None:
 
 
 def _on_design(session: Session) -> None:
-    apply_board_state(session, (st.session_state.get(CANVAS_KEY) or {}).get("design"))
+    value = (st.session_state.get(CANVAS_KEY) or {}).get("design")
+    known = value.get("base") if isinstance(value, dict) else None
+    if isinstance(known, int) and not isinstance(known, bool):
+        # This board's direct saves first: the change comes after them. What is newer than
+        # the board knew is another tab's, and the save merges it (ui/state.py).
+        state.refresh(session, only_at=known)
+    apply_board_state(session, value)
 
 
 def _on_action(session: Session) -> None:
+    state.refresh(session)
     apply_board_action(session, (st.session_state.get(CANVAS_KEY) or {}).get("action"))
 
 
@@ -106,8 +116,21 @@ def dark_theme() -> bool:
     return getattr(theme, "type", None) == "dark"
 
 
-def board(session: Session, report, scenario) -> None:
-    """The candidate's board: palette, drag, connect, edit in place, the rubric drawn on it."""
+def direct_route(session: Session, allowed: bool = True) -> dict | None:
+    """What the board needs to send its changes to the direct route (ui/board_route.py):
+    a change is then saved and checked without a page run. None, and changes go through
+    the page run, where that run has more to do than the route: a save that failed waits
+    to be retried, or the text views are open and must follow the board."""
+    if not allowed or st.session_state.get(state.UNSAVED) or session.finished_at is not None:
+        return None
+    if not isinstance(st.session_state.get(state.REVISION), int):
+        return None
+    return {"path": BOARD_PATH, "session": session.id, "token": board_token(session.id)}
+
+
+def board(session: Session, report, scenario, *, direct: bool = True) -> None:
+    """The candidate's board: palette, drag, connect, edit in place, the rubric drawn on it.
+    ``direct``: the board may save through the direct route (``direct_route``)."""
     design = session.design
     reason = too_large_to_draw(design)
     if reason:
@@ -124,9 +147,11 @@ def board(session: Session, report, scenario) -> None:
         select=st.session_state.get(SELECT_KEY),
         error=st.session_state.get(ERROR_KEY),
         saved=st.session_state.get(SAVED_KEY, 0),
-        board_key=f"{CANVAS_KEY}:{session.id}",
+        board_key=board_key(session),
         with_catalog=not _board_holds_catalog(),
     )
+    data["revision"] = st.session_state.get(state.REVISION)
+    data["direct"] = direct_route(session, direct)
     canvas(
         key=CANVAS_KEY,
         data=data,
@@ -135,6 +160,11 @@ def board(session: Session, report, scenario) -> None:
         on_action_change=lambda: _on_action(session),
         on_catalog_change=lambda: None,  # the state is read before each render
     )
+
+
+def board_key(session: Session) -> str:
+    """Names the session's board in the browser (its kept state, the answers it sends)."""
+    return f"{CANVAS_KEY}:{session.id}"
 
 
 def view(

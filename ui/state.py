@@ -31,6 +31,7 @@ from design_framework.rubric import Report, check_design
 from design_framework.session import Session, merge_sessions
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
+from ui.board_route import rubric_key
 
 SESSION = "session"
 SESSION_PARAM = "s"
@@ -280,6 +281,20 @@ def _replace(session: Session, new: Session) -> None:
         setattr(session, name, getattr(new, name))
 
 
+def refresh(session: Session, only_at: int | None = None) -> None:
+    """Pick up what was saved outside this run (the board's direct route, another tab);
+    fragments call it, since only a page run checks on its own. ``only_at``: only if the
+    stored revision is this one (what the board knew it had saved itself): anything newer
+    is another tab's, for the save's three-way merge to find."""
+    if only_at is not None:
+        try:
+            if store().session_revision(session.id) != only_at:
+                return
+        except StorageError:
+            return
+    _retry_or_refresh(session)
+
+
 def _retry_or_refresh(session: Session) -> None:
     """Each page run: retry a failed save, or pick up what another tab saved."""
     if st.session_state.get(UNSAVED):
@@ -345,14 +360,6 @@ def _check(design_json: str, scenario_key: str, scenario_yaml: str | None) -> Re
 def check(design: Design, scenario_id: str | None, scenario_yaml: str | None = None) -> Report:
     """The rubric for any design, cached like ``rubric``."""
     return _check(rubric_key(design), scenario_id or "", scenario_yaml)
-
-
-def rubric_key(design: Design) -> str:
-    """The design as the rubric reads it: without positions and sticky notes, so moving a
-    box on the canvas reuses the cached verdict."""
-    return design.model_dump_json(
-        by_alias=True, exclude={"notes": True, "components": {"__all__": {"pos"}}}
-    )
 
 
 def finish(session: Session) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from design_framework.session import Session
 from ui import state
 from ui.builder import text_views
-from ui.canvas import board, view
+from ui.canvas import board, board_key, view
 from ui.widgets import board_findings, drawing_caption, findings
 
 TEXT_VIEWS_KEY = "w_text_views"
@@ -25,10 +25,16 @@ def board_panel(session: Session, scenario) -> None:
         view(session.design, report, scenario, key="w_finished_board")
         findings(report)
         return
-    board(session, report, scenario)
+    # Open text views follow the board through page runs; closed, a change on the board is
+    # saved and checked by the direct route, without one (ui/board_route.py).
+    board(session, report, scenario, direct=not st.session_state.get(TEXT_VIEWS_KEY))
     rubric_col, text_col = st.columns([3, 2], gap="large")
     with rubric_col:
-        board_findings(report)
+        board_findings(
+            report,
+            board_key=board_key(session),
+            revision=st.session_state.get(state.REVISION),
+        )
     with text_col:
         # Closed until asked for, then open while on the page: the board is the editor most people
         # use, and the text views, drawn on every change on it, were a quarter of the time
@@ -42,4 +48,5 @@ def board_panel(session: Session, scenario) -> None:
 @st.fragment
 def board_fragment(session: Session, scenario) -> None:
     state.show_notices()  # what this fragment's callbacks had to say (see state.notify)
+    state.refresh(session)  # what the board saved through its direct route since
     board_panel(session, scenario)

@@ -10,11 +10,11 @@ from whiteboard_canvas import clock_face, findings_list
 from components.loading import MAX_FILE_BYTES
 from components.markdown import escape, no_images
 from design_framework.coverage import MAX_ASSESSED_CHARS
-from design_framework.rubric import Report, Status
-from design_framework.rubric.base import STATUS_ORDER
+from design_framework.rubric import Report
 from design_framework.session import DEFAULT_LENGTH, LENGTHS, Session, clock_plan, mmss
 from design_framework.steps import load_framework
 from ui.canvas import dark_theme, select_nodes, view
+from ui.findings_data import figure_tables, finding_groups, findings_data
 
 ICONS = {
     "pass": ":green[:material/check_circle:]",
@@ -153,20 +153,6 @@ def diagram(
     )
 
 
-def finding_groups(report: Report) -> tuple[dict, list, list]:
-    """The findings as both lists draw them: counts by status, ``(step, worst, findings)``
-    per framework step that has any (worst first within it), and those not checked."""
-    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
-    groups = []
-    for step in load_framework().steps:
-        items = [f for f in report.findings if f.step == step.id and f.status != Status.skipped]
-        if items:
-            items.sort(key=lambda f: STATUS_ORDER[f.status])
-            groups.append((step, items[0].status, items))
-    skipped = [f for f in report.findings if f.status == Status.skipped]
-    return counts, groups, skipped
-
-
 def findings(report: Report, key: str = "findings") -> None:
     """Every finding grouped by framework step, failures first within a step (the report,
     the interviewer's view, the file checker; the whiteboard draws ``board_findings``)."""
@@ -200,65 +186,24 @@ def finding(f) -> None:
     st.markdown("\n\n".join(parts))
 
 
-def figure_tables(f) -> list[tuple[list[str], tuple[str, ...], list[list[str]]]]:
-    """A finding's figures as tables, ``(columns, right-aligned columns, rows)``: the
-    latency budget node by node, the funnel stage by stage. Cells are Markdown."""
-    tables = []
-    if f.rule == "latency.budget" and "per_node_ms" in f.figures:
-        rows = [[f"`{n}`", f"{ms:,.1f}"] for n, ms in f.figures["per_node_ms"].items()]
-        rows.append(
-            [
-                f"**total** (budget {f.figures['budget_ms']:g})",
-                f"**{f.figures['total_ms']:,.1f}**",
-            ]
-        )
-        tables.append((["node", "ms"], ("ms",), rows))
-    if f.rule == "funnel.narrows" and f.figures.get("funnel"):
-        rows = [
-            [f"`{s['node']}`", s["type"], f"{s['in_k']:,}", f"{s['out_k']:,}"]
-            for s in f.figures["funnel"]
-        ]
-        tables.append((["stage", "type", "in", "out"], ("in", "out"), rows))
-    return tables
-
-
-def board_findings(report: Report, key: str = "w_findings") -> None:
+def board_findings(
+    report: Report,
+    key: str = "w_findings",
+    *,
+    board_key: str | None = None,
+    revision: int | None = None,
+) -> None:
     """The whiteboard's findings, grouped and ordered as ``findings`` draws them, as one
     element (whiteboard_canvas.findings): the board's fragment redraws them on every change
     on the board, and thirty Streamlit elements cost the browser about 20 to 30 ms of each
     change (bench/browser_canvas.py). "Show on the board" selects the finding's nodes."""
-    counts, groups, skipped = finding_groups(report)
-    groups = [
-        {
-            "id": step.id,
-            "title": step.title,
-            "worst": str(worst),
-            "items": [
-                {
-                    "rule": f.rule,
-                    "title": f.title or f.rule,
-                    "status": str(f.status),
-                    "message": no_images(f.message),
-                    "nodes": list(f.nodes),
-                    "hint": no_images(f.hint) if f.hint else "",
-                    "tables": [
-                        {"columns": c, "right": list(r), "rows": rows}
-                        for c, r, rows in figure_tables(f)
-                    ],
-                    "show": f.status in ("fail", "warn") and bool(f.nodes),
-                }
-                for f in items
-            ],
-        }
-        for step, worst, items in groups
-    ]
-    skipped = [{"rule": f.rule, "message": no_images(f.message)} for f in skipped]
     data = {
-        "score": report.score,
-        "counts": counts,
+        **findings_data(report),
         "dark": dark_theme(),
-        "groups": groups,
-        "skipped": skipped,
+        # the board's direct answers redraw the list too (static/findings.js): it follows
+        # this board's, and draws Python's data again once it is as new as the last answer
+        "boardKey": board_key,
+        "revision": revision,
     }
 
     def show() -> None:

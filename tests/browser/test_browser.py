@@ -10,6 +10,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.live_rooms import wait_idle
 from tests.browser.conftest import text_tab
 
 pytestmark = pytest.mark.browser
@@ -229,6 +230,60 @@ def test_show_on_the_board_in_the_findings_selects_the_nodes_at_fault(page, serv
     expect(node(page, "model_server")).to_be_visible()
     expect_board_saved(page)
     expect(group).not_to_have_attribute("open", "")
+
+
+def sends(page: Page) -> tuple[int, int]:
+    """How the board's changes went: (answered by the direct route, sent through a page run)."""
+    counts = board(page).evaluate("el => [el.dataset.directSends, el.dataset.pageSends]")
+    return tuple(int(c or 0) for c in counts)
+
+
+def test_the_board_saves_and_checks_each_change_without_a_page_run(page, server):
+    """With the text views closed, each drop and connect goes to the direct route: saved,
+    and the marks on the board and the findings list below it answered, with no script run;
+    once the user pauses, the page picks the saves up. A refused route costs nothing: the
+    change goes through the page run instead."""
+    sent_to_server = []  # what the page sent over Streamlit's WebSocket (each asks a run)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent_to_server.append(frame)))
+    start_scenario(page, server["url"])
+    findings = widget(page, "w_findings")
+    expect(findings.locator(".wbf-score")).to_contain_text("Rubric score")
+    wait_idle(page)
+    page.wait_for_timeout(300)  # the board's first report (the catalog it holds) and its run
+    wait_idle(page)
+    before = len(sent_to_server)
+    assert before, "the page's own runs were seen"
+    drop(page, "client_app", 120, 120)
+    drop(page, "ranker", 420, 120)
+    expect(node(page, "ranker")).to_be_visible()
+    connect(page, "client_app", "ranker")
+    expect_board_saved(page)
+    assert sends(page) == (3, 0)
+    latency = findings.locator(".wbf-item[data-rule='latency.budget']")
+    expect(latency).to_contain_text("ranker")
+    expect(node(page, "ranker").locator(".wb-node")).to_have_attribute("data-status", "fail")
+    assert len(sent_to_server) == before, "no message to the Streamlit server: no run"
+    # the pause: one run picks the saves up
+    answered = board(page).get_attribute("data-revision")
+    expect(board(page)).to_have_attribute("data-drawn-revision", answered, timeout=5000)
+    assert len(sent_to_server) == before + 1
+    page.reload()
+    expect(node(page, "ranker")).to_be_visible()
+    expect(board(page).locator(".react-flow__edge")).to_have_count(1)
+
+    # the route refused (another server process, a full disk): through the page instead
+    page.route(
+        "**/api/board",
+        lambda route: route.fulfill(status=503, body='{"error": "disk full"}'),
+    )
+    drop(page, "feature_store", 420, 320)
+    expect(node(page, "feature_store")).to_be_visible()
+    expect_board_saved(page)
+    assert sends(page) == (0, 1)
+    page.unroute("**/api/board")
+    page.reload()
+    expect(node(page, "feature_store")).to_be_visible()
+    expect(board(page).locator(".react-flow__node")).to_have_count(3)
 
 
 def test_a_refresh_keeps_notes_and_design(page, server):

@@ -7,10 +7,19 @@
 //           every change the user made is saved; the catalog, the palette's and editor's
 //           static data, is kept here under its id: the editable board reports the id it
 //           holds as its state "catalog", and Python then leaves the catalog out)
-//   state "design" = {rev, seq, design}   sent on drop, connect, drag stop, edit, delete,
+//   state "design" = {rev, seq, base, design}   sent on drop, connect, drag stop, edit, delete,
 //                                         undo/redo and note edits (never during a drag)
 //   state "catalog" = the catalogId the page holds (null: send it again)
-//   trigger "action" = {kind: "layout", seq}
+//   trigger "action" = {kind: "layout" | "sync", seq}
+//   data.direct = {path, session, token} | null, data.revision = the session's revision the
+//           page drew: with `direct`, a change goes to the server's direct route (POST
+//           path, ui/board_route.py), which saves it and answers the verdict
+//           {revision, seq, marks, findings} without a page run; the board draws the marks
+//           and hands the findings to the page's list (the "wb:answer" window event). Any
+//           refusal sends the change through the state value instead, as does every change
+//           while one sent that way waits for the page; once the user pauses, the trigger
+//           "sync" lets the page pick up what was saved. Python's data wins again once its
+//           revision is as new as the last answer's.
 // `rev` gates structural pushes from Python: the board replaces its nodes only when Python
 // sends a new rev (quick text, YAML, auto-layout, a refused change), so the echo of the
 // user's own change never overwrites what they are dragging.
@@ -116,6 +125,24 @@ function toDesign(nodes, edges) {
   });
   return { components, edges: out, notes };
 }
+
+// A design as both sides write it, for comparison: Python may omit what the board fills in.
+function canonical(design) {
+  const sortKeys = (o) => Object.fromEntries(Object.entries(o || {}).filter(([, v]) => v !== null && v !== undefined && v !== "").sort());
+  const pos = (p) => ({ x: Math.round(p?.x ?? 0), y: Math.round(p?.y ?? 0) });
+  return JSON.stringify({
+    components: (design.components || [])
+      .map((c) => ({ id: c.id, type: c.type, label: c.label || "", params: sortKeys(c.params), pos: pos(c.pos) }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    edges: (design.edges || [])
+      .map((e) => ({ from: e.from, to: e.to, label: e.label || "" }))
+      .sort((a, b) => (`${a.from}>${a.to}` < `${b.from}>${b.to}` ? -1 : 1)),
+    notes: (design.notes || []).map((n) => ({ text: n.text || "", pos: pos(n.pos) })),
+  });
+}
+
+const DIRECT_TIMEOUT_MS = 4000;
+const SYNC_AFTER_MS = 1200;
 
 function suggestId(nodes, type) {
   const taken = new Set(nodes.map((n) => n.id));
@@ -404,6 +431,8 @@ function Board({ data, api }) {
   const [edges, setEdges] = useState(() => (kept ? kept.edges : toEdges(data.design)));
   const [tick, setTick] = useState(0);
   const [sent, setSent] = useState(kept ? kept.sent : 0);
+  // The last answer of the direct route: {revision, seq, marks}.
+  const [answer, setAnswer] = useState(kept ? kept.answer : null);
   const nodesRef = useRef(nodes);
   const edgesRef = useRef(edges);
   nodesRef.current = nodes;
@@ -421,6 +450,7 @@ function Board({ data, api }) {
       nodes,
       edges,
       sent,
+      answer,
       seq: seq.current,
       history: history.current,
     });
@@ -438,14 +468,21 @@ function Board({ data, api }) {
   );
   // The same verdict comes back with every echo of a move: keep its identity so the nodes
   // do not all re-render.
-  const marksKey = JSON.stringify(data.marks || {});
-  const marks = useMemo(() => data.marks || {}, [marksKey]);
+  const drawnRevision = data.revision ?? -1;
+  const answered = answer && answer.revision > drawnRevision ? answer : null;
+  const shownMarks = answered ? answered.marks : data.marks;
+  const saved = Math.max(data.saved ?? 0, answer ? answer.seq : 0);
+  const marksKey = JSON.stringify(shownMarks || {});
+  const marks = useMemo(() => shownMarks || {}, [marksKey]);
   const pathSet = useMemo(() => new Set(marks.path || []), [marks.path]);
 
   // A new rev from Python replaces the board (quick text, YAML, auto-layout, a refusal).
   useEffect(() => {
     if (data.rev === appliedRev.current) return;
     appliedRev.current = data.rev;
+    // The page pushing what the board already shows (it picked up the board's own direct
+    // save) changes nothing: no history step, the selection and the view stay.
+    if (!readOnly && canonical(toDesign(nodesRef.current, edgesRef.current)) === canonical(data.design)) return;
     if (!readOnly) pushHistory();
     setNodes(toNodes(data.design));
     setEdges(toEdges(data.design));
@@ -453,10 +490,8 @@ function Board({ data, api }) {
   }, [data.rev]);
 
   // A click on a finding selects its nodes.
-  const selectToken = data.select?.token;
-  useEffect(() => {
-    if (!selectToken) return;
-    const ids = new Set(data.select.ids || []);
+  const selectIds = (list) => {
+    const ids = new Set(list || []);
     setNodes((ns) => ns.map((n) => ({ ...n, selected: ids.has(n.id) })));
     setEdges((es) => es.map((e) => ({ ...e, selected: false })));
     if (ids.size) {
@@ -464,7 +499,24 @@ function Board({ data, api }) {
         rf.fitView({ nodes: [...ids].map((id) => ({ id })), padding: 0.6, maxZoom: 1.2, duration: 200 }),
       );
     }
+  };
+  const selectToken = data.select?.token;
+  useEffect(() => {
+    if (selectToken) selectIds(data.select.ids);
   }, [selectToken]);
+  // "Show on the board" in the page's findings list, answered here without a page run (the
+  // list sends its trigger only when no board took the event).
+  useEffect(() => {
+    if (readOnly || !data.boardKey) return undefined;
+    const onSelect = (event) => {
+      const detail = event.detail || {};
+      if (detail.boardKey !== data.boardKey || !live()) return;
+      event.preventDefault();
+      selectIds(detail.ids);
+    };
+    window.addEventListener("wb:select", onSelect);
+    return () => window.removeEventListener("wb:select", onSelect);
+  }, [readOnly, data.boardKey]);
 
   // Send only after React has applied the change (an early send lost a deleted node's edges),
   // but before the browser paints: a passive effect waited for the next frame.
@@ -474,11 +526,7 @@ function Board({ data, api }) {
     if (!live()) return;
     seq.current += 1;
     setSent(seq.current);
-    api.setStateValue("design", {
-      rev: appliedRev.current,
-      seq: seq.current,
-      design: toDesign(nodesRef.current, edgesRef.current),
-    });
+    send(seq.current, toDesign(nodesRef.current, edgesRef.current));
   }, [nodes, edges, tick]);
 
   // Watchdog: if the server has answered but not taken the latest change within 1.5 s (a
@@ -486,7 +534,7 @@ function Board({ data, api }) {
   // user's work is never left only in the browser.
   const retries = useRef(0);
   useEffect(() => {
-    if (readOnly || sent <= (data.saved ?? 0)) {
+    if (readOnly || sent <= saved) {
       retries.current = 0;
       return undefined;
     }
@@ -497,7 +545,93 @@ function Board({ data, api }) {
       setTick((t) => t + 1);
     }, 1500);
     return () => clearTimeout(timer);
-  }, [sent, data]);
+  }, [sent, saved, data]);
+
+  // The two ways a change goes (see the contract at the top). `way.pageSeq` is the seq of
+  // the last change sent through the page: until the page has taken it, every change goes
+  // that way too, or a direct save could land before it and be overwritten by it.
+  const way = useRef({ busy: false, queued: false, pageSeq: 0, refusedToken: null });
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const answerRef = useRef(answer);
+  answerRef.current = answer;
+  const throughPage = (seqNo, design) => {
+    way.current.pageSeq = seqNo;
+    if (wrapper.current) wrapper.current.dataset.pageSends = String(Number(wrapper.current.dataset.pageSends || 0) + 1);
+    const d = dataRef.current;
+    const base = Math.max(d.revision ?? -1, answerRef.current ? answerRef.current.revision : -1);
+    api.setStateValue("design", { rev: appliedRev.current, seq: seqNo, base, design });
+  };
+  const send = (seqNo, design) => {
+    const d = dataRef.current;
+    const w = way.current;
+    const pageWaiting = w.pageSeq > (d.saved ?? 0);
+    const base = Math.max(d.revision ?? -1, answerRef.current ? answerRef.current.revision : -1);
+    // a key refused stays refused; a server restarted hands the page a new one
+    const refused = d.direct && w.refusedToken === d.direct.token;
+    if (!d.direct || refused || pageWaiting || base < 0) {
+      throughPage(seqNo, design);
+      return;
+    }
+    if (w.busy) {
+      w.queued = true; // the answer sends the board as it is then
+      return;
+    }
+    w.busy = true;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), DIRECT_TIMEOUT_MS);
+    fetch(new URL(d.direct.path, window.location.origin), {
+      method: "POST",
+      cache: "no-store",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session: d.direct.session, token: d.direct.token, base, seq: seqNo, design }),
+      signal: abort.signal,
+    })
+      .then(async (response) => {
+        if (!response.ok) {
+          // another server process (403) or no such session (404): this board stops asking
+          if (response.status === 403 || response.status === 404) w.refusedToken = d.direct.token;
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      })
+      .then((body) => {
+        if (!live()) return;
+        const next = { revision: body.revision, seq: body.seq, marks: body.marks };
+        answerRef.current = next;
+        api.renderStart = performance.now(); // the board's render of the answer (data-render-ms)
+        flushSync(() => setAnswer(next));
+        if (wrapper.current) wrapper.current.dataset.directSends = String(Number(wrapper.current.dataset.directSends || 0) + 1);
+        window.dispatchEvent(
+          new CustomEvent("wb:answer", { detail: { boardKey: d.boardKey, revision: body.revision, findings: body.findings } }),
+        );
+      })
+      .catch(() => {
+        if (live()) throughPage(seqNo, design);
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        w.busy = false;
+        if (w.queued) {
+          w.queued = false;
+          pendingSend.current = true;
+          setTick((t) => t + 1);
+        }
+      });
+  };
+
+  // Once the user pauses after direct saves, the page picks them up (the drawing time
+  // above the board, the session the page holds): one run per pause, not per change.
+  useEffect(() => {
+    if (readOnly || !answer || answer.revision <= drawnRevision) return undefined;
+    const timer = setTimeout(() => {
+      if (!live() || way.current.busy) return;
+      seq.current += 1;
+      api.setTriggerValue("action", { kind: "sync", seq: seq.current });
+    }, SYNC_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [answer, drawnRevision]);
 
   const markSend = () => {
     pendingSend.current = true;
@@ -660,7 +794,12 @@ function Board({ data, api }) {
     if (ns.length || es.length) rf.deleteElements({ nodes: ns, edges: es });
   }, [rf]);
 
-  const layout = useCallback(() => {
+  const layout = useCallback(function askLayout() {
+    // after the change on its way to the direct route: the page lays out what was saved
+    if (way.current.busy) {
+      setTimeout(askLayout, 25);
+      return;
+    }
     seq.current += 1;
     api.setTriggerValue("action", { kind: "layout", seq: seq.current });
   }, []);
@@ -765,7 +904,9 @@ function Board({ data, api }) {
         data-testid="wb-canvas"
         data-rev={data.rev}
         data-sent={sent}
-        data-saved={data.saved ?? 0}
+        data-saved={saved}
+        data-revision={answered ? answered.revision : drawnRevision}
+        data-drawn-revision={drawnRevision}
         data-components={componentCount}
         data-edges={edges.length}
       >

@@ -4,8 +4,12 @@
 //   data = {score, counts: {fail, warn, pass}, dark,
 //           groups: [{id, title, worst, items: [{rule, title, status, message, nodes, hint,
 //                                                tables: [{columns, right, rows}], show}]}],
-//           skipped: [{rule, message}]}
-//   trigger "show" = {ids}   the user asked to see a finding's nodes on the board
+//           skipped: [{rule, message}], boardKey, revision}
+//   window event "wb:answer" = {boardKey, revision, findings}: the board's direct route
+//           answered a change (canvas/frontend/src/index.jsx); the list draws the newest of
+//           that and Python's data, by the session revision each was drawn at.
+//   trigger "show" = {ids}   the user asked to see a finding's nodes on the board, sent only
+//           when no board of the page took the window event "wb:select" {boardKey, ids}
 // Drawn as one component, not thirty Streamlit elements: the list is redrawn on every
 // change on the board, and each element cost the browser a render (bench/browser_canvas.py).
 // Which groups are open is the browser's business: a group starts open when it fails or
@@ -92,8 +96,18 @@ export default function findings({ parentElement, data, setTriggerValue }) {
     const root = document.createElement("div");
     root.dataset.testid = "wb-findings";
     parentElement.appendChild(root);
-    entry = { root, open: new Map() };
+    entry = { root, open: new Map(), answer: null };
     lists.set(parentElement, entry);
+    entry.onAnswer = (event) => {
+      const { boardKey, revision, findings: answered } = event.detail || {};
+      const data = entry.data;
+      if (!data || !data.boardKey || boardKey !== data.boardKey || !answered) return;
+      if ((data.revision ?? -1) >= revision || (entry.answer && entry.answer.revision >= revision)) return;
+      entry.answer = { revision };
+      render(entry, { ...answered, dark: data.dark });
+      root.dataset.revision = String(revision);
+    };
+    window.addEventListener("wb:answer", entry.onAnswer);
     root.addEventListener("toggle", (event) => {
       const group = event.target.closest?.("details[data-group]");
       if (!group) return;
@@ -103,10 +117,21 @@ export default function findings({ parentElement, data, setTriggerValue }) {
     root.addEventListener("click", (event) => {
       const button = event.target.closest?.(".wbf-show");
       if (!button) return;
-      entry.trigger?.("show", { ids: JSON.parse(button.dataset.nodes || "[]") });
+      const ids = JSON.parse(button.dataset.nodes || "[]");
+      // the board of this page selects them itself; without one, the page run does
+      const asked = new CustomEvent("wb:select", { detail: { boardKey: entry.data?.boardKey, ids }, cancelable: true });
+      if (window.dispatchEvent(asked)) entry.trigger?.("show", { ids });
     });
   }
   entry.trigger = setTriggerValue;
-  render(entry, data);
-  return () => lists.delete(parentElement);
+  entry.data = data;
+  if (!entry.answer || (data.revision ?? -1) >= entry.answer.revision) {
+    entry.answer = null;
+    render(entry, data);
+    entry.root.dataset.revision = String(data.revision ?? -1);
+  }
+  return () => {
+    window.removeEventListener("wb:answer", entry.onAnswer);
+    lists.delete(parentElement);
+  };
 }

@@ -1,0 +1,211 @@
+"""The board's direct route (ui/board_route.py): a change saved and checked without a page
+run, and refused, so the page run takes it, wherever that run would do something else."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from components.board import board_marks
+from components.design import Design
+from design_framework.rubric import check_design
+from design_framework.session import Session
+from scenarios.loader import get_scenario
+from storage import StorageError
+from ui import board_route
+from ui.board_route import BOARD_PATH, MAX_BODY_BYTES, board_answer, board_change, board_token
+from ui.findings_data import findings_data
+
+CLIENT = {"id": "client", "type": "client_app", "pos": {"x": 0, "y": 0}}
+RANKER = {"id": "ranker", "type": "ranker", "pos": {"x": 300, "y": 0}}
+TWO = {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]}
+
+
+def saved_session(store, **fields) -> tuple[Session, int]:
+    session = Session(scenario_id="realtime-playlist-recs", **fields)
+    session.start()
+    return session, store.save_session(session)
+
+
+def body(session: Session, base: int, design: dict = TWO, seq: int = 1, **overrides) -> bytes:
+    change = {
+        "session": session.id,
+        "token": board_token(session.id),
+        "base": base,
+        "seq": seq,
+        "design": design,
+    }
+    return json.dumps({**change, **overrides}).encode()
+
+
+def test_a_change_is_saved_and_answered_with_the_verdict_the_page_would_draw(store):
+    session, revision = saved_session(store)
+    status, answer = board_answer(store, body(session, revision, seq=7))
+    assert status == 200
+    stored, stored_revision = store.load_versioned(session.id)
+    assert stored_revision == answer["revision"] == revision + 1
+    assert [c.id for c in stored.design.components] == ["client", "ranker"]
+    assert stored.design.component("ranker").pos.x == 300  # where the user put it
+    assert stored.design.scenario == session.design.scenario  # kept from the session
+    scenario = get_scenario("realtime-playlist-recs")
+    report = check_design(stored.design, scenario)
+    assert answer["seq"] == 7
+    assert answer["findings"] == findings_data(report)
+    assert answer["marks"] == board_marks(stored.design, report, scenario.requirements.catalog_size)
+    latency = next(
+        f for g in answer["findings"]["groups"] for f in g["items"] if f["rule"] == "latency.budget"
+    )
+    assert latency["status"] == "fail" and "ranker" in latency["nodes"]
+
+
+def test_drawing_time_is_booked_as_through_the_page(store):
+    session, revision = saved_session(store)
+    session.last_activity_at = session.running_since = session.running_since - 30
+    revision = store.save_session(session)
+    board_answer(store, body(session, revision))
+    stored = store.load_session(session.id)
+    assert sum(stored.drawn_s.values()) >= 29  # the half minute spent drawing it
+
+
+def test_a_change_that_comes_back_unchanged_is_not_saved_again(store):
+    session, revision = saved_session(store)
+    _, answer = board_answer(store, body(session, revision))
+    status, again = board_answer(store, body(session, answer["revision"], seq=2))
+    assert status == 200 and again["revision"] == answer["revision"]
+    assert store.session_revision(session.id) == answer["revision"]
+
+
+def test_anything_saved_since_the_board_read_goes_through_the_page(store):
+    """A notes box or another tab saved: the page's three-way merge must take this change,
+    so the route writes nothing."""
+    session, revision = saved_session(store)
+    session.notes["requirements"] = "p99 under 200 ms"
+    store.save_session(session, expected=revision)
+    status, answer = board_answer(store, body(session, revision))
+    assert status == 409 and "revision" in answer["error"]
+    stored = store.load_session(session.id)
+    assert stored.design.components == [] and stored.notes["requirements"]
+
+
+def test_a_finished_session_takes_no_change(store):
+    session, _ = saved_session(store)
+    session.finish()
+    revision = store.save_session(session)
+    status, _ = board_answer(store, body(session, revision))
+    assert status == 409
+    assert store.load_session(session.id).design.components == []
+
+
+def test_the_key_of_one_session_opens_no_other(store):
+    mine, _ = saved_session(store)
+    theirs, revision = saved_session(store)
+    status, answer = board_answer(store, body(theirs, revision, token=board_token(mine.id)))
+    assert status == 403 and "key" in answer["error"]
+    assert store.load_session(theirs.id).design.components == []
+    assert board_answer(store, body(Session(), 1))[0] == 404  # a key, but no such session
+
+
+def test_a_design_that_does_not_validate_is_refused_naming_what_is_wrong(store):
+    session, revision = saved_session(store)
+    bad = {"components": [CLIENT, {"id": "x", "type": "rankr"}], "edges": []}
+    status, answer = board_answer(store, body(session, revision, design=bad))
+    assert status == 422
+    assert "not kept" in answer["error"] and "rankr" in answer["error"]
+    assert store.session_revision(session.id) == revision
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "says"),
+    [
+        (b"{not json", 400, "not JSON"),
+        (b"[1, 2]", 400, "object"),
+        (b"\xff\xfe", 400, "not JSON"),
+        (json.dumps({"session": 1, "token": "x", "base": 1, "seq": 1}).encode(), 400, "strings"),
+        (json.dumps({"session": "s", "token": "x", "base": True, "seq": 1}).encode(), 400, "whole"),
+        (
+            json.dumps({"session": "s", "token": "x", "base": 1e300, "seq": 1}).encode(),
+            400,
+            "whole",
+        ),
+        (b" " * (MAX_BODY_BYTES + 1), 413, "bytes"),
+    ],
+)
+def test_hostile_bodies_are_refused_with_what_is_wrong(store, raw, status, says):
+    assert board_answer(store, raw)[0] == status
+    assert says in board_answer(store, raw)[1]["error"]
+
+
+@pytest.mark.parametrize("huge", [1e309, 10**400])
+def test_a_huge_number_in_a_parameter_is_refused_naming_the_field(store, huge):
+    session, revision = saved_session(store)
+    design = {"components": [{**RANKER, "params": {"latency_ms": huge}}]}
+    status, answer = board_answer(store, body(session, revision, design=design))
+    assert status == 422 and "components.0.params.latency_ms" in answer["error"]
+    assert store.session_revision(session.id) == revision
+
+
+def client_on(store, monkeypatch) -> TestClient:
+    monkeypatch.setattr(board_route, "shared_store", lambda: store)
+    return TestClient(Starlette(routes=[Route(BOARD_PATH, board_change, methods=["POST"])]))
+
+
+def test_the_route_answers_json_and_takes_only_posts(store, monkeypatch):
+    session, revision = saved_session(store)
+    client = client_on(store, monkeypatch)
+    response = client.post(BOARD_PATH, content=body(session, revision))
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    assert response.json()["revision"] == revision + 1
+    assert client.get(BOARD_PATH).status_code == 405
+    declared = client.post(
+        BOARD_PATH, content=b"{}", headers={"content-length": str(MAX_BODY_BYTES + 1)}
+    )
+    assert declared.status_code == 413
+
+    def endless():  # no length: read up to the cap, then refused
+        for _ in range(MAX_BODY_BYTES // 65536 + 2):
+            yield b" " * 65536
+
+    assert client.post(BOARD_PATH, content=endless()).status_code == 413
+
+
+def test_a_store_that_cannot_be_written_answers_503_and_the_page_takes_over(store, monkeypatch):
+    session, revision = saved_session(store)
+
+    def full_disk(*_args, **_kwargs):
+        raise StorageError("database or disk is full (data/whiteboard.db)")
+
+    monkeypatch.setattr(store, "save_session", full_disk)
+    response = client_on(store, monkeypatch).post(BOARD_PATH, content=body(session, revision))
+    assert response.status_code == 503 and "disk is full" in response.json()["error"]
+
+
+def test_another_tab_saving_between_the_read_and_the_write_is_a_conflict(store, monkeypatch):
+    session, revision = saved_session(store)
+    original = store.save_session
+
+    def other_tab_first(saving, owner=None, expected=None):
+        other = store.load_session(session.id)
+        other.notes["data"] = "the other tab"
+        original(other, expected=revision)
+        return original(saving, owner, expected=expected)
+
+    monkeypatch.setattr(store, "save_session", other_tab_first)
+    response = client_on(store, monkeypatch).post(BOARD_PATH, content=body(session, revision))
+    assert response.status_code == 409
+    stored = store.load_session(session.id)
+    assert stored.notes["data"] == "the other tab" and stored.design.components == []
+
+
+def test_the_verdict_of_a_move_is_remembered():
+    design = Design.model_validate({"version": 1, **TWO})
+    moved = Design.model_validate(
+        {"version": 1, **TWO, "components": [CLIENT, {**RANKER, "pos": {"x": 900, "y": 40}}]}
+    )
+    first = board_route.checked(design, "realtime-playlist-recs", None)
+    assert board_route.checked(moved, "realtime-playlist-recs", None) is first
+    assert board_route.checked(design, get_scenario("new-track-cold-start").id, None) is not first

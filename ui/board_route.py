@@ -1,0 +1,172 @@
+"""The board's direct route: a change on the canvas saved and checked without a page run
+(served by serve.py; no Streamlit here).
+
+``POST /api/board`` with ``{session, token, base, seq, design}`` takes the board's design
+for the session, saves it and answers the verdict drawn on the board and the findings list
+(``{revision, seq, marks, findings}``). Why: through a page run, a drop answered in about
+80 ms, three times a bare Streamlit click, and most of it was Streamlit redrawing the
+fragment in the browser; here the server's part is about 8 ms (``bench/browser_canvas.py``).
+
+The route takes a change only where the page's own run would have taken it the same way,
+and otherwise refuses, and the board sends the change through the page run instead
+(ui/canvas.py), which merges, reports and reloads as it always did:
+
+- ``token`` is ``board_token(session)``: only a page run that opened the session (and
+  checked its owner) hands it out, and only this server process knows it (403);
+- ``base`` must be the stored revision: anything saved since (a notes box, another tab)
+  goes through the page's three-way merge (409), as does a finished session;
+- a design that does not validate comes back 422 with what is wrong; a store that cannot
+  be written, 503.
+
+The page picks the saved design up on its next run (``ui.state.refresh``), as it picks up
+what another tab saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from components.analysis import DEFAULT_CATALOG_SIZE
+from components.board import BoardError, board_marks, design_from_board
+from components.design import Design
+from components.loading import MAX_FILE_BYTES, InputError
+from design_framework.rubric import Report, check_design
+from scenarios.loader import scenario_from_string, shipped_scenarios
+from storage import ConflictError, StorageError, Store, shared_store
+from ui.findings_data import findings_data
+
+BOARD_PATH = "/api/board"
+MAX_BODY_BYTES = 2 * MAX_FILE_BYTES
+"""A design as the board sends it is larger than its file (positions, labels), never this."""
+_SECRET = secrets.token_bytes(32)
+_HEADERS = {"Cache-Control": "no-store"}
+
+
+def board_token(session_id: str) -> str:
+    """The key a page hands its board for this session's direct route (this process only)."""
+    return hmac.new(_SECRET, session_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def rubric_key(design: Design) -> str:
+    """The design as the rubric reads it: without positions and sticky notes, so moving a
+    box on the canvas reuses the cached verdict."""
+    return design.model_dump_json(
+        by_alias=True, exclude={"notes": True, "components": {"__all__": {"pos"}}}
+    )
+
+
+@lru_cache(maxsize=16)
+def _authored(text: str):
+    try:
+        return scenario_from_string(text, "authored scenario")
+    except InputError:
+        return None
+
+
+def scenario_for(scenario_id: str | None, scenario_yaml: str | None):
+    """The scenario a session practises (as ``ui.state.scenario_of``), or None."""
+    if scenario_yaml:
+        return _authored(scenario_yaml)
+    return shipped_scenarios().get(scenario_id) if scenario_id else None
+
+
+_CHECKED: OrderedDict[tuple, Report] = OrderedDict()
+_CHECKED_KEPT = 64
+_CHECKED_LOCK = threading.Lock()
+
+
+def checked(design: Design, scenario_id: str | None, scenario_yaml: str | None) -> Report:
+    """The rubric's verdict, remembered per design (as the rubric reads it) and scenario: a
+    move on the board answers the verdict it had."""
+    key = (rubric_key(design), scenario_id or "", scenario_yaml or "")
+    with _CHECKED_LOCK:  # the route answers from a pool of threads
+        report = _CHECKED.get(key)
+        if report is not None:
+            _CHECKED.move_to_end(key)
+            return report
+    report = check_design(design, scenario_for(scenario_id, scenario_yaml))
+    with _CHECKED_LOCK:
+        _CHECKED[key] = report
+        while len(_CHECKED) > _CHECKED_KEPT:
+            _CHECKED.popitem(last=False)
+    return report
+
+
+def _refused(status: int, error: str) -> tuple[int, dict]:
+    return status, {"error": error}
+
+
+def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
+    """Take one change from a board: ``(HTTP status, answer)``. See the module's docstring."""
+    if len(body) > MAX_BODY_BYTES:
+        return _refused(413, f"the design sent is over {MAX_BODY_BYTES:,} bytes")
+    try:
+        change = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _refused(400, "the body is not JSON")
+    if not isinstance(change, dict):
+        return _refused(400, "the body is not a JSON object")
+    session_id, token = change.get("session"), change.get("token")
+    base, seq = change.get("base"), change.get("seq")
+    if not isinstance(session_id, str) or not isinstance(token, str):
+        return _refused(400, "session and token must be strings")
+    if not isinstance(base, int) or not isinstance(seq, int) or isinstance(base, bool):
+        return _refused(400, "base and seq must be whole numbers")
+    if not hmac.compare_digest(token, board_token(session_id)):
+        return _refused(403, "this board holds no key of that session on this server")
+    stored = store.load_versioned(session_id)
+    if stored is None:
+        return _refused(404, "no such session")
+    session, revision = stored
+    if revision != base:
+        return _refused(409, f"saved since this board read it (revision {revision}, not {base})")
+    if session.finished_at is not None:
+        return _refused(409, "the session is finished")
+    try:
+        design = design_from_board(change, session.design)
+    except BoardError as error:
+        return _refused(422, f"That change was not kept: {error}")
+    if design != session.design:
+        session.record_design(design)
+        revision = store.save_session(session, expected=base)
+    scenario = scenario_for(session.scenario_id, session.scenario_yaml)
+    report = checked(design, session.scenario_id, session.scenario_yaml)
+    size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
+    return 200, {
+        "revision": revision,
+        "seq": seq,
+        "marks": board_marks(design, report, size),
+        "findings": findings_data(report),
+    }
+
+
+async def board_change(request: Request) -> JSONResponse:
+    """The route: ``board_answer`` on the process's store, off the event loop."""
+    too_large = _refused(413, f"the design sent is over {MAX_BODY_BYTES:,} bytes")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return JSONResponse(too_large[1], 413, headers=_HEADERS)
+    chunks, size = [], 0
+    async for chunk in request.stream():  # a body without a length is read up to the cap
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return JSONResponse(too_large[1], 413, headers=_HEADERS)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    try:
+        status, answer = await run_in_threadpool(board_answer, shared_store(), body)
+    except ConflictError as conflict:  # another tab saved between the read and the write
+        status, answer = _refused(409, str(conflict))
+    except StorageError as error:
+        status, answer = _refused(503, str(error))
+    return JSONResponse(answer, status, headers=_HEADERS)

@@ -1,0 +1,81 @@
+"""The rubric's findings as the lists draw them, with no Streamlit here: the page's list
+(ui/widgets.py) and the board's direct answer (ui/board_route.py) build the same data, so
+what the board shows after a change does not depend on which way the change went."""
+
+from __future__ import annotations
+
+from components.markdown import no_images
+from design_framework.rubric import Report, Status
+from design_framework.rubric.base import STATUS_ORDER
+from design_framework.steps import load_framework
+
+
+def finding_groups(report: Report) -> tuple[dict, list, list]:
+    """The findings as both lists draw them: counts by status, ``(step, worst, findings)``
+    per framework step that has any (worst first within it), and those not checked."""
+    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "pass")}
+    groups = []
+    for step in load_framework().steps:
+        items = [f for f in report.findings if f.step == step.id and f.status != Status.skipped]
+        if items:
+            items.sort(key=lambda f: STATUS_ORDER[f.status])
+            groups.append((step, items[0].status, items))
+    skipped = [f for f in report.findings if f.status == Status.skipped]
+    return counts, groups, skipped
+
+
+def figure_tables(f) -> list[tuple[list[str], tuple[str, ...], list[list[str]]]]:
+    """A finding's figures as tables, ``(columns, right-aligned columns, rows)``: the
+    latency budget node by node, the funnel stage by stage. Cells are Markdown."""
+    tables = []
+    if f.rule == "latency.budget" and "per_node_ms" in f.figures:
+        rows = [[f"`{n}`", f"{ms:,.1f}"] for n, ms in f.figures["per_node_ms"].items()]
+        rows.append(
+            [
+                f"**total** (budget {f.figures['budget_ms']:g})",
+                f"**{f.figures['total_ms']:,.1f}**",
+            ]
+        )
+        tables.append((["node", "ms"], ("ms",), rows))
+    if f.rule == "funnel.narrows" and f.figures.get("funnel"):
+        rows = [
+            [f"`{s['node']}`", s["type"], f"{s['in_k']:,}", f"{s['out_k']:,}"]
+            for s in f.figures["funnel"]
+        ]
+        tables.append((["stage", "type", "in", "out"], ("in", "out"), rows))
+    return tables
+
+
+def findings_data(report: Report) -> dict:
+    """What whiteboard_canvas.findings draws (static/findings.js): ``{score, counts, groups,
+    skipped}``; the page adds the theme and which board's answers it follows."""
+    counts, groups, skipped = finding_groups(report)
+    return {
+        "score": report.score,
+        "counts": counts,
+        "groups": [
+            {
+                "id": step.id,
+                "title": step.title,
+                "worst": str(worst),
+                "items": [
+                    {
+                        "rule": f.rule,
+                        "title": f.title or f.rule,
+                        "status": str(f.status),
+                        "message": no_images(f.message),
+                        "nodes": list(f.nodes),
+                        "hint": no_images(f.hint) if f.hint else "",
+                        "tables": [
+                            {"columns": c, "right": list(r), "rows": rows}
+                            for c, r, rows in figure_tables(f)
+                        ],
+                        "show": f.status in ("fail", "warn") and bool(f.nodes),
+                    }
+                    for f in items
+                ],
+            }
+            for step, worst, items in groups
+        ],
+        "skipped": [{"rule": f.rule, "message": no_images(f.message)} for f in skipped],
+    }
