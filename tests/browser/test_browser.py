@@ -219,8 +219,11 @@ def test_show_on_the_board_in_the_findings_selects_the_nodes_at_fault(page, serv
     findings = widget(page, "w_findings")
     fault = findings.locator(".wbf-item[data-rule='freshness.streaming']")
     expect(fault).to_contain_text("Nodes at fault: feature_store")
+    fault.scroll_into_view_if_needed()
+    expect(board(page)).not_to_be_in_viewport(ratio=0.9)  # the list sits under the board
     fault.get_by_role("button", name="Show on the board").click()
     expect(board(page).locator(".react-flow__node.selected")).to_have_count(1)
+    expect(board(page)).to_be_in_viewport(ratio=0.9)  # brought back into view
     expect(node(page, "feature_store")).to_have_class(re.compile("selected"))
     # a group the user closed stays closed through the next change on the board
     group = findings.locator("details[data-group='data']")

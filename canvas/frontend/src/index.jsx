@@ -513,6 +513,8 @@ function Board({ data, api }) {
       if (detail.boardKey !== data.boardKey || !live()) return;
       event.preventDefault();
       selectIds(detail.ids);
+      // the list sits under the board: bring the board back into view
+      wrapper.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
     };
     window.addEventListener("wb:select", onSelect);
     return () => window.removeEventListener("wb:select", onSelect);
