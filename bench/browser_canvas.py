@@ -1,9 +1,11 @@
 """The board in real Chromium: ``python bench/browser_canvas.py`` (``make bench`` runs it).
 
 From mouse-up on a palette drop or a connect to the updated board and rubric in the DOM
-(the server has taken the change and its answer, with the new verdict, is drawn: the
-board's ``data-saved`` reaches its ``data-sent``), on a whiteboard holding a 30-component
-design; beside it, a bare Streamlit page's button click (mouse-up to the rerun's text in
+(the server has saved the change and its answer, with the new verdict, is drawn: the
+board's ``data-saved`` reaches its ``data-sent``, and the findings list under the board
+draws the same revision as the board's marks), on a whiteboard holding a 30-component
+design; it prints how many changes the board's direct route answered (ui/board_route.py)
+and how many went through a page run; beside it, a bare Streamlit page's button click (mouse-up to the rerun's text in
 the DOM) measured in the same run, so the ratio holds on any machine. Also the board's own
 render (React and React Flow, from new data to the committed DOM) at 30 components.
 The bare click and the board's actions alternate (tabs of one browser), so both see the

@@ -505,7 +505,8 @@ def merge_sessions(base: Session, mine: Session, theirs: Session) -> Merge:
         merged.spent_s[step] = max(mine.spent_s.get(step, 0.0), theirs.spent_s.get(step, 0.0))
     for step in set(mine.drawn_s) | set(theirs.drawn_s):
         merged.drawn_s[step] = max(mine.drawn_s.get(step, 0.0), theirs.drawn_s.get(step, 0.0))
-    if any(getattr(mine, f) != getattr(base, f) for f in _CLOCK):
+    # A finish is final: a tab that drew on while another finished does not reopen it.
+    if theirs.finished_at is None and any(getattr(mine, f) != getattr(base, f) for f in _CLOCK):
         for name in _CLOCK:
             setattr(merged, name, getattr(mine, name))
     for step in set(mine.hints_used) | set(theirs.hints_used):

@@ -29,12 +29,13 @@ THREE = {
 }
 
 
-def saved_directly(at, design: dict = TWO, seq: int = 1) -> dict:
+def saved_directly(at, design: dict = TWO, seq: int = 1, base: int | None = None) -> dict:
     """What the board does with its direct route: post the change (here, straight to the
     route's function on the app's store)."""
     session = at.session_state["session"]
-    base = canvas_data(at)["revision"]
-    status, answer = board_answer(store(), body(session, base, design=design, seq=seq))
+    base = canvas_data(at)["revision"] if base is None else base
+    tab = canvas_data(at)["direct"]["tab"]
+    status, answer = board_answer(store(), body(session, base, design=design, seq=seq, tab=tab))
     assert status == 200, answer
     return answer
 
@@ -51,6 +52,7 @@ def test_the_board_is_handed_the_direct_route_of_the_open_session():
         "path": BOARD_PATH,
         "session": session_id,
         "token": board_token(session_id),
+        "tab": at.session_state["browser_tab"],
     }
     assert data["revision"] == store().session_revision(session_id)
     listed = findings_data(at)
@@ -136,3 +138,65 @@ def test_another_tabs_direct_save_is_merged_not_overwritten():
     assert [c.id for c in stored.design.components] == ["client", "ranker", "fs"]
     copies = [s for s in store().recent_sessions(20) if s.id != session_id]
     assert any([c.id for c in s.design.components] == ["client", "ranker"] for s in copies)
+
+
+def test_another_tabs_notes_after_a_direct_save_are_merged_without_a_false_conflict():
+    """This tab's board saved directly, then another tab saved notes, then this board sent
+    a change through the page: the page's base is the board's own save, so only the notes
+    are the other tab's, and both land with no warning."""
+    at = started()
+    first = saved_directly(at, TWO)
+    session_id = open_session_id(at)
+    other = store().load_session(session_id)
+    other.notes["data"] = "from the other tab"
+    store().save_session(other, expected=first["revision"])
+    canvas_send(at, THREE, seq=2, base=first["revision"])
+    assert not at.exception and not conflict_shown(at)
+    stored = store().load_session(session_id)
+    assert [c.id for c in stored.design.components] == ["client", "ranker", "fs"]
+    assert stored.notes["data"] == "from the other tab"
+
+
+def test_direct_saves_of_another_tab_are_not_taken_as_this_tabs():
+    """The same session in two tabs of one server: only this tab's own saves are adopted
+    before a callback; the other tab's still go through the three-way merge."""
+    at = started()
+    session_id = open_session_id(at)
+    session, revision = store().load_versioned(session_id)
+    other_tab = body(session, revision, design=TWO, tab="another-tab")
+    assert board_answer(store(), other_tab)[0] == 200
+    canvas_send(at, THREE, seq=1)
+    assert conflict_shown(at)  # both boards changed the design: the other one is kept as a copy
+
+
+def test_pausing_after_direct_saves_books_the_time_once():
+    at = started()
+    session = at.session_state["session"]
+    session.running_since -= 60  # a minute into the interview
+    session.last_activity_at = session.running_since
+    revision = store().save_session(session)
+    at.session_state["session_revision"] = revision
+    saved_directly(at, base=revision)  # the board drew for that minute
+    at.button(key="w_clock_pause").click().run()
+    assert not at.exception
+    stored = store().load_session(open_session_id(at))
+    assert 59 <= sum(stored.spent_s.values()) <= 62, stored.spent_s
+    assert stored.running_since is None and sum(stored.drawn_s.values()) >= 59
+
+
+def test_a_stale_direct_chain_is_not_adopted():
+    """Someone else saved between two of the board's saves: the chain is broken, so the
+    page does not adopt the board's last save as if nothing happened in between."""
+    at = started()
+    session_id = open_session_id(at)
+    first = saved_directly(at, TWO)
+    other = store().load_session(session_id)
+    other.notes["data"] = "from the other tab"
+    between = store().save_session(other, expected=first["revision"])
+    saved_directly(at, THREE, seq=2, base=between)
+    tab = at.session_state["browser_tab"]
+    start = at.session_state["session_revision"]
+    from ui.board_route import own_saves_since
+
+    assert own_saves_since(session_id, tab, start) is None
+    assert own_saves_since(session_id, tab, between)[0] == between + 1

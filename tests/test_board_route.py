@@ -132,6 +132,18 @@ def test_a_design_that_does_not_validate_is_refused_naming_what_is_wrong(store):
             "whole",
         ),
         (b" " * (MAX_BODY_BYTES + 1), 413, "bytes"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "not JSON"),
+        (
+            json.dumps({"session": "s", "token": "kl\u00e9", "base": 1, "seq": 1}).encode(),
+            400,
+            "ASCII",
+        ),
+        (b'{"session": "\\ud800", "token": "x", "base": 1, "seq": 1}', 400, "ASCII"),
+        (
+            json.dumps({"session": "s" * 5000, "token": "x", "base": 1, "seq": 1}).encode(),
+            400,
+            "short",
+        ),
     ],
 )
 def test_hostile_bodies_are_refused_with_what_is_wrong(store, raw, status, says):

@@ -93,6 +93,20 @@ def test_merging_two_tabs_keeps_both_sides_and_names_real_conflicts():
     assert merged.session.notes["data"] == "logs, plays and skips"
 
 
+def test_a_tab_that_drew_on_while_another_finished_does_not_reopen_the_session():
+    base = Session(scenario_id="realtime-playlist-recs")
+    base.start(now=1000.0)
+    mine, theirs = base.model_copy(deep=True), base.model_copy(deep=True)
+    theirs.finish(now=1600.0)
+    mine.record_design(
+        Design.from_string("version: 1\ncomponents: [{id: r, type: ranker}]\nedges: []\n", "d"),
+        now=1590.0,
+    )
+    merged = merge_sessions(base, mine, theirs).session
+    assert merged.finished_at == 1600.0 and merged.running_since is None
+    assert [c.id for c in merged.design.components] == ["r"]  # the drawing is not lost
+
+
 # ---- owners ---------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The board's direct route: a change on the canvas saved and checked without a page run
 (served by serve.py; no Streamlit here).
 
-``POST /api/board`` with ``{session, token, base, seq, design}`` takes the board's design
+``POST /api/board`` with ``{session, token, tab, base, seq, design}`` takes the board's design
 for the session, saves it and answers the verdict drawn on the board and the findings list
 (``{revision, seq, marks, findings}``). Why: through a page run, a drop answered in about
 80 ms, three times a bare Streamlit click, and most of it was Streamlit redrawing the
@@ -18,8 +18,9 @@ and otherwise refuses, and the board sends the change through the page run inste
 - a design that does not validate comes back 422 with what is wrong; a store that cannot
   be written, 503.
 
-The page picks the saved design up on its next run (``ui.state.refresh``), as it picks up
-what another tab saved.
+The page adopts what its own board saved (``own_saves_since``, ``ui.state.catch_up``)
+before it acts on its copy of the session, and picks up anything else on its next run, as
+it picks up what another tab saved.
 """
 
 from __future__ import annotations
@@ -102,8 +103,50 @@ def checked(design: Design, scenario_id: str | None, scenario_yaml: str | None) 
     return report
 
 
+_OWN: OrderedDict[tuple[str, str], dict] = OrderedDict()
+_OWN_KEPT = 256
+_OWN_LOCK = threading.Lock()
+
+
+def _remember(session_id: str, tab: str, base: int, revision: int, session) -> None:
+    """Keep what a tab's board saved: which revision each save made from which, and the
+    session as the last one left it (for ``own_saves_since``)."""
+    with _OWN_LOCK:
+        entry = _OWN.pop((session_id, tab), None) or {"links": {}}
+        entry["links"][base] = revision
+        while len(entry["links"]) > 256:  # a tab that never ran since: the oldest go
+            entry["links"].pop(next(iter(entry["links"])))
+        entry["last"] = (revision, session.model_copy(deep=True))
+        _OWN[(session_id, tab)] = entry
+        while len(_OWN) > _OWN_KEPT:
+            _OWN.popitem(last=False)
+
+
+def own_saves_since(session_id: str, tab: str, revision: int):
+    """``(revision, session)`` as this tab's board left the session, if every save since
+    ``revision`` was that board's through this route (each made from the one before, so
+    nobody else saved in between), else None. The page adopts it before acting on its
+    copy of the session: a notes save, a clock click or a change through the page run then
+    neither reads the board's own saves as another tab's nor books the time twice."""
+    with _OWN_LOCK:
+        entry = _OWN.get((session_id, tab))
+        if entry is None or entry["last"][0] <= revision:
+            return None
+        links, (last, session) = entry["links"], entry["last"]
+        at = revision
+        while at != last:
+            if at not in links:
+                return None
+            at = links[at]
+        return last, session.model_copy(deep=True)
+
+
 def _refused(status: int, error: str) -> tuple[int, dict]:
     return status, {"error": error}
+
+
+def _short_ascii(value) -> bool:
+    return isinstance(value, str) and len(value) <= 128 and value.isascii()
 
 
 def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
@@ -112,17 +155,19 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
         return _refused(413, f"the design sent is over {MAX_BODY_BYTES:,} bytes")
     try:
         change = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _refused(400, "the body is not JSON")
     if not isinstance(change, dict):
         return _refused(400, "the body is not a JSON object")
     session_id, token = change.get("session"), change.get("token")
-    base, seq = change.get("base"), change.get("seq")
-    if not isinstance(session_id, str) or not isinstance(token, str):
-        return _refused(400, "session and token must be strings")
+    base, seq, tab = change.get("base"), change.get("seq"), change.get("tab")
+    if not all(_short_ascii(v) for v in (session_id, token)) or not (
+        tab is None or _short_ascii(tab)
+    ):
+        return _refused(400, "session, token and tab must be short ASCII strings")
     if not isinstance(base, int) or not isinstance(seq, int) or isinstance(base, bool):
         return _refused(400, "base and seq must be whole numbers")
-    if not hmac.compare_digest(token, board_token(session_id)):
+    if not hmac.compare_digest(token.encode(), board_token(session_id).encode()):
         return _refused(403, "this board holds no key of that session on this server")
     stored = store.load_versioned(session_id)
     if stored is None:
@@ -139,6 +184,8 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
     if design != session.design:
         session.record_design(design)
         revision = store.save_session(session, expected=base)
+        if tab is not None:
+            _remember(session_id, tab, base, revision, session)
     scenario = scenario_for(session.scenario_id, session.scenario_yaml)
     report = checked(design, session.scenario_id, session.scenario_yaml)
     size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE

@@ -43,6 +43,7 @@ def keep_layout(new: Design, old: Design) -> Design:
 
 
 def _apply_text(session: Session, kind: str) -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     text = st.session_state.get(f"w_{kind}_text", "")
     try:
         if kind == "quick":

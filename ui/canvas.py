@@ -92,17 +92,12 @@ def apply_board_action(session: Session, action) -> None:
 
 
 def _on_design(session: Session) -> None:
-    value = (st.session_state.get(CANVAS_KEY) or {}).get("design")
-    known = value.get("base") if isinstance(value, dict) else None
-    if isinstance(known, int) and not isinstance(known, bool):
-        # This board's direct saves first: the change comes after them. What is newer than
-        # the board knew is another tab's, and the save merges it (ui/state.py).
-        state.refresh(session, only_at=known)
-    apply_board_state(session, value)
+    state.catch_up(session)  # this board's direct saves first: the change comes after them
+    apply_board_state(session, (st.session_state.get(CANVAS_KEY) or {}).get("design"))
 
 
 def _on_action(session: Session) -> None:
-    state.refresh(session)
+    state.catch_up(session)
     apply_board_action(session, (st.session_state.get(CANVAS_KEY) or {}).get("action"))
 
 
@@ -125,7 +120,12 @@ def direct_route(session: Session, allowed: bool = True) -> dict | None:
         return None
     if not isinstance(st.session_state.get(state.REVISION), int):
         return None
-    return {"path": BOARD_PATH, "session": session.id, "token": board_token(session.id)}
+    return {
+        "path": BOARD_PATH,
+        "session": session.id,
+        "token": board_token(session.id),
+        "tab": state.tab_id(),
+    }
 
 
 def board(session: Session, report, scenario, *, direct: bool = True) -> None:

@@ -67,6 +67,7 @@ def apply_notes_state(session: Session, step_id: str, value) -> bool:
 
 
 def _on_text(session: Session, step_id: str) -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     apply_notes_state(
         session, step_id, (st.session_state.get(notes_key(step_id)) or {}).get("text")
     )

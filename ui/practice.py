@@ -27,6 +27,7 @@ titles = {s.id: s.title for s in framework.steps}
 
 
 def go_to(step_id: str) -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     session.go_to(step_id)
     state.save(session)
 
@@ -51,22 +52,26 @@ AUTO = "auto"  # Drawing for: booked by what is drawn (a None option would show 
 
 
 def set_drawing_for() -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     chosen = st.session_state.get("w_drawing_for")
     session.drawing_for = None if chosen in (None, AUTO) else chosen
     state.save(session)
 
 
 def start_clock() -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     session.start()
     state.save(session)
 
 
 def pause_clock() -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     session.pause()
     state.save(session)
 
 
 def reveal_hint(shown: int) -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     count = len(scenario.hints)
     used = {i for indexes in session.hints_used.values() for i in indexes if 0 <= i < count}
     if len(used) != shown:
@@ -78,6 +83,7 @@ def reveal_hint(shown: int) -> None:
 
 
 def finish() -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     state.finish(session)
     st.session_state["w_go_to_report"] = True  # the button is gone on the next run
 
@@ -120,6 +126,7 @@ finished = session.finished_at is not None
 
 
 def continue_practising() -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
     state.open_session(session.continued())
     st.session_state["w_go_to_new_attempt"] = True
 

@@ -31,7 +31,7 @@ from design_framework.rubric import Report, check_design
 from design_framework.session import Session, merge_sessions
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
-from ui.board_route import rubric_key
+from ui.board_route import own_saves_since, rubric_key
 
 SESSION = "session"
 SESSION_PARAM = "s"
@@ -281,18 +281,31 @@ def _replace(session: Session, new: Session) -> None:
         setattr(session, name, getattr(new, name))
 
 
-def refresh(session: Session, only_at: int | None = None) -> None:
-    """Pick up what was saved outside this run (the board's direct route, another tab);
-    fragments call it, since only a page run checks on its own. ``only_at``: only if the
-    stored revision is this one (what the board knew it had saved itself): anything newer
-    is another tab's, for the save's three-way merge to find."""
-    if only_at is not None:
-        try:
-            if store().session_revision(session.id) != only_at:
-                return
-        except StorageError:
-            return
-    _retry_or_refresh(session)
+TAB = "browser_tab"
+
+
+def tab_id() -> str:
+    """Names this browser tab to the board's direct route, which keeps each tab's saves."""
+    return st.session_state.setdefault(TAB, secrets.token_hex(8))
+
+
+def catch_up(session: Session) -> None:
+    """Adopt what this tab's board saved through its direct route since this tab last read
+    or wrote the session (``ui.board_route.own_saves_since``). Every callback that changes
+    the session calls it first: callbacks run before the page's own check for newer
+    saves, and acting on the older copy would read the board's saves as another tab's
+    (a false conflict) and book the clock's time twice. Saves of anyone else are left for
+    the page run and the save's three-way merge, as before."""
+    revision = st.session_state.get(REVISION)
+    if st.session_state.get(UNSAVED) or not isinstance(revision, int):
+        return
+    found = own_saves_since(session.id, tab_id(), revision)
+    if found is None:
+        return
+    newer, saved = found
+    _replace(session, saved)
+    st.session_state[REVISION] = newer
+    st.session_state[BASE] = saved.model_copy(deep=True)
 
 
 def _retry_or_refresh(session: Session) -> None:

@@ -48,5 +48,5 @@ def board_panel(session: Session, scenario) -> None:
 @st.fragment
 def board_fragment(session: Session, scenario) -> None:
     state.show_notices()  # what this fragment's callbacks had to say (see state.notify)
-    state.refresh(session)  # what the board saved through its direct route since
+    state.catch_up(session)  # what the board saved through its direct route since
     board_panel(session, scenario)

@@ -289,6 +289,47 @@ def test_the_board_saves_and_checks_each_change_without_a_page_run(page, server)
     expect(board(page).locator(".react-flow__node")).to_have_count(3)
 
 
+def test_a_page_run_drawn_before_a_direct_save_does_not_undo_it(page, server):
+    """The pause's run picks up the board's saves, but its answer can reach the browser
+    after the user's next change was saved directly: drawn from an older revision, it must
+    not take that change off the board. The run's answer is held back here until then."""
+    held, hold = [], [False]
+
+    def relay(ws):
+        server_side = ws.connect_to_server()
+        ws.on_message(lambda message: server_side.send(message))
+        server_side.on_message(
+            lambda message: held.append(message) if hold[0] else ws.send(message)
+        )
+        relay.page_side = ws
+
+    page.route_web_socket(re.compile(r"/_stcore/stream"), relay)
+    start_scenario(page, server["url"])
+    drop(page, "client_app", 120, 120)
+    expect(node(page, "client_app")).to_be_visible()
+    expect_board_saved(page)
+    hold[0] = True  # the pause's run (1.2 s on) answers into the queue
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the pause asked for a run"
+    page.wait_for_timeout(300)  # the run's whole answer
+    drop(page, "ranker", 420, 120)  # saved directly while that answer is on its way
+    expect(node(page, "ranker")).to_be_visible()
+    expect_board_saved(page)
+    hold[0] = False
+    for message in held:
+        relay.page_side.send(message)
+    page.wait_for_timeout(300)
+    # the user's next change, made on what the board shows then
+    drop(page, "feature_store", 420, 320)
+    expect(node(page, "feature_store")).to_be_visible()
+    expect_board_saved(page)
+    page.reload()
+    expect(node(page, "ranker")).to_be_visible()
+    expect(board(page).locator(".react-flow__node")).to_have_count(3)
+
+
 def test_a_refresh_keeps_notes_and_design(page, server):
     start_scenario(page, server["url"])
     area = widget(page, "w_notes_requirements").locator("textarea")

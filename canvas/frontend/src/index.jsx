@@ -11,7 +11,7 @@
 //                                         undo/redo and note edits (never during a drag)
 //   state "catalog" = the catalogId the page holds (null: send it again)
 //   trigger "action" = {kind: "layout" | "sync", seq}
-//   data.direct = {path, session, token} | null, data.revision = the session's revision the
+//   data.direct = {path, session, token, tab} | null, data.revision = the session's revision the
 //           page drew: with `direct`, a change goes to the server's direct route (POST
 //           path, ui/board_route.py), which saves it and answers the verdict
 //           {revision, seq, marks, findings} without a page run; the board draws the marks
@@ -480,9 +480,13 @@ function Board({ data, api }) {
   useEffect(() => {
     if (data.rev === appliedRev.current) return;
     appliedRev.current = data.rev;
+    way.current.layoutRev = null;
     // The page pushing what the board already shows (it picked up the board's own direct
     // save) changes nothing: no history step, the selection and the view stay.
     if (!readOnly && canonical(toDesign(nodesRef.current, edgesRef.current)) === canonical(data.design)) return;
+    // Nor does a push drawn from an older revision than the board's last direct save (a run
+    // that started before it): the board holds what is stored, and the push would undo it.
+    if (!readOnly && answerRef.current && (data.revision ?? -1) < answerRef.current.revision) return;
     if (!readOnly) pushHistory();
     setNodes(toNodes(data.design));
     setEdges(toEdges(data.design));
@@ -552,7 +556,7 @@ function Board({ data, api }) {
   // The two ways a change goes (see the contract at the top). `way.pageSeq` is the seq of
   // the last change sent through the page: until the page has taken it, every change goes
   // that way too, or a direct save could land before it and be overwritten by it.
-  const way = useRef({ busy: false, queued: false, pageSeq: 0, refusedToken: null });
+  const way = useRef({ busy: false, queued: false, pageSeq: 0, refusedToken: null, layoutRev: null });
   const dataRef = useRef(data);
   dataRef.current = data;
   const answerRef = useRef(answer);
@@ -567,7 +571,8 @@ function Board({ data, api }) {
   const send = (seqNo, design) => {
     const d = dataRef.current;
     const w = way.current;
-    const pageWaiting = w.pageSeq > (d.saved ?? 0);
+    // a change sent through the page not taken yet, or an auto-layout not drawn yet
+    const pageWaiting = w.pageSeq > (d.saved ?? 0) || (w.layoutRev !== null && w.layoutRev === appliedRev.current);
     const base = Math.max(d.revision ?? -1, answerRef.current ? answerRef.current.revision : -1);
     // a key refused stays refused; a server restarted hands the page a new one
     const refused = d.direct && w.refusedToken === d.direct.token;
@@ -587,7 +592,7 @@ function Board({ data, api }) {
       cache: "no-store",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ session: d.direct.session, token: d.direct.token, base, seq: seqNo, design }),
+      body: JSON.stringify({ session: d.direct.session, token: d.direct.token, tab: d.direct.tab, base, seq: seqNo, design }),
       signal: abort.signal,
     })
       .then(async (response) => {
@@ -797,11 +802,13 @@ function Board({ data, api }) {
   }, [rf]);
 
   const layout = useCallback(function askLayout() {
-    // after the change on its way to the direct route: the page lays out what was saved
-    if (way.current.busy) {
+    // after the changes on their way to the direct route: the page lays out what was
+    // saved; until its layout is drawn, changes go through the page, after it
+    if (way.current.busy || way.current.queued) {
       setTimeout(askLayout, 25);
       return;
     }
+    way.current.layoutRev = appliedRev.current;
     seq.current += 1;
     api.setTriggerValue("action", { kind: "layout", seq: seq.current });
   }, []);
