@@ -42,6 +42,7 @@ from components.board import BoardError, board_marks, design_from_board
 from components.design import Design
 from components.loading import MAX_FILE_BYTES, InputError
 from design_framework.rubric import Report, check_design
+from design_framework.session import Session
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
 from ui.findings_data import findings_data
@@ -105,18 +106,24 @@ def checked(design: Design, scenario_id: str | None, scenario_yaml: str | None) 
 
 _OWN: OrderedDict[tuple[str, str], dict] = OrderedDict()
 _OWN_KEPT = 256
+_OWN_TABS_PER_SESSION = 4
 _OWN_LOCK = threading.Lock()
 
 
-def _remember(session_id: str, tab: str, base: int, revision: int, session) -> None:
+def _remember(session_id: str, tab: str, base: int, revision: int, session: Session) -> None:
     """Keep what a tab's board saved: which revision each save made from which, and the
-    session as the last one left it (for ``own_saves_since``)."""
+    session as the last one left it, as JSON (for ``own_saves_since``). At most a few tabs
+    per session and a few hundred in all, the least recently saved going first."""
+    body = json.dumps(session.to_dict())  # as the store keeps it
     with _OWN_LOCK:
         entry = _OWN.pop((session_id, tab), None) or {"links": {}}
         entry["links"][base] = revision
         while len(entry["links"]) > 256:  # a tab that never ran since: the oldest go
             entry["links"].pop(next(iter(entry["links"])))
-        entry["last"] = (revision, session.model_copy(deep=True))
+        entry["last"] = (revision, body)
+        same = [key for key in _OWN if key[0] == session_id]
+        for key in same[: max(0, len(same) - _OWN_TABS_PER_SESSION + 1)]:
+            del _OWN[key]
         _OWN[(session_id, tab)] = entry
         while len(_OWN) > _OWN_KEPT:
             _OWN.popitem(last=False)
@@ -132,13 +139,13 @@ def own_saves_since(session_id: str, tab: str, revision: int):
         entry = _OWN.get((session_id, tab))
         if entry is None or entry["last"][0] <= revision:
             return None
-        links, (last, session) = entry["links"], entry["last"]
+        links, (last, body) = entry["links"], entry["last"]
         at = revision
         while at != last:
             if at not in links:
                 return None
             at = links[at]
-        return last, session.model_copy(deep=True)
+    return last, Session.model_validate(json.loads(body))
 
 
 def _refused(status: int, error: str) -> tuple[int, dict]:

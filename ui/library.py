@@ -22,7 +22,7 @@ state.current_session()  # restore the session in the URL, if any, so it shows b
 
 
 def resume(session) -> None:
-    state.open_session(session)
+    state.resume_session(session)
 
 
 state.storage_notice()

@@ -188,12 +188,31 @@ def _try(action):
 
 def open_session(session: Session) -> None:
     """Make ``session`` the open one and drop widget values that belong to another."""
+    _forget_open()
+    _adopt(session, None)
+    _write(session)
+
+
+def resume_session(session: Session) -> None:
+    """Open a stored session as the store holds it now (the library's Resume): the copy a
+    list was drawn with may be older than what another tab has saved since, and writing
+    it back would undo that."""
+    try:
+        stored = store().load_versioned(session.id)
+    except StorageError:
+        stored = None
+    if stored is None:
+        open_session(session)
+        return
+    _forget_open()
+    _adopt(*stored)
+
+
+def _forget_open() -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("w_")]:
         del st.session_state[key]
     st.session_state.pop(UNSAVED, None)
     st.session_state.pop(CONFLICT, None)
-    _adopt(session, None)
-    _write(session)
 
 
 NOTICES = "w_notices"
@@ -264,8 +283,10 @@ def _merge(session: Session, conflict: ConflictError) -> None:
     st.session_state[BASE] = theirs.model_copy(deep=True)
 
 
-def _replace(session: Session, new: Session) -> None:
-    """Make ``session`` hold ``new`` and reseed the widgets that showed what changed."""
+def _replace(session: Session, new: Session, board_drew_it: bool = False) -> None:
+    """Make ``session`` hold ``new`` and reseed the widgets that showed what changed.
+    ``board_drew_it``: the new design is what this tab's board saved itself, so the board
+    already shows it (or something newer): it is not pushed to it again."""
     if session.notes != new.notes:
         # the notes boxes replace what they show only when this revision moves (ui/notes.py)
         st.session_state["w_notes_rev"] = st.session_state.get("w_notes_rev", 0) + 1
@@ -274,7 +295,8 @@ def _replace(session: Session, new: Session) -> None:
             if key in ("w_quick_text", "w_yaml_text") or key.startswith("w_edit_"):
                 st.session_state.pop(key, None)
         # the canvas reloads only when its revision moves (see ui/canvas.py)
-        st.session_state[CANVAS_REV] = st.session_state.get(CANVAS_REV, 0) + 1
+        if not board_drew_it:
+            st.session_state[CANVAS_REV] = st.session_state.get(CANVAS_REV, 0) + 1
     if session.drawing_for != new.drawing_for:
         st.session_state.pop("w_drawing_for", None)
     for name in Session.model_fields:
@@ -297,19 +319,25 @@ def catch_up(session: Session) -> None:
     (a false conflict) and book the clock's time twice. Saves of anyone else are left for
     the page run and the save's three-way merge, as before."""
     revision = st.session_state.get(REVISION)
-    if st.session_state.get(UNSAVED) or not isinstance(revision, int):
+    if not isinstance(revision, int):
         return
+    if st.session_state.get(UNSAVED) and session != st.session_state.get(BASE):
+        return  # changes wait in memory: their retried save merges what is stored
     found = own_saves_since(session.id, tab_id(), revision)
     if found is None:
         return
     newer, saved = found
-    _replace(session, saved)
+    # Pushing it to the board again would only race the board's next change (the board
+    # holds it, or newer); the text views reseed from it.
+    _replace(session, saved, board_drew_it=True)
     st.session_state[REVISION] = newer
     st.session_state[BASE] = saved.model_copy(deep=True)
+    st.session_state.pop(UNSAVED, None)  # a read that failed left nothing unsaved
 
 
 def _retry_or_refresh(session: Session) -> None:
     """Each page run: retry a failed save, or pick up what another tab saved."""
+    catch_up(session)  # this tab's own direct saves are no other tab's, even after a failure
     if st.session_state.get(UNSAVED):
         if _write(session, announce=False):
             notify("Saved: your unsaved changes are stored now.")

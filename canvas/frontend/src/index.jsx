@@ -143,6 +143,7 @@ function canonical(design) {
 
 const DIRECT_TIMEOUT_MS = 4000;
 const SYNC_AFTER_MS = 1200;
+const LAYOUT_WAIT_MS = 4000;
 
 function suggestId(nodes, type) {
   const taken = new Set(nodes.map((n) => n.id));
@@ -439,7 +440,9 @@ function Board({ data, api }) {
   edgesRef.current = edges;
   const appliedRev = useRef(data.rev);
   const pendingSend = useRef(false);
-  const seq = useRef(kept ? kept.seq : 0);
+  // seq only grows, even over a remount that drops what the board held (a new rev): the
+  // page compares it with the last one it took
+  const seq = useRef(kept ? kept.seq : (data.boardKey && KEPT.get(data.boardKey)?.seq) || 0);
   const history = useRef(kept ? kept.history : { past: [], future: [] });
   // A board Streamlit has replaced (detached from the page) stays silent.
   const live = () => !!wrapper.current?.isConnected;
@@ -451,6 +454,7 @@ function Board({ data, api }) {
       edges,
       sent,
       answer,
+      way: way.current,
       seq: seq.current,
       history: history.current,
     });
@@ -556,7 +560,10 @@ function Board({ data, api }) {
   // The two ways a change goes (see the contract at the top). `way.pageSeq` is the seq of
   // the last change sent through the page: until the page has taken it, every change goes
   // that way too, or a direct save could land before it and be overwritten by it.
-  const way = useRef({ busy: false, queued: false, pageSeq: 0, refusedToken: null, layoutRev: null });
+  // Kept over any remount: a change still waiting for the page must hold direct saves back.
+  const way = useRef(
+    (data.boardKey && KEPT.get(data.boardKey)?.way) || { busy: false, queued: false, pageSeq: 0, refusedToken: null, layoutRev: null, layoutAt: 0 },
+  );
   const dataRef = useRef(data);
   dataRef.current = data;
   const answerRef = useRef(answer);
@@ -572,7 +579,10 @@ function Board({ data, api }) {
     const d = dataRef.current;
     const w = way.current;
     // a change sent through the page not taken yet, or an auto-layout not drawn yet
-    const pageWaiting = w.pageSeq > (d.saved ?? 0) || (w.layoutRev !== null && w.layoutRev === appliedRev.current);
+    // (a layout whose push never came, its run cut short, stops holding them after a while)
+    const layoutWaiting =
+      w.layoutRev !== null && w.layoutRev === appliedRev.current && performance.now() - w.layoutAt < LAYOUT_WAIT_MS;
+    const pageWaiting = w.pageSeq > (d.saved ?? 0) || layoutWaiting;
     const base = Math.max(d.revision ?? -1, answerRef.current ? answerRef.current.revision : -1);
     // a key refused stays refused; a server restarted hands the page a new one
     const refused = d.direct && w.refusedToken === d.direct.token;
@@ -809,6 +819,7 @@ function Board({ data, api }) {
       return;
     }
     way.current.layoutRev = appliedRev.current;
+    way.current.layoutAt = performance.now();
     seq.current += 1;
     api.setTriggerValue("action", { kind: "layout", seq: seq.current });
   }, []);
