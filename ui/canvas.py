@@ -1,10 +1,13 @@
 """The canvas on the pages: the candidate's editable board and read-only boards elsewhere.
 
 State contract (see components/board.py and canvas/frontend/src/index.jsx): the board is
-sent ``board_data``; a change comes back as the state value ``design`` (``{rev, seq,
-base, design}``; ``base``, the session revision the board last knew) and a request as the trigger ``action`` (``{kind: "layout"}``). ``REV_KEY``
-counts the designs Python pushes: the board replaces what it shows only when the rev
-moves, so the echo of the user's own change never fights a drag.
+sent ``board_data`` plus ``revision`` (the session revision the page drew) and ``direct``
+(``direct_route``); a change goes to the direct route (ui/board_route.py) or comes back as
+the state value ``design`` (``{rev, seq, base, design}``; ``base``, the session revision
+the board last knew), and a request as the trigger ``action`` (``{kind: "layout"}``, or
+``{kind: "sync"}`` once the user pauses after direct saves). ``REV_KEY`` counts the
+designs Python pushes: the board replaces what it shows only when the rev moves, so the
+echo of the user's own change never fights a drag.
 """
 
 from __future__ import annotations
