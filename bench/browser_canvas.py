@@ -123,6 +123,8 @@ def main() -> int:
         help="refuse the board's direct route (403), so every change goes through a page run",
     )
     args = parser.parse_args()
+    if not 2 <= args.actions <= 21:  # the drops fill a 3 x 7 grid on the free side of the board
+        parser.error("--actions must be between 2 and 21")
     data_dir = tempfile.mkdtemp(prefix="bench-canvas-")
     bare_script = Path(data_dir) / "bare.py"
     bare_script.write_text(BARE)
