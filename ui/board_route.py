@@ -76,20 +76,22 @@ def _authored(text: str):
 
 
 def scenario_for(scenario_id: str | None, scenario_yaml: str | None):
-    """The scenario a session practises (as ``ui.state.scenario_of``), or None."""
+    """The scenario a session practises: shipped, authored (parsed once per text; an
+    authored one that no longer parses is none), or None."""
     if scenario_yaml:
         return _authored(scenario_yaml)
     return shipped_scenarios().get(scenario_id) if scenario_id else None
 
 
 _CHECKED: OrderedDict[tuple, Report] = OrderedDict()
-_CHECKED_KEPT = 64
+_CHECKED_KEPT = 256
 _CHECKED_LOCK = threading.Lock()
 
 
 def checked(design: Design, scenario_id: str | None, scenario_yaml: str | None) -> Report:
     """The rubric's verdict, remembered per design (as the rubric reads it) and scenario: a
-    move on the board answers the verdict it had."""
+    move on the board answers the verdict it had. The pages read the same cache
+    (``ui.state.rubric``); a verdict is shared, not copied, and only read."""
     key = (rubric_key(design), scenario_id or "", scenario_yaml or "")
     with _CHECKED_LOCK:  # the route answers from a pool of threads
         report = _CHECKED.get(key)
@@ -156,10 +158,13 @@ def _short_ascii(value) -> bool:
     return isinstance(value, str) and len(value) <= 128 and value.isascii()
 
 
+TOO_LARGE = f"the design sent is over {MAX_BODY_BYTES:,} bytes"
+
+
 def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
     """Take one change from a board: ``(HTTP status, answer)``. See the module's docstring."""
     if len(body) > MAX_BODY_BYTES:
-        return _refused(413, f"the design sent is over {MAX_BODY_BYTES:,} bytes")
+        return _refused(413, TOO_LARGE)
     try:
         change = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -206,15 +211,14 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
 
 async def board_change(request: Request) -> JSONResponse:
     """The route: ``board_answer`` on the process's store, off the event loop."""
-    too_large = _refused(413, f"the design sent is over {MAX_BODY_BYTES:,} bytes")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return JSONResponse(too_large[1], 413, headers=_HEADERS)
+        return JSONResponse({"error": TOO_LARGE}, 413, headers=_HEADERS)
     chunks, size = [], 0
     async for chunk in request.stream():  # a body without a length is read up to the cap
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            return JSONResponse(too_large[1], 413, headers=_HEADERS)
+            return JSONResponse({"error": TOO_LARGE}, 413, headers=_HEADERS)
         chunks.append(chunk)
     body = b"".join(chunks)
     try:

@@ -25,13 +25,12 @@ import secrets
 import streamlit as st
 
 from components.design import Design
-from components.loading import InputError
 from components.markdown import escape
-from design_framework.rubric import Report, check_design
+from design_framework.rubric import Report
 from design_framework.session import Session, merge_sessions
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
-from ui.board_route import own_saves_since, rubric_key
+from ui.board_route import checked, own_saves_since, scenario_for
 
 SESSION = "session"
 SESSION_PARAM = "s"
@@ -64,15 +63,11 @@ def authored_scenario(text: str, source: str = "authored scenario"):
 
 
 def scenario_of(session: Session | None):
-    """The scenario a session practises: shipped, authored in the app, or none."""
+    """The scenario a session practises: shipped, authored in the app, or none
+    (``ui.board_route.scenario_for``, which the board's direct route reads too)."""
     if session is None:
         return None
-    if session.scenario_yaml:
-        try:
-            return authored_scenario(session.scenario_yaml)
-        except InputError:
-            return None
-    return pack().get(session.scenario_id) if session.scenario_id else None
+    return scenario_for(session.scenario_id, session.scenario_yaml)
 
 
 # ---- owners ---------------------------------------------------------------------------------
@@ -388,19 +383,9 @@ def set_design(session: Session, design: Design, drawn: bool = True) -> None:
     save(session)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _check(design_json: str, scenario_key: str, scenario_yaml: str | None) -> Report:
-    design = Design.model_validate_json(design_json)
-    if scenario_yaml:
-        scenario = authored_scenario(scenario_yaml)
-    else:
-        scenario = pack().get(scenario_key) if scenario_key else None
-    return check_design(design, scenario)
-
-
 def check(design: Design, scenario_id: str | None, scenario_yaml: str | None = None) -> Report:
     """The rubric for any design, cached like ``rubric``."""
-    return _check(rubric_key(design), scenario_id or "", scenario_yaml)
+    return checked(design, scenario_id, scenario_yaml)
 
 
 def finish(session: Session) -> None:
@@ -415,12 +400,10 @@ def finish(session: Session) -> None:
 
 def rubric(session: Session) -> Report:
     """Rubric findings of the session's design, cached by design and scenario: every widget
-    change reruns the page, and most reruns do not touch the diagram."""
-    return _check(
-        rubric_key(session.design),
-        session.scenario_id or "",
-        session.scenario_yaml,
-    )
+    change reruns the page, and most reruns do not touch the diagram. One cache with the
+    board's direct route (``ui.board_route.checked``), so the run after a direct save finds
+    the verdict the route drew."""
+    return checked(session.design, session.scenario_id, session.scenario_yaml)
 
 
 def widget_value(key: str, initial):

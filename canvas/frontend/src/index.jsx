@@ -568,12 +568,17 @@ function Board({ data, api }) {
   dataRef.current = data;
   const answerRef = useRef(answer);
   answerRef.current = answer;
+  // the session revision the board knows: the page's, or its last direct answer's
+  const knownRevision = () =>
+    Math.max(dataRef.current.revision ?? -1, answerRef.current ? answerRef.current.revision : -1);
+  // how the changes went, readable in the page (data-page-sends, data-direct-sends)
+  const count = (name) => {
+    if (wrapper.current) wrapper.current.dataset[name] = String(Number(wrapper.current.dataset[name] || 0) + 1);
+  };
   const throughPage = (seqNo, design) => {
     way.current.pageSeq = seqNo;
-    if (wrapper.current) wrapper.current.dataset.pageSends = String(Number(wrapper.current.dataset.pageSends || 0) + 1);
-    const d = dataRef.current;
-    const base = Math.max(d.revision ?? -1, answerRef.current ? answerRef.current.revision : -1);
-    api.setStateValue("design", { rev: appliedRev.current, seq: seqNo, base, design });
+    count("pageSends");
+    api.setStateValue("design", { rev: appliedRev.current, seq: seqNo, base: knownRevision(), design });
   };
   const send = (seqNo, design) => {
     const d = dataRef.current;
@@ -583,7 +588,7 @@ function Board({ data, api }) {
     const layoutWaiting =
       w.layoutRev !== null && w.layoutRev === appliedRev.current && performance.now() - w.layoutAt < LAYOUT_WAIT_MS;
     const pageWaiting = w.pageSeq > (d.saved ?? 0) || layoutWaiting;
-    const base = Math.max(d.revision ?? -1, answerRef.current ? answerRef.current.revision : -1);
+    const base = knownRevision();
     // a key refused stays refused; a server restarted hands the page a new one
     const refused = d.direct && w.refusedToken === d.direct.token;
     if (!d.direct || refused || pageWaiting || base < 0) {
@@ -619,7 +624,7 @@ function Board({ data, api }) {
         answerRef.current = next;
         api.renderStart = performance.now(); // the board's render of the answer (data-render-ms)
         flushSync(() => setAnswer(next));
-        if (wrapper.current) wrapper.current.dataset.directSends = String(Number(wrapper.current.dataset.directSends || 0) + 1);
+        count("directSends");
         window.dispatchEvent(
           new CustomEvent("wb:answer", { detail: { boardKey: d.boardKey, revision: body.revision, findings: body.findings } }),
         );
