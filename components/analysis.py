@@ -320,7 +320,11 @@ def store_readers(graph: nx.DiGraph, store: str) -> list[str]:
             request_serving_nodes(graph) | event_path_nodes(graph) | set(campaign_readers(graph))
         ),
     )
-    near = set().union(*(neighbours(graph, s) for s in relayed(graph, store)))
+    near = set()
+    for s in relayed(graph, store):
+        near |= set(graph.successors(s))
+        # an arrow into the store is a read only where it is no write (a hop, a lookup)
+        near |= {p for p in graph.predecessors(s) if graph.edges[p, s].get("kind") != "write"}
     return sorted(n for n in near if n in serving and n != store)
 
 

@@ -171,6 +171,16 @@ class Edge(Model):
     label: str | None = Field(
         None, description="What flows, e.g. 'online features'.", max_length=200
     )
+    kind: Literal["data", "call", "write", "deploy"] | None = Field(
+        None,
+        description="What the arrow means: data (flows from -> to), call (a request from "
+        "`from` and its answer), write (`from` writes a store, queue or log), deploy (a "
+        "registry ships a model). Inferred when absent (components/reading.py).",
+    )
+
+
+EDGE_KINDS = ("data", "call", "write", "deploy")
+"""Edge kinds a design may state (design.md, model v3)."""
 
 
 class Design(Model):
@@ -343,7 +353,8 @@ def design_graph(design: Design, catalog: Catalog | None = None) -> nx.DiGraph:
     ``in_k`` (None: computed from upstream stages), ``ms_per_1k_keys`` (stores), ``workers``
     (batch jobs), ``replicas`` (None: not declared), ``implausible`` (costs typed below the
     plausible range, ``{param: typed}``: the arithmetic uses the catalog default instead).
-    Edge attribute: ``label``.
+    Edge attributes: ``label``, ``kind`` (as drawn; None where the design leaves it to
+    the reading, :mod:`components.reading`).
     """
     catalog = catalog or load_catalog()
     graph = nx.DiGraph(title=design.title, scenario=design.scenario)
@@ -374,5 +385,5 @@ def design_graph(design: Design, catalog: Catalog | None = None) -> nx.DiGraph:
             implausible=implausible,
         )
     for edge in design.edges:
-        graph.add_edge(edge.source, edge.target, label=edge.label)
+        graph.add_edge(edge.source, edge.target, label=edge.label, kind=edge.kind)
     return graph

@@ -11,9 +11,10 @@ from typing import Annotated, Any
 import networkx as nx
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from components import analysis
+from components import analysis, reading
 from components.catalog import Catalog, load_catalog
 from components.design import Design, design_graph
+from components.reading import Reading, read_graph
 
 
 class Status(StrEnum):
@@ -73,7 +74,23 @@ class Analysed:
 
     @cached_property
     def graph(self) -> nx.DiGraph:
-        return design_graph(self.design, self.catalog)
+        """The canonical reading of the drawn design (components/reading.py)."""
+        return read_graph(design_graph(self.design, self.catalog), self.catalog)
+
+    @property
+    def readings(self) -> list[Reading]:
+        """What the reading took another way than drawn."""
+        return self.graph.graph["readings"]
+
+    def reads(self, node: str) -> set[str]:
+        """Nodes ``node`` reads (arrows into it, calls it makes; not its writes)."""
+        return reading.reads(self.graph, node)
+
+    def writes(self, node: str) -> set[str]:
+        return reading.writes(self.graph, node)
+
+    def kind(self, u: str, v: str) -> str:
+        return self.graph.edges[u, v]["kind"]
 
     @cached_property
     def request(self) -> nx.DiGraph:

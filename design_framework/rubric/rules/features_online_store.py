@@ -82,7 +82,7 @@ def check(design, scenario, options: Options):
         return [RULE.skipped("No serving model needs online features.")]
     without_store = [m for m in models if not _fed(design, m, options)]
     offline_fed = {
-        m: sorted(n for n in design.neighbours(m) if design.type(n) in options.offline_data_types)
+        m: sorted(n for n in design.reads(m) if design.type(n) in options.offline_data_types)
         for m in models
     }
     offline_fed = {m: sources for m, sources in offline_fed.items() if sources}

@@ -115,8 +115,8 @@ def check(design, scenario, options: Options):
             f"{m} <- {n}"
             for m in design.serving
             if design.type(m) in SCORING_MODELS
-            and not any(design.type(x) == "feature_store" for x in design.neighbours(m))
-            for n in design.neighbours(m)
+            and not any(design.type(x) == "feature_store" for x in design.reads(m))
+            for n in design.reads(m)
             if design.type(n) in RAW_DATA
         }
     )

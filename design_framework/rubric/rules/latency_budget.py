@@ -11,10 +11,10 @@ Passing: 200 ms budget, client -> gateway (5) -> retrieval (15 + ANN 5.5) -> ran
 1,000 items (10 + 25 + 1,000 feature rows 6) = 66.5 ms. Failing: retrieval with no index
 scans 100M items at 0.02 ms per 1,000 (2 s), or the ranker fed 100,000 items costs 2.6 s.
 
-A request-path node that calls an offline system (``ranker -> data_warehouse``) has no cost
-any formula could give; the verdict stands on the drawn costs and says that the figure
-leaves the call out, so a passing number never hides it (serving.no_offline_reads fails it:
-one mistake, one rule).
+A request-path node that reads an offline system (``data_warehouse -> ranker``, or the
+ranker querying it, drawn both ways) has no cost any formula could give: unknown is not
+pass, so the rule fails and names the call (a warehouse query takes seconds), with the
+drawn costs as a lower bound. A log the ranker writes into the lake is no read.
 """
 
 import networkx as nx
@@ -59,11 +59,10 @@ def _hint(design, slowest, cost) -> str:
         design.graph.nodes[p]["funnel"] for p in nx.ancestors(design.request, slowest)
     )
     if fed_by_nothing and cost.in_k >= design.catalog_size:
-        # A service drawn as a star (service -> retrieval, service -> ranker) makes every
-        # stage a first stage: say so, the arithmetic alone would puzzle.
+        # A heavy stage with nothing before it: say so, the arithmetic alone would puzzle.
         return (
-            f"No funnel stage feeds {slowest}, so it scores the whole catalog. Draw the "
-            f"stages in order (retrieval -> {slowest}) rather than all from the service."
+            f"No funnel stage feeds {slowest}, so it scores the whole catalog. Put a "
+            f"retrieval stage before it (retrieval -> {slowest}) to hand it candidates."
         )
     if cost.items_ms > cost.base_ms:
         return "Send fewer items to the expensive stage (a pre-ranker, or a lower out_k upstream)."
@@ -80,10 +79,8 @@ def _uncosted_calls(design, path_nodes) -> list[tuple[str, str]]:
     for node in sorted(path_nodes):
         if design.role(node) != "online":
             continue
-        for other in sorted(design.neighbours(node)):
+        for other in sorted(design.reads(node)):
             if design.role(other) == "offline" and design.type(other) not in OFFLINE_EXEMPT:
-                if design.type(other) == "batch_scoring" and design.type(node) == "ab_testing":
-                    continue  # a variant assignment handed to a batch job is no call
                 calls.append((node, other))
     return calls
 
@@ -94,7 +91,7 @@ def _uncosted_note(calls) -> str:
     named = "; ".join(f"{node} calling {other}" for node, other in calls)
     return (
         f" Not counted: {named}. An offline system answers in seconds, so no budget "
-        "carries that call (see serving.no_offline_reads)."
+        "carries that call, and the real worst case is unknown (see serving.no_offline_reads)."
     )
 
 
@@ -143,6 +140,17 @@ def check(design, scenario, options: Options):
         f"The slowest {what} takes {report.total_ms:,.1f} ms against a "
         f"{budget:,g} ms budget: {path_text(report.path)}.{_uncosted_note(calls)}"
     )
+    if calls:  # unknown is not pass: no formula gives an offline system's answer time
+        return [
+            RULE.failed(
+                summary.replace("takes", "takes at least", 1),
+                nodes=sorted({n for call in calls for n in call}),
+                figures=figures,
+                hint="Serve from online stores: materialise what the path reads from "
+                f"{', '.join(sorted({o for _, o in calls}))} into a feature store or a "
+                "precomputed store, filled offline.",
+            )
+        ]
     if report.total_ms <= budget:
         return [RULE.passed(summary, figures=figures)]
     cost = report.costs[slowest]

@@ -25,16 +25,8 @@ class Options(BaseOptions):
     pass
 
 
-ASSIGNMENT = ("ab_testing", "batch_scoring")
-"""An assignment layer feeding a batch job (one result per variant) is no synchronous call."""
-
-
 def _offline(design, node) -> bool:
     return design.role(node) == "offline" and design.type(node) not in DEPLOYMENT_TYPES
-
-
-def _assignment(design, u, v) -> bool:
-    return (design.type(u), design.type(v)) == ASSIGNMENT
 
 
 def check(design, scenario, options: Options):
@@ -42,11 +34,14 @@ def check(design, scenario, options: Options):
     if not online:
         return [RULE.skipped("The design has no online node yet.")]
     serving = {n for n in online if design.on_serving_path(n)} or set(online)
+    # Logs and hand-offs a serving node writes into the lake are no reads; reads drawn in
+    # call direction (ranker -> warehouse, both ways) the reading turned to data direction.
+    # A deploy counts only through the registry: a model pushed straight from training
+    # makes serving depend on the training job itself.
     bad = [
         (u, v)
-        for u, v in design.graph.edges
-        if ((_offline(design, u) and v in serving) or (u in serving and _offline(design, v)))
-        and not _assignment(design, u, v)
+        for u, v, kind in design.graph.edges(data="kind")
+        if kind in ("data", "deploy") and _offline(design, u) and v in serving
     ]
     if not bad:
         return [RULE.passed("Serving nodes read only online stores and deployed models.")]
