@@ -116,6 +116,7 @@ def _star_chain(graph, orchestrator) -> list[str] | None:
                 frontier.append(nxt)
     if len({STAGE_ORDER[graph.nodes[s]["type"]] for s in chain}) < 2:
         return None
+
     def rank(node):
         return STAGE_ORDER[graph.nodes[node]["type"]]
 

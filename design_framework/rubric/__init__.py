@@ -60,7 +60,9 @@ class Report:
             "scenario": self.scenario,
             "passed": self.passed,
             "score": self.score,
-            "findings": [f.model_dump(mode="json", exclude={"title"}) for f in self.findings],
+            "findings": [
+                f.model_dump(mode="json", exclude={"title", "read_as"}) for f in self.findings
+            ],
         }
 
 
@@ -85,5 +87,52 @@ def check_design(design: Design, scenario=None, catalog: Catalog | None = None) 
         for result in rule.check(analysed, scenario, options):
             if result.status == Status.failed and scenario and scenario.severity(rule_id) == "warn":
                 result = result.model_copy(update={"status": Status.warning})
-            findings.append(result)
+            findings.append(as_drawn(result, analysed))
     return Report(scenario.id if scenario else design.scenario, findings)
+
+
+MAX_READINGS_SHOWN = 3
+
+
+def as_drawn(finding: Finding, analysed: Analysed) -> Finding:
+    """A finding in the drawing's terms: a model the reading drew inside a box is named by
+    that box, and the finding says what was read another way than drawn about the boxes it
+    names (model v3)."""
+    graph = analysed.graph
+    hosts = {n: h for n, h in graph.nodes(data="host") if h}
+
+    def drawn(value):
+        if isinstance(value, str):
+            return hosts.get(value, value)
+        if isinstance(value, list):
+            out = [drawn(v) for v in value]
+            return [v for i, v in enumerate(out) if i == 0 or v != out[i - 1]]
+        if isinstance(value, dict):
+            return {hosts.get(k, k): drawn(v) for k, v in value.items()}
+        return value
+
+    def text(value):
+        for model, host in hosts.items():
+            value = value.replace(model, f"the model in {host}")
+        return value
+
+    named = set(finding.nodes)
+    for value in finding.figures.values():
+        if isinstance(value, list):
+            named |= {v for v in value if isinstance(v, str)}
+    named = {hosts.get(n, n) for n in named}
+    read_as = [r.text for r in analysed.readings if named & set(r.nodes)]
+    message = text(finding.message)
+    if read_as:
+        shown = "; ".join(read_as[:MAX_READINGS_SHOWN])
+        more = len(read_as) - MAX_READINGS_SHOWN
+        message += f" (Read: {shown}{f'; {more} more' if more > 0 else ''}.)"
+    return finding.model_copy(
+        update={
+            "nodes": list(dict.fromkeys(drawn(list(finding.nodes)))),
+            "figures": drawn(finding.figures),
+            "message": message,
+            "hint": text(finding.hint) if finding.hint else finding.hint,
+            "read_as": read_as,
+        }
+    )
