@@ -2,8 +2,11 @@
 
 Two designs give parity. Shared definitions: training reads the feature store (or, for a
 batch job, the feature pipeline) that serving reads. Serve-time logging ("log and wait"): a
-serving model logs the features it used (an edge out of it whose label names features) to
-a stream or lake that training reads, the strongest parity there is. Serving nodes are those
+serving model logs the features it used to a stream or lake that training reads, the
+strongest parity there is; the log is recognised by its label (features, context, inputs),
+or, whatever it is called, by being joined with the listeners' outcomes at a labeling or
+ETL step that training reads. A log labelled only as impressions or scores is what was
+shown, not what the model saw. Serving nodes are those
 of any path: a request path, an event path (a scorer fed by a stream processor), or a batch
 job whose results are served.
 
@@ -15,6 +18,8 @@ event_stream labelled "features used" -> data_lake -> training_pipeline. Failing
 reads feature_store while training rebuilds features from the data lake with its own code,
 or the ranker builds its features from data_lake at request time.
 """
+
+import re
 
 from components.analysis import reachable_from
 from design_framework.rubric.base import Options as BaseOptions
@@ -67,17 +72,58 @@ def _serving_sources(design) -> list[str]:
     return sorted(set(stores) | set(fed_jobs) | set(scorers_fed))
 
 
+FEATURE_WORDS = re.compile(
+    r"\b(features?|context|inputs?|snapshots?|vectors?|embeddings?|signals?|what the model saw)\b",
+    re.IGNORECASE,
+)
+"""Label words of a log that carries what the model saw."""
+
+OUTCOME_ONLY = re.compile(
+    r"\b(impressions?|shown|slates?|exposures?|results?|scores?|predictions?|rankings?|"
+    r"positions?|served list|responses?|decisions?|flags?)\b",
+    re.IGNORECASE,
+)
+"""Label words of a log of what was decided or shown: outcomes to join, not features."""
+
+JOIN_STEPS = ("labeling", "batch_etl")
+"""Where logged requests are joined with outcomes into training examples."""
+
+
 def _logged_features(design) -> list[tuple[str, str]]:
-    """Edges out of serving models that carry the features they used."""
-    return [
-        (u, v)
-        for u, v, label in design.graph.edges(data="label")
-        if u in design.serving
-        and design.role(u) == "online"
-        and design.role(v) in ("nearline", "offline")
-        and label
-        and "feature" in label.lower()
-    ]
+    """Edges out of serving models that carry the features they used: labelled so, or
+    unlabelled logs joined with the listeners' outcomes at a labeling or ETL step that
+    training reads (log and wait), whatever the edge is called."""
+    carriers = design.graph.subgraph(
+        n for n in design.graph if design.type(n) in FEATURE_CARRIERS + JOIN_STEPS
+    )
+    outcomes = reachable_from(
+        design.graph.subgraph(n for n in design.graph if design.role(n) != "online"),
+        design.with_role("entry"),
+    )
+    trainers = set(design.of_type("training_pipeline"))
+    logs = []
+    for u, v, label in design.graph.edges(data="label"):
+        if u not in design.serving or design.role(u) != "online":
+            continue
+        if design.role(v) not in ("nearline", "offline") or design.type(v) == "model_registry":
+            continue
+        if design.type(u) not in SCORING_MODELS:
+            continue
+        if label and FEATURE_WORDS.search(label):
+            logs.append((u, v))
+            continue
+        if label and OUTCOME_ONLY.search(label):
+            continue
+        joins = [
+            j
+            for j in reachable_from(carriers, [v])
+            if design.type(j) in JOIN_STEPS
+            and j in outcomes
+            and reachable_from(carriers, [j]) & trainers
+        ]
+        if joins:
+            logs.append((u, v))
+    return logs
 
 
 def check(design, scenario, options: Options):
@@ -108,7 +154,11 @@ def check(design, scenario, options: Options):
     offline_side = design.graph.subgraph(
         n for n in design.graph if design.type(n) in FEATURE_CARRIERS
     )
-    fed = reachable_from(offline_side, sources) | reachable_from(offline_side, [v for _, v in logs])
+    # logged features travel on to training as examples, joined with outcomes at labeling
+    log_side = design.graph.subgraph(
+        n for n in design.graph if design.type(n) in FEATURE_CARRIERS + JOIN_STEPS
+    )
+    fed = reachable_from(offline_side, sources) | reachable_from(log_side, [v for _, v in logs])
     unmatched = [t for t in trainers if t not in fed]
     raw = sorted(
         {

@@ -3,8 +3,15 @@
 features straight to a model scoring the events (event stream -> stream processor ->
 model_server, an event path).
 
+A stream job counts when it computes what serving reads: it writes the store, or it hands
+a scorer features it computed (a model deployed into the job, or a scorer with no other
+feature source). A job that only routes events to a scorer whose features come from a store
+that batch jobs fill makes nothing fresh.
+
 Passing: freshness 60 s; event_stream -> stream_processor -> feature_store -> ranker.
-Failing: the same freshness with only a nightly batch_etl writing the feature store.
+Failing: the same freshness with only a nightly batch_etl writing the feature store, or
+event_stream -> router (stream_processor) -> scorer with the scorer's features written by
+an hourly batch_etl.
 """
 
 import networkx as nx
@@ -39,9 +46,20 @@ def check(design, scenario, options: Options):
         design.of_type("stream_processor")
     )
     scorers = [n for n in design.event_path if design.role(n) == "online"]
-    stores = stores + scorers
-    streaming = design.graph.subgraph([*nearline, *stores])
-    fed = sorted(reachable_from(streaming, processors) & set(stores))
+    streaming = design.graph.subgraph([*nearline, *stores, *scorers])
+    stream_fed = reachable_from(streaming, processors)
+    fed = sorted(stream_fed & set(stores))
+    # A scorer the stream job hands events to has fresh features when the job computes them
+    # (a model inside the job, or a scorer with no other feature source); a job that only
+    # routes events to a scorer reading batch features from a store makes nothing fresh.
+    routed = [
+        n
+        for n in scorers
+        if n in stream_fed
+        and not design.graph.nodes[n].get("host")
+        and any(design.type(r) == "feature_store" and r not in fed for r in design.reads(n))
+    ]
+    fed += sorted(n for n in scorers if n in stream_fed and n not in routed)
     if fed:
         store = fed[0]
         processor = next(p for p in sorted(processors) if nx.has_path(streaming, p, store))
@@ -65,10 +83,16 @@ def check(design, scenario, options: Options):
                 figures={**figures, "path": path},
             )
         ]
+    routing = (
+        f" The stream job only passes events on to {', '.join(routed)}, whose features come "
+        "from a store no stream job writes."
+        if routed
+        else ""
+    )
     return [
         RULE.failed(
             f"Features must be under {freshness:,} s old, but no event stream -> "
-            "stream processor path writes a store that serving reads.",
+            f"stream processor path writes a store that serving reads.{routing}",
             nodes=[s for s in stores if design.role(s) == "online_store"],
             figures=figures,
             hint="Add event_stream -> stream_processor -> feature_store so session "
