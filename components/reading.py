@@ -184,8 +184,8 @@ def _inferred_kind(graph, u, v, event_scorers) -> str:
     if b["role"] in (OFFLINE, NEARLINE):
         if said_read and not said_write:
             return "call"
-        if b["type"] in LOG_SINKS or said_write or a["type"] == "ab_testing":
-            return "write"  # a log, an event, an assignment handed to a batch job
+        if b["type"] in LOG_SINKS or said_write or b["type"] == "batch_scoring":
+            return "write"  # a log, an event, an assignment or a list handed to a batch job
         return "call"
     if b["role"] == ONLINE_STORE:
         if said_write and not said_read:

@@ -6,9 +6,15 @@ reach training as logs or labels (streams, lake, warehouse, batch jobs, labeling
 only become online features (stream processor -> feature store) give the model nothing to
 learn from.
 
+Where the outcome is a person's verdict (reviewers, editors, annotators judging what the
+model flagged or tagged), the loop runs through labeling: a labeling step that what the
+serving models decided reaches (a review queue, the tags store, a sample of results) and
+that feeds training is a feedback loop.
+
 Passing: client -> event_stream -> data_lake -> training_pipeline, or client -> api_gateway ->
-event_stream -> ... Failing: training reads only a static content table, so the model never
-learns from plays and skips.
+event_stream -> ..., or tagger -> review_queue -> labeling (editors) -> training_pipeline.
+Failing: training reads only a static content table, so the model never learns from plays
+and skips.
 """
 
 import networkx as nx
@@ -61,6 +67,25 @@ def check(design, scenario, options: Options):
         if design.role(n) != "online" or design.type(n) in options.collector_types
     )
     logged = reachable_from(off_request, sources) & set(design.of_type(*options.log_types))
+    # Where the outcome is a person's verdict (reviewers, editors, annotators), the loop runs
+    # through labeling: what the models decided reaches people, whose verdicts train them.
+    # Only a queue, store or stream between the model and the people: a path through the
+    # lake is logging, judged as such above.
+    decided = design.graph.subgraph(
+        n
+        for n in design.graph
+        if design.role(n) in ("online_store", "nearline") or design.type(n) == "labeling"
+    )
+    reviewed = [
+        n
+        for n in design.of_type("labeling")
+        if any(
+            n in reachable_from(decided, design.writes(m) | set(design.graph.successors(m)))
+            for m in design.serving
+        )
+    ]
+    logged |= set(reviewed)
+    sources = [*sources, *reviewed]
     # Outcomes reach training as logs or labels; a path that only turns plays into online
     # features (stream processor -> feature store) never gives the model an outcome to learn.
     log_side = design.graph.subgraph(n for n in design.graph if design.type(n) in LOG_CARRIERS)
@@ -68,7 +93,9 @@ def check(design, scenario, options: Options):
     if trained:
         trainer = sorted(trained)[0]
         log = next(n for n in sorted(logged) if n in log_side and nx.has_path(log_side, n, trainer))
-        source = next(n for n in sources if nx.has_path(off_request, n, log))
+        source = next(
+            (n for n in sources if n in off_request and nx.has_path(off_request, n, log)), log
+        )
         loop = (
             nx.shortest_path(off_request, source, log)
             + nx.shortest_path(log_side, log, trainer)[1:]
