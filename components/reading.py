@@ -66,6 +66,12 @@ READ_STORES = ("feature_store", "ann_index")
 THROUGH_STORES = ("feature_store", "ann_index", "precomputed_store")
 """Stores a cache may front: a read of the cache is a read through to them."""
 
+CONTENT_READERS = ("batch_scoring", "training_pipeline", "candidate_generation", "ranker")
+"""Boxes that read content embeddings; an arrow from one into content features is a read."""
+
+JOBS = ("batch_scoring", "batch_etl", "training_pipeline", "content_features")
+"""Offline boxes that run: drawn both ways with an online model server, they call it."""
+
 ORCHESTRATORS = ("api_gateway", "recommendation_service")
 """Online types that call stages rather than score items."""
 
@@ -168,6 +174,13 @@ def _caller_first(graph, distance, u, v) -> tuple[str, str]:
             STAGE_ORDER.get(kind, 9),
         )
 
+    staged = [n for n in (u, v) if graph.nodes[n]["funnel"] and graph.nodes[n]["type"] != "filter"]
+    if len(staged) == 2:
+        # between two funnel stages the items go in stage order, however either is reached
+        # (a filter sits anywhere: after retrieval or last)
+        order = STAGE_ORDER[graph.nodes[u]["type"]], STAGE_ORDER[graph.nodes[v]["type"]]
+        if order[0] != order[1]:
+            return (u, v) if order[0] < order[1] else (v, u)
     return (u, v) if rank(u) <= rank(v) else (v, u)
 
 
@@ -178,6 +191,8 @@ def _inferred_kind(graph, u, v, event_scorers) -> str:
         return "deploy"
     if a["type"] == "training_pipeline" and (b["role"] == ONLINE or b["type"] in HOSTS):
         return "deploy"  # a model pushed straight to serving: deploy.registry's finding
+    if b["type"] == "content_features" and a["type"] in CONTENT_READERS:
+        return "call"  # reading the embeddings, drawn in call direction
     if a["role"] != ONLINE:
         return "data"
     said_write, said_read = bool(WRITE_WORDS.search(label)), bool(READ_WORDS.search(label))
@@ -187,6 +202,12 @@ def _inferred_kind(graph, u, v, event_scorers) -> str:
         if b["type"] in LOG_SINKS or said_write or b["type"] == "batch_scoring":
             return "write"  # a log, an event, an assignment or a list handed to a batch job
         return "call"
+    if (
+        b["type"] == "ab_testing"
+        and a["type"] in ORCHESTRATORS
+        and not any(graph.nodes[s]["role"] == ONLINE for s in graph.successors(v) if s != u)
+    ):
+        return "call"  # asking the assignment service for the variant
     if b["role"] == ONLINE_STORE:
         if said_write and not said_read:
             return "write"
@@ -233,8 +254,11 @@ def _answers(graph, readings) -> None:
     for u, v in pairs:
         if {roles[u], roles[v]} <= {ONLINE}:
             caller, callee = _caller_first(graph, distance, u, v)
-        elif {roles[u], roles[v]} == {ONLINE, OFFLINE}:
-            caller, callee = (u, v) if roles[u] == ONLINE else (v, u)
+        elif {roles[u], roles[v]} in ({ONLINE, OFFLINE}, {ONLINE, NEARLINE}):
+            # a stream job or batch job calls a model server; a service queries a lake
+            online, other = (u, v) if roles[u] == ONLINE else (v, u)
+            job = roles[other] == NEARLINE or graph.nodes[other]["type"] in JOBS
+            caller, callee = (other, online) if job else (online, other)
         else:
             continue
         if graph.edges[callee, caller].get("kind") not in (None, "data"):
@@ -349,8 +373,8 @@ def _embedded_models(graph, readings, catalog) -> None:
             if data["kind"] == "deploy":
                 graph.remove_edge(u, host)
                 graph.add_edge(u, model, **data)
-            elif graph.nodes[u]["role"] == OBSERVABILITY:
-                graph.add_edge(u, model, **data)
+            elif graph.nodes[u]["role"] in (OBSERVABILITY, ONLINE_STORE):
+                graph.add_edge(u, model, **data)  # watched as its host is; reads its features
         for v in list(graph.successors(host)):
             data = dict(graph.edges[host, v])
             role = graph.nodes[v]["role"]
@@ -396,17 +420,17 @@ def _orchestrators(graph, readings) -> None:
         chains = [c for c in callees if c not in spokes]
         # segments in call order, each as (where it is entered, what it hands on from)
         if chains:
-            stages = {
-                n
-                for c in chains
-                for n in {c, *below[c]}
-                if types[n] in STAGE_ORDER and types[n] != "ab_testing"
-            }
-            low, high = min(map(rank, stages or chains)), max(map(rank, stages or chains))
+            # the drawn chain's span in stage order, judged by its funnel stages (a model
+            # server is a query encoder before retrieval or a scorer after it, by position)
+            stages = {n for c in chains for n in {c, *below[c]} if graph.nodes[n]["funnel"]} or set(
+                chains
+            )
+            low, high = min(map(rank, stages)), max(map(rank, stages))
             ends = sorted(n for n in stages if not any(s in stages for s in online.successors(n)))
+            beside = [s for s in spokes if low <= rank(s) <= high]  # parallel channels
             segments = [
                 *((g, g) for g in _by_rank([s for s in spokes if rank(s) < low], rank)),
-                (chains, ends),
+                (chains + beside, ends + beside),
                 *((g, g) for g in _by_rank([s for s in spokes if rank(s) > high], rank)),
             ]
         else:
@@ -466,7 +490,8 @@ def read_graph(graph: nx.DiGraph, catalog) -> nx.DiGraph:
     """The canonical graph of a drawn graph (from :func:`components.design.design_graph`):
     a new graph whose every edge has a kind, with answers dropped, models inside other boxes
     drawn as boxes of their own, orchestrators' calls in stage order and reads through
-    caches. ``graph.graph["readings"]`` lists what was read, as :class:`Reading`."""
+    caches. ``graph.graph["readings"]`` lists what was read, as :class:`Reading`, and
+    ``graph.graph["drawn_kinds"]`` the kind of every drawn arrow that is no answer."""
     canonical = nx.DiGraph()
     canonical.graph.update(graph.graph)
     canonical.add_nodes_from(graph.nodes(data=True))
@@ -475,6 +500,7 @@ def read_graph(graph: nx.DiGraph, catalog) -> nx.DiGraph:
     readings: list[Reading] = []
     _answers(canonical, readings)
     _kinds(canonical, readings)
+    canonical.graph["drawn_kinds"] = {(u, v): k for u, v, k in canonical.edges(data="kind")}
     _data_direction(canonical, readings)
     _embedded_models(canonical, readings, catalog)
     _orchestrators(canonical, readings)

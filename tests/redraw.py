@@ -264,6 +264,8 @@ def ab_beside(design: Design) -> dict | None:
         after = [s for s in graph.successors(layer) if graph.nodes[s]["role"] == "online"]
         if len(before) != 1 or not after or graph.nodes[before[0]]["type"] not in ORCHESTRATORS:
             continue
+        if before[0] in after:
+            continue  # already drawn beside, as a call and its answer
         if any(graph.nodes[p]["role"] == "entry" for p in graph.predecessors(layer)):
             continue
         (caller,) = before
@@ -279,13 +281,11 @@ def ab_beside(design: Design) -> dict | None:
 def explicit_kinds(design: Design) -> dict | None:
     data = _data(design)
     catalog = load_catalog()
-    canonical = read_graph(design_graph(design, catalog), catalog)
+    kinds = read_graph(design_graph(design, catalog), catalog).graph["drawn_kinds"]
     for edge in data["edges"]:
-        u, v = edge["from"], edge["to"]
-        if canonical.has_edge(u, v):
-            edge["kind"] = canonical.edges[u, v]["kind"]
-        elif not canonical.has_edge(v, u) and canonical.nodes[v]["role"] != "entry":
-            edge["kind"] = "call"  # an orchestrator's call the reading put in stage order
+        kind = kinds.get((edge["from"], edge["to"]))  # answers stay unstated
+        if kind:
+            edge["kind"] = kind
     return data
 
 

@@ -13,6 +13,7 @@ Passing: 100M users x 1,000 candidates at 2 ms per 1,000 items = 200,000 s of co
 set to the catalog, 10^16 pairs) over 10 workers, about 63 years. Warning: in_k unset.
 """
 
+import re
 from typing import Literal
 
 from pydantic import Field
@@ -46,17 +47,27 @@ ASSUMED_CANDIDATES = 1_000
 """Items per key an interviewer would suggest when the design leaves it open."""
 
 
+COUNT_IN_LABEL = re.compile(
+    r"(?:top\s+)?(\d[\d,]*)\s*(k|K)?\s+(?:\w+\s+)?(?:candidates|items|tracks|songs|episodes|"
+    r"shows|podcasts|artists|playlists)\b"
+)
+"""A count an arrow states: '1,000 candidates per listener', 'top 500 tracks'."""
+
+
 def _items_drawn(design, job) -> int | None:
-    """Items per key the design states: the job's in_k, or the out_k of the funnel stage
-    that hands it candidates."""
+    """Items per key the design states: the job's in_k, the out_k of the funnel stage that
+    hands it candidates, or a count on the arrow that hands it its list."""
     attrs = design.graph.nodes[job]
     if attrs.get("in_k"):
         return attrs["in_k"]
-    handed = [
-        design.graph.nodes[p]["out_k"]
-        for p in design.graph.predecessors(job)
-        if design.graph.nodes[p]["funnel"] and design.graph.nodes[p]["out_k"]
-    ]
+    handed = []
+    for p in design.graph.predecessors(job):
+        node = design.graph.nodes[p]
+        said = COUNT_IN_LABEL.search(design.graph.edges[p, job].get("label") or "")
+        if node["funnel"] and node["out_k"]:
+            handed.append(node["out_k"])
+        elif said:
+            handed.append(int(said.group(1).replace(",", "")) * (1000 if said.group(2) else 1))
     return sum(handed) or None
 
 

@@ -72,7 +72,15 @@ def check(design, scenario, options: Options):
         nodes += registries
     if design.mode == "batch":
         deployed = reachable_from(design.graph, registries)
-        unfed = [j for j in design.of_type("batch_scoring") if j not in deployed]
+        # a job that calls a model server the registry deploys runs a registered model
+        unfed = [
+            j
+            for j in design.of_type("batch_scoring")
+            if j not in deployed
+            and not any(
+                design.kind(j, s) == "call" and s in deployed for s in design.graph.successors(j)
+            )
+        ]
         if unfed:
             problems.append(f"{names(unfed)} runs a model that no registry deploys")
             nodes += unfed

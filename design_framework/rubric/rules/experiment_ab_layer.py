@@ -68,6 +68,10 @@ def check(design, scenario, options: Options):
         for n in design.of_type(*options.model_types)
         if design.role(n) == "online" and design.on_serving_path(n)
     )
+    if design.mode == "realtime" and any(m in design.request for m in models):
+        # Where requests are served, the experiment routes requests; a model in a stream job
+        # that keeps features fresh for them is no variant a request chooses.
+        models = [m for m in models if m in design.request]
     if design.mode == "batch":
         jobs = design.batch_serving or design.of_type("batch_scoring")
         offline = design.graph.subgraph(
@@ -99,9 +103,23 @@ def check(design, scenario, options: Options):
     covered = set()
     for path in paths:
         for point in (p for p in points if p in path):
-            # a model that calls the layer from the side is assigned after it has run
-            covered |= reachable_from(path, [point]) - ({point} - set(layers))
+            # a model that calls the layer from the side is assigned after it has run, unless
+            # it asks for the variant first (a call and its answer)
+            asks = any(
+                design.graph.has_edge(point, la) and design.kind(point, la) == "call"
+                for la in layers
+            )
+            covered |= reachable_from(path, [point]) - (
+                {point} - set(layers) if not asks else set()
+            )
     covered -= set(layers)
+    # scorers off the request path whose results a request reads after the assignment (one
+    # result per variant, written by a stream or batch job) are routed by it too
+    for m in models:
+        if m not in covered and m not in design.request:
+            filled = design.writes(m) | set(design.graph.successors(m))
+            if any(r in covered for s in filled for r in design.request_readers(s)):
+                covered.add(m)
     tested = [m for m in models if m in covered]
     untested = [m for m in models if m not in covered]
     figures = {
@@ -148,7 +166,8 @@ def check(design, scenario, options: Options):
     before = sorted(
         m
         for m in untested
-        if any(p in design.request and nx.has_path(design.request, m, p) for p in points)
+        if m in design.request
+        and any(p in design.request and nx.has_path(design.request, m, p) for p in points)
     )
     return [
         RULE.failed(

@@ -59,7 +59,16 @@ def check(design, scenario, options: Options):
     def readers(store):
         return [n for n in design.request_readers(store) if n in design.request]
 
-    for store in design.of_type(*options.answer_types):
+    # a store of results answers: a precomputed store, or any store a scorer off the request
+    # path fills with its results (scores a stream job writes into a cache)
+    filled = {
+        s
+        for m in design.serving
+        if m not in design.request
+        for s in design.writes(m) | set(design.graph.successors(m))
+        if design.role(s) == "online_store" and design.type(s) not in ("feature_store", "ann_index")
+    }
+    for store in sorted(set(design.of_type(*options.answer_types)) | filled):
         if design.role(store) == "online_store" and store not in answers:
             answers += [store] if readers(store) else []
     scorers = [n for n in design.event_path if design.type(n) in options.answer_types]

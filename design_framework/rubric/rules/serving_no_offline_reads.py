@@ -36,12 +36,12 @@ def check(design, scenario, options: Options):
     serving = {n for n in online if design.on_serving_path(n)} or set(online)
     # Logs and hand-offs a serving node writes into the lake are no reads; reads drawn in
     # call direction (ranker -> warehouse, both ways) the reading turned to data direction.
-    # A deploy counts only through the registry: a model pushed straight from training
-    # makes serving depend on the training job itself.
+    # A model pushed straight from training is a deployment that skips the registry:
+    # deploy.registry's finding, not a read at request time (one mistake, one rule).
     bad = [
         (u, v)
         for u, v, kind in design.graph.edges(data="kind")
-        if kind in ("data", "deploy") and _offline(design, u) and v in serving
+        if kind == "data" and _offline(design, u) and v in serving
     ]
     if not bad:
         return [RULE.passed("Serving nodes read only online stores and deployed models.")]
