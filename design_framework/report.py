@@ -21,6 +21,17 @@ The overall score is out of 100 and every point lost has a written reason:
   drawing counts for the step the drawing belongs to (design_framework/drawing.py), not
   for the step that was open, and the report says how much of each step's time it was;
 * hints: 2 points each, at most 10.
+
+A rule the scenario's reference design is judged on that a design leaves with nothing to
+judge (no request path to time, no funnel) loses its share, as a failed rule does: an empty
+corner of the board is not a pass.
+
+The band is the recommendation an interviewer would likely give, made from the score, the
+rules failed and how evenly the notes cover the seven steps (:func:`recommendation_band`):
+strong hire at 85 or more with no rule failed and every step covering at least 60% of its
+points; hire at 70 or more with at most one rule failed; strong no hire under 40 when fewer
+than three steps cover half their points; no hire otherwise. Calibrated on whole sessions an
+interviewer judged first (tests/fixtures/calibration).
 """
 
 from __future__ import annotations
@@ -164,6 +175,7 @@ def build_report(
     framework = load_framework()
     budgets = step_budgets(session.length_minutes)
     rubric = rubric or check_design(session.design, scenario)
+    judged = _judged_rules(scenario)
     coverage = notes_coverage(session.notes, scenario)
     steps = [
         StepReport(
@@ -176,7 +188,7 @@ def build_report(
         )
         for step in framework.steps
     ]
-    lost = _design_losses(rubric) + _notes_losses(steps) + _hint_losses(session)
+    lost = _design_losses(rubric, judged) + _notes_losses(steps) + _hint_losses(session)
     if session.length_minutes is not None:
         lost += _time_losses(steps)
     return SessionReport(session, scenario, rubric, steps, lost, study_topics(steps, rubric))
@@ -199,8 +211,26 @@ def booking_note(report: SessionReport) -> str:
     return f"{rule} {mmss(total)} was drawing: {parts}."
 
 
-def _design_losses(rubric: RubricReport) -> list[PointsLost]:
-    applicable = [f for f in rubric.findings if f.status != Status.skipped]
+_JUDGED_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _judged_rules(scenario) -> frozenset[str]:
+    """Rules the scenario's reference design is judged on (not skipped): a design that
+    leaves one of them with nothing to judge has not drawn what it asks for yet."""
+    if scenario is None or getattr(scenario, "reference_design", None) is None:
+        return frozenset()
+    key = (scenario.id, scenario.reference_design.model_dump_json())
+    if key not in _JUDGED_CACHE:
+        reference = check_design(scenario.reference_design, scenario)
+        _JUDGED_CACHE[key] = frozenset(
+            f.rule for f in reference.findings if f.status != Status.skipped
+        )
+    return _JUDGED_CACHE[key]
+
+
+def _design_losses(rubric: RubricReport, judged: frozenset[str] = frozenset()) -> list[PointsLost]:
+    unjudged = [f for f in rubric.findings if f.status == Status.skipped and f.rule in judged]
+    applicable = [f for f in rubric.findings if f.status != Status.skipped] + unjudged
     if not applicable:
         return [
             PointsLost(
@@ -216,7 +246,96 @@ def _design_losses(rubric: RubricReport) -> list[PointsLost]:
             losses.append(PointsLost("design", share, f"{f.rule} failed: {f.message}"))
         elif f.status == Status.warning:
             losses.append(PointsLost("design", share / 2, f"{f.rule} warned: {f.message}"))
+        elif f in unjudged:
+            losses.append(
+                PointsLost(
+                    "design",
+                    share,
+                    f"{f.rule} has nothing to judge yet (the reference design is judged on it): "
+                    f"{f.message}",
+                )
+            )
     return losses
+
+
+BANDS = ("strong_no_hire", "no_hire", "hire", "strong_hire")
+"""The interviewer's four recommendations, weakest first (session.Feedback.verdict)."""
+
+STRONG_HIRE_SCORE, HIRE_SCORE, NO_HIRE_SCORE = 85, 70, 40
+STRONG_STEP_SHARE = 0.6
+"""Strong hire: every step's notes cover at least this share of the step's points."""
+DEPTH_SHARE, DEPTH_STEPS = 0.5, 3
+"""No hire rather than strong no hire: this many steps cover at least this share."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """Where the attempt would land with an interviewer, and the figures that put it there."""
+
+    band: str
+    reasons: list[str]
+
+    @property
+    def label(self) -> str:
+        return self.band.replace("_", " ")
+
+
+def recommendation_band(report: SessionReport) -> Band:
+    """The recommendation an interviewer would likely give (see the module docstring)."""
+    score = report.score
+    failed = [f.rule for f in report.rubric.findings if f.status == Status.failed]
+    optional = {step.id for step in load_framework().steps if step.optional}
+    shares = {
+        s.step_id: s.coverage.ratio
+        for s in report.steps
+        if s.coverage.total and s.step_id not in optional
+    }
+    weakest = min(shares, key=shares.get) if shares else None
+    deep = [step for step, share in shares.items() if share >= DEPTH_SHARE]
+    facts = [
+        f"score {score}",
+        f"{len(failed)} rule{'s' if len(failed) != 1 else ''} failed"
+        + (f" ({', '.join(failed)})" if failed else ""),
+    ]
+    if weakest:
+        facts.append(f"weakest step {weakest} with {shares[weakest]:.0%} of its points covered")
+    if (
+        score >= STRONG_HIRE_SCORE
+        and not failed
+        and weakest
+        and shares[weakest] >= STRONG_STEP_SHARE
+    ):
+        why = (
+            f"strong hire: score at least {STRONG_HIRE_SCORE}, no rule failed and every step "
+            f"covers at least {STRONG_STEP_SHARE:.0%} of its points"
+        )
+        return Band("strong_hire", [why, *facts])
+    if score >= HIRE_SCORE and len(failed) <= 1:
+        why = f"hire: score at least {HIRE_SCORE} with at most one rule failed"
+        if failed or (weakest and shares[weakest] < STRONG_STEP_SHARE) or score < STRONG_HIRE_SCORE:
+            why += "; not strong hire: " + (
+                "a rule failed"
+                if failed
+                else f"a step covers under {STRONG_STEP_SHARE:.0%}"
+                if weakest and shares[weakest] < STRONG_STEP_SHARE
+                else f"score under {STRONG_HIRE_SCORE}"
+            )
+        return Band("hire", [why, *facts])
+    if score < NO_HIRE_SCORE and len(deep) < DEPTH_STEPS:
+        why = (
+            f"strong no hire: score under {NO_HIRE_SCORE} and fewer than {DEPTH_STEPS} steps "
+            f"cover half their points"
+        )
+        return Band("strong_no_hire", [why, *facts])
+    why = (
+        f"no hire: {'score under ' + str(HIRE_SCORE) if score < HIRE_SCORE else 'more than one rule failed'}"
+        + (
+            f", but {len(deep)} steps cover half their points or more"
+            if score < NO_HIRE_SCORE
+            else ""
+        )
+    )
+    return Band("no_hire", [why, *facts])
 
 
 def _notes_losses(steps: list[StepReport]) -> list[PointsLost]:
@@ -400,14 +519,17 @@ def study_topics(steps: list[StepReport], rubric: RubricReport, limit: int = 5) 
 
 
 def to_json(report: SessionReport) -> dict:
-    """The report as data: ``{"scenario", "score", "parts", "steps", "rubric", "lost"}``."""
+    """The report as data: ``{"scenario", "score", "band", "parts", "steps", "rubric",
+    "lost"}``."""
     timed = report.session.length_minutes is not None
     scenario = report.scenario
     notes_lost = [p for p in report.lost if p.area == "notes"]
     reasoning_lost = sum(p.points for p in notes_lost if p.status == "reasoning")
+    band = recommendation_band(report)
     return {
         "scenario": scenario.id if scenario else None,
         "score": report.score,
+        "band": {"band": band.band, "reasons": band.reasons},
         "parts": {
             "design": {"earned": round(report.earned("design"), 2), "max": DESIGN_POINTS},
             "notes": {
@@ -485,7 +607,8 @@ def to_text(report: SessionReport, source: str) -> str:
     parts = data["parts"]
     against = f" against {data['scenario']}" if data["scenario"] else " (free design)"
     lines = [
-        f"{source}{against}: score {data['score']}/100",
+        f"{source}{against}: score {data['score']}/100, "
+        f"band {data['band']['band'].replace('_', ' ')} ({data['band']['reasons'][0]})",
         f"  design {parts['design']['earned']:g}/{parts['design']['max']:g}, "
         f"notes {parts['notes']['earned']:g}/{parts['notes']['max']:g} "
         f"(points {parts['notes']['points']['earned']:g}/{parts['notes']['points']['max']:g}, "
@@ -539,6 +662,9 @@ def to_markdown(report: SessionReport) -> str:
         "",
         f"{length} session, overall score **{report.score}/100** "
         f"(design rubric {report.rubric.score}/100, {report.hints_used} hints).",
+        "",
+        f"Likely recommendation: **{recommendation_band(report).label}** "
+        f"({_md('; '.join(recommendation_band(report).reasons))}).",
         "",
     ]
     if scenario:

@@ -4,7 +4,12 @@ import streamlit as st
 
 from components.markdown import escape, no_images
 from components.render import RenderError, export
-from design_framework.report import booking_note, build_report, to_markdown
+from design_framework.report import (
+    booking_note,
+    build_report,
+    recommendation_band,
+    to_markdown,
+)
 from design_framework.session import Feedback, mmss
 from storage import StorageError
 from ui import live, state
@@ -56,7 +61,8 @@ report = build_report(session, scenario, rubric=state.rubric(session))
 
 st.title(escape(scenario.title) if scenario else "Free design")
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Overall score", f"{report.score}/100")
+band = recommendation_band(report)
+m1.metric("Overall score", f"{report.score}/100", help="; ".join(band.reasons))
 m2.metric("Design rubric", f"{report.rubric.score}/100")
 m3.metric(
     "Notes coverage",
@@ -67,6 +73,8 @@ m4.metric(
     mmss(sum(s.spent_s for s in report.steps)),
     help=f"{session.length_minutes}-minute interview" if session.length_minutes else "Untimed",
 )
+
+st.caption(f"Likely recommendation: **{band.label}**. Why: {escape('; '.join(band.reasons))}.")
 
 if seat is not None:
     live.next_round(seat, session)
