@@ -10,7 +10,9 @@
     feature_store -> ranker : online features
 
 ``id(type)`` declares a component inline. A ``: label`` at the end of an edge line labels
-every edge on it. Labels holding ``#``, quotes or line breaks go in double quotes with JSON
+every edge on it, and ``[call]`` (or ``[data]``, ``[write]``, ``[deploy]``) before it states
+what its arrows mean: ``service -> ab_testing [call] : variant?``. Where no kind is stated
+the rubric infers it (components/reading.py). Labels holding ``#``, quotes or line breaks go in double quotes with JSON
 escapes (``"top #1 \\"hits\\""``); ``#`` outside quotes starts a comment. Errors name the line.
 """
 
@@ -23,7 +25,7 @@ import re
 from pydantic import ValidationError
 
 from components.catalog import Catalog, load_catalog
-from components.design import ID_PATTERN, Design
+from components.design import EDGE_KINDS, ID_PATTERN, Design
 from components.loading import InputError, LoadedYaml, Problem, problems_from_validation
 
 _DECLARATION = re.compile(r"^(?P<id>[A-Za-z0-9_-]+)\s*:\s*(?P<rest>.+)$")
@@ -31,6 +33,9 @@ _INLINE = re.compile(r"^(?P<id>[A-Za-z0-9_-]+)(?:\((?P<type>[a-z0-9_]+)\))?$")
 _NUMBER_PARAMS = {"latency_ms", "ms_per_1k_items", "ms_per_1k_keys"}
 _COUNT_PARAMS = {"out_k", "in_k", "workers", "replicas"}
 
+
+_EDGE_KIND = re.compile(r"\s*\[\s*([A-Za-z_]+)\s*\]\s*$")
+"""``a -> b [call]``: the kind of every edge on the line (design.md, model v3)."""
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|#.*|\S+')
 
@@ -146,6 +151,16 @@ def parse_quick(
     for line_no, line in edge_lines:
         body, separator, label_text = line.partition(" : ")
         body = body.split("#", 1)[0]
+        edge_kind = None
+        stated = _EDGE_KIND.search(body)
+        if stated:
+            edge_kind, body = stated.group(1), body[: stated.start()]
+            if edge_kind not in EDGE_KINDS:
+                problem(
+                    line_no,
+                    f"unknown edge kind {edge_kind!r} (kinds: {', '.join(EDGE_KINDS)})",
+                )
+                continue
         try:
             label = _edge_label(label_text) if separator else None
         except ValueError as error:
@@ -179,6 +194,8 @@ def parse_quick(
                 edge = {"from": a, "to": b}
                 if label is not None:
                     edge["label"] = label
+                if edge_kind is not None:
+                    edge["kind"] = edge_kind
                 edges.append(edge)
                 edge_on.append(line_no)
     if problems:
@@ -245,5 +262,6 @@ def to_quick(design: Design, catalog: Catalog | None = None) -> str:
                 else json.dumps(edge.label, ensure_ascii=False)
             )
             suffix = f" : {shown}"
-        lines.append(f"{edge.source} -> {edge.target}{suffix}")
+        kind = f" [{edge.kind}]" if edge.kind else ""
+        lines.append(f"{edge.source} -> {edge.target}{kind}{suffix}")
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from pathlib import Path
 from components import analysis
 from components.catalog import Catalog, load_catalog
 from components.design import Design, design_graph
+from components.reading import read_graph
 
 FAIL_COLOR = "#E22134"
 WARN_COLOR = "#F59B23"
@@ -85,17 +86,22 @@ class Marks:
 def node_figures(graph, catalog_size: int) -> dict[str, list[str]]:
     """Per node, the short lines of numbers shown under its name (funnel sizes, latency)."""
     lines: dict[str, list[str]] = {n: [] for n in graph}
+    # the figures the rubric judges: computed on the reading (a star read in stage order)
+    read = graph if "readings" in graph.graph else read_graph(graph, load_catalog())
     try:
-        flow = analysis.funnel_flow(graph, catalog_size)
-        costs = analysis.node_costs(graph, catalog_size)
+        flow = analysis.funnel_flow(read, catalog_size)
+        costs = analysis.node_costs(read, catalog_size)
     except analysis.RequestPathCycle:
         return lines
-    for node, (in_k, out_k) in flow.items():
-        attrs = graph.nodes[node]
+    for key, (in_k, out_k) in flow.items():
+        attrs = read.nodes[key]
+        node = attrs.get("host") or key  # a model read inside a box shows on that box
+        if node not in lines:
+            continue
         if attrs["funnel"]:
             lines[node].append(f"{_count(in_k)} → {_count(out_k)} items")
         if attrs["role"] == "online":
-            lines[node].append(f"{costs[node].total_ms:,.1f} ms")
+            lines[node].append(f"{costs[key].total_ms:,.1f} ms")
     for node, attrs in graph.nodes(data=True):
         if attrs["role"] == "online_store":
             lines[node].append(f"{attrs['latency_ms']:g} ms read")

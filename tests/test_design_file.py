@@ -175,3 +175,18 @@ def test_an_excerpt_numbers_the_lines_around_an_error_and_marks_it():
     text = "version: 1\ncomponents:\n  - {id: a, type: rankr}\nedges: []\n"
     assert excerpt(text, 3) == "  2 | components:\n> 3 |   - {id: a, type: rankr}\n  4 | edges: []"
     assert excerpt(text, 99) == ""
+
+
+def test_an_edge_kind_outside_the_four_is_refused_with_its_line():
+    text = (
+        "version: 1\n"
+        "components:\n"
+        "  - {id: a, type: api_gateway}\n"
+        "  - {id: b, type: ranker}\n"
+        "edges:\n"
+        "  - {from: a, to: b, kind: read}\n"
+    )
+    with pytest.raises(InputError) as caught:
+        Design.from_string(text, "d.yaml")
+    message = str(caught.value)
+    assert "d.yaml:6: edges.0.kind:" in message and "'call'" in message

@@ -69,3 +69,27 @@ def test_bad_lines_are_named(text, expected):
     with pytest.raises(InputError) as caught:
         parse_quick(text, "q")
     assert any(expected in str(p) for p in caught.value.problems), caught.value
+
+
+def test_an_edge_kind_in_brackets_is_kept_and_written_back():
+    design = parse_quick(
+        "client: client_app\n"
+        "client -> svc(recommendation_service) -> ab(ab_testing) [call] : variant?\n"
+        "svc -> data_lake [write]\n"
+    )
+    kinds = {(e.source, e.target): e.kind for e in design.edges}
+    assert kinds == {
+        ("client", "svc"): "call",
+        ("svc", "ab"): "call",
+        ("svc", "data_lake"): "write",
+    }
+    assert "svc -> data_lake [write]" in to_quick(design)
+    assert parse_quick(to_quick(design)) == design
+
+
+def test_an_unknown_edge_kind_names_the_line_and_the_kinds():
+    with pytest.raises(InputError) as caught:
+        parse_quick("client: client_app\nclient -> gateway(api_gateway) [read]\n")
+    assert "<quick text>:2: unknown edge kind 'read' (kinds: data, call, write, deploy)" in str(
+        caught.value
+    )
