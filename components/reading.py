@@ -277,12 +277,16 @@ def _answers(graph, readings) -> None:
         )
     # an arrow back to a node nearer the entry that reaches its tail is an answer too
     online = graph.subgraph(n for n, r in roles.items() if r == ONLINE)
+    component = {
+        n: i for i, members in enumerate(nx.strongly_connected_components(online)) for n in members
+    }
+    # an edge closes a loop exactly when both its ends are in one strongly connected part
     back = [
         (u, v)
         for u, v in online.edges
         if distance[v] < distance[u]
         and graph.edges[u, v].get("kind") is None
-        and nx.has_path(online, v, u)
+        and component[u] == component[v]
     ]
     for u, v in sorted(back):
         graph.remove_edge(u, v)
@@ -407,14 +411,21 @@ def _orchestrators(graph, readings) -> None:
     def rank(node):
         return STAGE_ORDER[types[node]]
 
+    online = graph.subgraph(n for n, r in roles.items() if r == ONLINE)
+    reach: dict[str, set[str]] = {}  # descendants per node, until a rewiring changes them
+
+    def descendants(node):
+        if node not in reach:
+            reach[node] = nx.descendants(online, node)
+        return reach[node]
+
     for caller in sorted(n for n in graph if roles[n] == ONLINE and types[n] in ORCHESTRATORS):
-        online = graph.subgraph(n for n, r in roles.items() if r == ONLINE)
         callees = [
             s
             for s in online.successors(caller)
             if types[s] in STAGE_ORDER and graph.edges[caller, s]["kind"] in ("data", "call")
         ]
-        below = {c: nx.descendants(online, c) for c in callees}
+        below = {c: descendants(c) for c in callees}
         callees = sorted(c for c in callees if not any(c in below[o] for o in callees if o != c))
         spokes = [c for c in callees if not any(types[d] in STAGE_ORDER for d in below[c])]
         chains = [c for c in callees if c not in spokes]
@@ -447,6 +458,7 @@ def _orchestrators(graph, readings) -> None:
                     if not graph.has_edge(u, v):
                         graph.add_edge(u, v, label=None, kind="call")
         groups = [entered for entered, _ in segments]
+        reach.clear()
         order = " -> ".join(" + ".join(g) for g in groups)
         readings.append(
             Reading(
