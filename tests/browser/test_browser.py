@@ -453,3 +453,46 @@ def test_the_browser_clock_shows_the_overrun_and_the_later_shares_python_compute
     assert list(shares) == [titles[s] for s in view.later_budgets_s]
     for step_id, budget_s in view.later_budgets_s.items():
         assert abs(seconds(shares[titles[step_id]]) - budget_s) <= 2, (step_id, shares)
+
+
+STAR = """\
+client: client_app
+gateway: api_gateway
+ab: ab_testing
+service: recommendation_service
+retrieval: candidate_generation out_k=1000
+rank: ranker out_k=100
+client -> gateway -> service
+service -> ab
+ab -> service
+service -> retrieval
+retrieval -> service
+service -> rank
+rank -> service
+ann_index -> retrieval
+feature_store -> rank
+"""
+
+
+def test_a_star_with_answer_arrows_is_read_as_a_chain_and_an_arrow_keeps_its_kind(page, server):
+    start_scenario(page, server["url"])
+    apply_quick_text(page, STAR)
+    rank = node(page, "rank").locator(".wb-node")
+    # read in stage order: the ranker scores what retrieval returns, not the catalog
+    expect(rank).to_contain_text("1k → 100 items")
+    expect(rank).not_to_have_attribute("data-status", "fail")
+    findings = widget(page, "w_findings")
+    expect(findings).to_contain_text("read as a call from service and its answer")
+
+    # the edge editor states what an arrow means, and a later change on the board keeps it
+    edge = board(page).locator(".react-flow__edge[data-id='gateway->service']")
+    edge.dispatch_event("click")  # its path may sit under the page's fold
+    editor = board(page).get_by_test_id("wb-edge-editor")
+    expect(editor).to_contain_text("gateway → service")
+    editor.locator("select[name='edge-kind']").select_option("call")
+    editor.get_by_role("button", name="Save").click()
+    expect_board_saved(page)
+    drag_node(page, "client", 0, 60)
+    expect_board_saved(page)
+    expect_saved(page, r"\{from: gateway, to: service, kind: call\}")
+    page.screenshot(path=str(server["data"] / "star.png"), full_page=True)

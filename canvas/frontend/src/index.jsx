@@ -96,8 +96,18 @@ function toEdges(design) {
     source: e.from,
     target: e.to,
     label: e.label || undefined,
+    data: e.kind ? { kind: e.kind } : {},
   }));
 }
+
+// What an arrow means (design.md, model v3); unstated, the rubric infers it.
+const EDGE_KINDS = [
+  ["", "Inferred from the drawing"],
+  ["data", "Data flows from → to"],
+  ["call", "A call and its answer"],
+  ["write", "Writes a store, queue or log"],
+  ["deploy", "Deploys a model"],
+];
 
 const round = (v) => Math.round(v);
 
@@ -121,6 +131,7 @@ function toDesign(nodes, edges) {
   const out = edges.map((e) => {
     const edge = { from: e.source, to: e.target };
     if (e.label) edge.label = e.label;
+    if (e.data?.kind) edge.kind = e.data.kind;
     return edge;
   });
   return { components, edges: out, notes };
@@ -135,7 +146,7 @@ function canonical(design) {
       .map((c) => ({ id: c.id, type: c.type, label: c.label || "", params: sortKeys(c.params), pos: pos(c.pos) }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     edges: (design.edges || [])
-      .map((e) => ({ from: e.from, to: e.to, label: e.label || "" }))
+      .map((e) => ({ from: e.from, to: e.to, label: e.label || "", kind: e.kind || "" }))
       .sort((a, b) => (`${a.from}>${a.to}` < `${b.from}>${b.to}` ? -1 : 1)),
     notes: (design.notes || []).map((n) => ({ text: n.text || "", pos: pos(n.pos) })),
   });
@@ -373,7 +384,9 @@ function NodeEditor({ node, kind, nodes, onSave, onDelete }) {
 
 function EdgeEditor({ edge, onSave, onDelete }) {
   const [label, setLabel] = useState(edge.label || "");
+  const [kind, setKind] = useState(edge.data?.kind || "");
   useEffect(() => setLabel(edge.label || ""), [edge.id, edge.label]);
+  useEffect(() => setKind(edge.data?.kind || ""), [edge.id, edge.data?.kind]);
   return (
     <div className="wb-panel" data-testid="wb-edge-editor">
       <div className="wb-panel-title">
@@ -386,11 +399,21 @@ function EdgeEditor({ edge, onSave, onDelete }) {
           value={label}
           placeholder="e.g. online features"
           onChange={(e) => setLabel(e.target.value)}
-          onKeyDown={(e) => e.key === "Enter" && onSave(edge.id, label.trim())}
+          onKeyDown={(e) => e.key === "Enter" && onSave(edge.id, label.trim(), kind)}
         />
       </label>
+      <label className="wb-field">
+        <span>What the arrow means</span>
+        <select name="edge-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+          {EDGE_KINDS.map(([value, text]) => (
+            <option key={value || "inferred"} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="wb-row">
-        <button type="button" className="wb-button wb-primary" onClick={() => onSave(edge.id, label.trim())}>
+        <button type="button" className="wb-button wb-primary" onClick={() => onSave(edge.id, label.trim(), kind)}>
           Save
         </button>
         <button type="button" className="wb-button" onClick={onDelete} data-action="delete">
@@ -804,9 +827,11 @@ function Board({ data, api }) {
     markSend();
   }, []);
 
-  const saveEdge = useCallback((id, label) => {
+  const saveEdge = useCallback((id, label, kind) => {
     pushHistory();
-    setEdges((es) => es.map((e) => (e.id === id ? { ...e, label: label || undefined } : e)));
+    setEdges((es) =>
+      es.map((e) => (e.id === id ? { ...e, label: label || undefined, data: { ...e.data, kind: kind || undefined } } : e)),
+    );
     markSend();
   }, []);
 
