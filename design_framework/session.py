@@ -10,8 +10,8 @@ The session file (YAML, ``kind: session``, ``version: 1``) embeds the design und
 
 from __future__ import annotations
 
+import secrets
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -103,9 +103,10 @@ class Session(Model):
     kind: Literal["session"] = Field("session", description="Marks a session file.")
     version: Literal[1] = Field(1, description="File format version.")
     id: str = Field(
-        default_factory=lambda: uuid.uuid4().hex[:16],
+        default_factory=lambda: secrets.token_hex(16),
         pattern=r"^[a-z0-9]{8,32}$",
-        description="Stable id, used in the URL to restore the session.",
+        description="Stable id, used in the URL to restore the session: 128 random bits, "
+        "since without a login the URL is the key (files written with shorter ids still load).",
     )
     scenario_id: str | None = Field(None, description="Shipped scenario id, if any.")
     scenario_yaml: str | None = Field(

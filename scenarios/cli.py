@@ -2,7 +2,8 @@
 
 ``validate`` loads each file, checks it against the schema, the catalog and the rule
 registry, and runs its reference design through its own rubric. Exit 0 when all are
-valid, 1 when one is not (each problem on stderr with file, dotted path and line).
+valid, 2 when one is not (each problem on stderr with file, dotted path and line): bad
+input exits 2 in every command of the project.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def cmd_validate(args) -> int:
     files = scenario_files(*args.paths)
     if not files:
         print("no scenario files found in " + ", ".join(args.paths), file=sys.stderr)
-        return 1
+        return 2
     seen: dict[str, str] = {}
     bad = 0
     for file in files:
@@ -53,7 +54,7 @@ def cmd_validate(args) -> int:
         else:
             print(f"ok  {file} ({scenario.id})")
     print(f"{len(files) - bad} valid, {bad} invalid")
-    return 0 if bad == 0 else 1
+    return 0 if bad == 0 else 2
 
 
 def cmd_list(args) -> int:

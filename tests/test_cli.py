@@ -147,7 +147,7 @@ def test_scenarios_validate_the_pack_and_a_broken_file(tmp_path, capsys):
             "funnel.bounds: {}", "funnel.bounds: {colour: red}"
         )
     )
-    assert scenarios_main(["validate", str(broken)]) == 1
+    assert scenarios_main(["validate", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "rules.latency.budgt: unknown rule (did you mean 'latency.budget'?)" in err
     assert "rule 'funnel.bounds' has no option 'colour'" in err
@@ -163,5 +163,5 @@ def test_scenarios_validate_reports_a_reference_design_that_fails(tmp_path, caps
             "    - {from: gateway, to: experiment}\n", "    - {from: gateway, to: service}\n"
         )
     )
-    assert scenarios_main(["validate", str(broken)]) == 1
+    assert scenarios_main(["validate", str(broken)]) == 2
     assert "reference_design: fails experiment.ab_layer" in capsys.readouterr().err

@@ -96,7 +96,7 @@ def test_a_design_may_name_a_scenario_file_beside_it_but_not_elsewhere(tmp_path,
 def test_scenarios_validate_refuses_cleanly(case, tmp_path, capsys):
     path = tmp_path / f"{case.name}.yaml"
     path.write_text(case.text, encoding="utf-8")
-    assert scenarios_main(["validate", str(path)]) == 1
+    assert scenarios_main(["validate", str(path)]) == 2
     assert_clear(capsys.readouterr().err, case, str(path))
 
 

@@ -116,9 +116,14 @@ def test_no_link_but_the_interviewers_shows_the_guide(params):
         assert not [f for f in at.get("form")]
 
 
-def test_an_unknown_room_is_explained():
+def test_an_unknown_room_and_a_wrong_key_get_the_same_answer():
     at = page("ui/mock.py", room="ZZZZZZ", key="anything")
-    assert any("There is no room ZZZZZZ" in e.value for e in at.error)
+    unknown = [e.value for e in at.error]
+    assert any("This link does not open room ZZZZZZ" in e for e in unknown)
+    _, room = host()
+    at = page("ui/mock.py", room=room.code, key="not-the-key")
+    wrong = [e.value.replace(room.code, "ZZZZZZ") for e in at.error]
+    assert wrong == unknown
 
 
 def test_what_the_interviewer_sends_reaches_the_candidate_and_the_report():

@@ -174,3 +174,8 @@ def test_a_session_is_checked_against_its_scenario_when_opened():
     assert str(problems[0]).startswith("s.yaml: scenario_id: unknown scenario 'nope'")
     _, problems = resolve_scenario(Session(scenario_yaml="id: ["), pack, "s.yaml")
     assert "s.yaml: scenario_yaml: the embedded scenario is invalid" in str(problems[0])
+
+
+def test_a_new_session_id_carries_128_random_bits():
+    ids = {Session().id for _ in range(50)}
+    assert len(ids) == 50 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)

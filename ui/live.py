@@ -153,13 +153,13 @@ def seat_from_link() -> tuple[Seat | None, str | None]:
         room = state.store().room(code)
     except StorageError as error:
         return None, str(error)
-    if room is None:
-        return None, f"There is no room {code}. Check the link with the person who sent it."
-    role = room.role_for(st.query_params.get(KEY_PARAM))
+    # One answer whether the room is missing or the key is wrong, so a link without its
+    # key cannot tell which room codes exist.
+    role = room.role_for(st.query_params.get(KEY_PARAM)) if room is not None else None
     if role is None:
         return None, (
-            f"This link does not let you into room {code}: a room is joined with the link "
-            "its host sent (it carries a key), not with the code alone."
+            f"This link does not open room {code}: it may have ended, or the link lacks the "
+            "key its host sent (a room is joined with that link, not with the code alone)."
         )
     return Seat(room, role), None
 
