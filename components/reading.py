@@ -174,6 +174,18 @@ def _caller_first(graph, distance, u, v) -> tuple[str, str]:
             STAGE_ORDER.get(kind, 9),
         )
 
+    types = (graph.nodes[u]["type"], graph.nodes[v]["type"])
+    if "filter" in types and all(graph.nodes[n]["funnel"] for n in (u, v)) and types[0] != types[1]:
+        # a filter sits right after retrieval when it is joined to a retrieval stage,
+        # otherwise last: it goes before every other stage it is drawn with, or after
+        flt, other = (u, v) if types[0] == "filter" else (v, u)
+        after_retrieval = any(
+            graph.nodes[n]["type"] == "candidate_generation"
+            for n in (*graph.predecessors(flt), *graph.successors(flt))
+        )
+        if graph.nodes[other]["type"] == "candidate_generation" or not after_retrieval:
+            return other, flt
+        return flt, other
     staged = [n for n in (u, v) if graph.nodes[n]["funnel"] and graph.nodes[n]["type"] != "filter"]
     if len(staged) == 2:
         # between two funnel stages the items go in stage order, however either is reached
@@ -199,8 +211,9 @@ def _inferred_kind(graph, u, v, event_scorers) -> str:
     if b["role"] in (OFFLINE, NEARLINE):
         if said_read and not said_write:
             return "call"
-        if b["type"] in LOG_SINKS or said_write or b["type"] == "batch_scoring":
-            return "write"  # a log, an event, an assignment or a list handed to a batch job
+        handed = b["type"] == "batch_scoring" or a["type"] == "ab_testing"
+        if b["type"] in LOG_SINKS or said_write or handed:
+            return "write"  # a log, an event, an assignment or a list handed to a job
         return "call"
     if (
         b["type"] == "ab_testing"

@@ -21,6 +21,15 @@ class Options(BaseOptions):
     pass
 
 
+def _senders(design, store) -> list[str]:
+    """Jobs that read a store to act on it (a campaign export, a CRM sender)."""
+    return sorted(
+        s
+        for s in design.graph.successors(store)
+        if design.type(s) == "batch_etl" and design.kind(store, s) == "data"
+    )
+
+
 def check(design, scenario, options: Options):
     scorers = design.of_type("batch_scoring")
     if not scorers:
@@ -35,14 +44,19 @@ def check(design, scenario, options: Options):
     window = scenario.requirements.batch_window_h if scenario else None
     # Results may reach the store directly or through offline hops (scores land in the lake,
     # then a bulk loader fills the serving store); never through serving itself.
-    served = [s for s in design.with_role("online_store") if design.request_readers(s)]
+    # read on a serving path, or by a sender that acts on it (a CRM export drawn as a job)
+    served = [
+        s
+        for s in design.with_role("online_store")
+        if design.request_readers(s) or _senders(design, s)
+    ]
     batch_side = design.graph.subgraph([*design.with_role("offline"), *served])
     for scorer in scorers:
         reached = [s for s in served if s in reachable_from(batch_side, [scorer])]
         if reached:
             store = reached[0]
             path = nx.shortest_path(batch_side, scorer, store)
-            readers = design.request_readers(store)
+            readers = design.request_readers(store) or _senders(design, store)
             return [
                 RULE.passed(
                     f"{' -> '.join(path)}, read by {names(readers)}.",

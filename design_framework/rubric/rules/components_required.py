@@ -63,19 +63,32 @@ def stand_ins(design) -> dict[str, list[str]]:
 
 
 def _linked(design, source: str, target: str, standing: dict[str, list[str]]) -> bool:
-    """A link of types exists: directly, or through caches drawn between them (a near cache
-    of feature rows in front of the ranker still feeds the ranker)."""
+    """A link of types exists in the reading: something of the source type flows into a
+    node of the target type (or its stand-in), directly, through a cache in front of it, or
+    through the
+    service before it on the request path that reads it and passes it on (the service
+    hydrates features, then calls the ranker)."""
+    targets = set(design.of_type(target)) | set(standing.get(target, ()))
     relays = {n for n in design.graph if design.type(n) == "cache"}
-    targets = set(standing.get(target, ()))
-    for node in design.of_type(source):
-        frontier, seen = [node], {node}
-        while frontier:
-            for nxt in design.graph.successors(frontier.pop()):
-                if design.type(nxt) == target or nxt in targets:
+    for node in targets:
+        readers = [node]
+        if node in design.request:
+            readers += [
+                a
+                for a in nx.ancestors(design.request, node)
+                if design.type(a) in ("recommendation_service", "api_gateway")
+            ]
+        for reader in readers:
+            # what flows into the reader, in the reading's direction (reads drawn in call
+            # direction already turned; a write such as bandit -> event_stream flows too)
+            frontier, seen = list(design.graph.predecessors(reader)), set()
+            while frontier:
+                nxt = frontier.pop()
+                if design.type(nxt) == source:
                     return True
                 if nxt in relays and nxt not in seen:
                     seen.add(nxt)
-                    frontier.append(nxt)
+                    frontier += list(design.graph.predecessors(nxt))
     return False
 
 
@@ -85,7 +98,11 @@ def used(design, node: str) -> bool:
     if role == "online":
         return design.on_serving_path(node)
     if role == "online_store":
-        return bool(design.request_readers(node))
+        # read on a serving path, or read by a job that acts on it (a campaign export)
+        return bool(design.request_readers(node)) or any(
+            design.role(s) in ("offline", "online") and design.type(s) != "training_pipeline"
+            for s in design.graph.successors(node)
+        )
     return bool(design.neighbours(node))
 
 

@@ -18,7 +18,7 @@ retrieval -> ranker -> ab_testing -> re_ranker (retrieval and ranking cannot be 
 import networkx as nx
 from pydantic import Field
 
-from components.analysis import campaign_graph, event_graph, reachable_from
+from components.analysis import batch_written_stores, campaign_graph, event_graph, reachable_from
 from design_framework.rubric.base import Options as BaseOptions
 from design_framework.rubric.base import Rule, TypeId, names
 
@@ -68,6 +68,12 @@ def check(design, scenario, options: Options):
         for n in design.of_type(*options.model_types)
         if design.role(n) == "online" and design.on_serving_path(n)
     )
+    if design.mode == "batch":
+        # the variants are the batch job's results: what is tested is the service that
+        # serves them, not another product the same gateway or app shell also calls
+        written = batch_written_stores(design.graph)
+        serving_results = [m for m in models if design.reads(m) & written]
+        models = serving_results or models
     if design.mode == "realtime" and any(m in design.request for m in models):
         # Where requests are served, the experiment routes requests; a model in a stream job
         # that keeps features fresh for them is no variant a request chooses.

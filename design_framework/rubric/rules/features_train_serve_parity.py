@@ -189,6 +189,37 @@ def check(design, scenario, options: Options):
                 "in training and serving alike.",
             )
         ]
+    # Features a stream job keeps in a cache or key-value store for the models (session
+    # state in Redis) are a definition of their own: training must see them too (the store
+    # or its stream reaching training), or the models must log what they read.
+    logged_by = {u for u, _ in logs}
+    stream_kept = sorted(
+        s
+        for s in design.with_role("online_store")
+        if design.type(s) in ("cache", "precomputed_store")
+        and any(design.type(p) == "stream_processor" for p in design.graph.predecessors(s))
+        and any(
+            r in design.serving and design.type(r) in SCORING_MODELS and r not in logged_by
+            for r in design.graph.successors(s)
+        )
+    )
+    carriers = design.graph.subgraph(
+        n for n in design.graph if design.type(n) in FEATURE_CARRIERS or n in stream_kept
+    )
+    unseen = [s for s in stream_kept if not reachable_from(carriers, [s]) & set(trainers)]
+    if unseen and not unmatched:
+        figures["stream_features_unseen_by_training"] = unseen
+        return [
+            RULE.failed(
+                f"Serving reads features a stream job keeps in {names(unseen)}, but training "
+                f"({names(trainers)}) never sees them: it rebuilds them another way, a second "
+                "definition of each (training/serving skew).",
+                nodes=sorted(set(unseen) | set(trainers)),
+                figures=figures,
+                hint="Write the stream job's features to the feature store that training reads "
+                "point-in-time, or log the features the models read and train on the logs.",
+            )
+        ]
     if not unmatched:
         how = []
         if any(t in reachable_from(offline_side, sources) for t in trainers) and sources:
