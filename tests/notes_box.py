@@ -46,13 +46,18 @@ def notes_data(at: AppTest, step: str = "requirements") -> dict:
     return json.loads(proto.json or proto.mixed.json)
 
 
-def type_notes(at: AppTest, step: str, text: str, seq: int | None = None) -> AppTest:
-    """What the browser sends once typing in the box pauses: ``{seq, text}``."""
+def type_notes(
+    at: AppTest, step: str, text: str, seq: int | None = None, attempt: int | None = None
+) -> AppTest:
+    """What the browser sends once typing in the box pauses: ``{seq, text}``; with
+    ``attempt``, the watchdog's resend of that seq (static/notes.js)."""
     element = notes_element(at, step)
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = element.proto.id
     sent = {"seq": next(_seqs) if seq is None else seq, "text": text}
+    if attempt is not None:
+        sent["attempt"] = attempt
     state.json_value = json.dumps({"text": sent})
     return at._run(states)
 

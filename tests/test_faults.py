@@ -295,3 +295,31 @@ def test_a_read_only_database_keeps_typing_on_screen_and_says_why(small_disk, mo
     assert "Not saved" not in page_text(at)
     stored = open_store(data).load_session(session_id)
     assert stored.notes["requirements"] == "typed on a read-only disk"
+
+
+def test_a_resend_after_a_failed_save_is_not_called_saved_until_the_store_has_it(
+    small_disk, monkeypatch
+):
+    # issue 20: the box's watchdog resends the same seq 2.5 s after a failed save; the
+    # session in memory already held the text, so the resend looked unchanged and was
+    # marked stored: the box said "Saved" about 4 s after a save that never happened
+    data = small_disk / "data"
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(data))
+    monkeypatch.chdir(ROOT)
+    at = whiteboard(data)
+    session_id = at.session_state["session"].id
+    type_notes(at, "requirements", "stored first", seq=1)
+    assert notes_data(at, "requirements")["saved"] == 1
+    filler = fill(small_disk)
+    typed = "typed while the disk was full. " * 2000
+    type_notes(at, "requirements", typed, seq=2)
+    type_notes(at, "requirements", typed, seq=2, attempt=1)  # the watchdog's resend
+    box = notes_data(at, "requirements")
+    assert box["saved"] == 1, "a send the store never took is shown as saved"
+    assert "disk is full" in box["unsaved"]  # the box says so itself, for as long as it lasts
+    assert open_store(data).load_session(session_id).notes["requirements"] == "stored first"
+    filler.unlink()
+    type_notes(at, "requirements", typed, seq=2, attempt=2)  # the next resend finds room
+    box = notes_data(at, "requirements")
+    assert box["saved"] == 2 and not box["unsaved"]
+    assert open_store(data).load_session(session_id).notes["requirements"] == typed

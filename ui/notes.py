@@ -60,6 +60,9 @@ def apply_notes_state(session: Session, step_id: str, value) -> bool:
     stored = True
     if changed:
         session.record_notes(step_id, text)
+    # A resend after a failed save finds the text in memory already: it is stored only
+    # when the store takes it, and only then is the box told "Saved".
+    if changed or st.session_state.get(state.UNSAVED):
         stored = state.save(session)
     if stored and seq is not None:
         st.session_state[NOTES_SAVED] = {**st.session_state.get(NOTES_SAVED, {}), step_id: seq}
@@ -80,6 +83,8 @@ def box_data(session: Session, step_id: str) -> dict:
         "text": session.notes.get(step_id, ""),
         "rev": f"{session.id}:{st.session_state.get(NOTES_REV, 0)}",
         "saved": st.session_state.get(NOTES_SAVED, {}).get(step_id, 0),
+        # why the last save failed, shown by the box until a save goes through
+        "unsaved": st.session_state.get(state.UNSAVED) or "",
         "label": "Your notes for this step",
         "placeholder": PLACEHOLDER,
         "help": HELP,

@@ -4,6 +4,7 @@ never loses or reorders fast typing, and keeps each step's notes apart."""
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 
 import pytest
@@ -142,3 +143,51 @@ def test_a_send_lost_on_the_way_goes_again_and_is_stored_once(page, server):
     assert dropped, "the first send was not intercepted"
     page.reload()
     expect(area(page)).to_have_value("lost on the way once")
+
+
+def test_a_failing_save_is_never_called_saved_and_goes_through_once_it_can(browser, tmp_path):
+    # issue 20: with a full disk the box used to turn "Saved" about 4 s after the failed
+    # save (the resend found the text in memory already); now it says why it is not saved,
+    # asks before the tab closes, and saves by itself once there is room again
+    from tests.browser.conftest import start_server, stop_server
+    from tests.test_faults import fill
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
+    process = None
+    try:
+        process, url = start_server(disk / "data")
+        page = browser.new_page()
+        start_scenario(page, url)
+        area(page).click()
+        area(page).press_sequentially("stored first", delay=5)
+        expect_stored(page)
+        filler = fill(disk)
+        area(page).fill("typed while the disk was full. " * 2000)
+        area(page).blur()
+        root = box(page)
+        expect(root).to_have_attribute("data-state", "failed", timeout=10_000)
+        expect(root).to_contain_text("Not saved")
+        time.sleep(6)  # past the watchdog's quick resends: still not called saved
+        expect(root).to_have_attribute("data-state", "failed")
+        # closing the tab now would ask first (the handler cancels beforeunload)
+        asks = page.evaluate(
+            """() => { const e = new Event('beforeunload', {cancelable: true});
+                       window.dispatchEvent(e); return e.defaultPrevented; }"""
+        )
+        assert asks is True
+        filler.unlink()  # room again: the next slow retry (every 10 s) stores it
+        expect(root).to_have_attribute("data-state", "saved", timeout=15_000)
+        expect(root).to_contain_text("Saved")
+        calm = page.evaluate(
+            """() => { const e = new Event('beforeunload', {cancelable: true});
+                       window.dispatchEvent(e); return e.defaultPrevented; }"""
+        )
+        assert calm is False
+        page.reload()
+        expect(area(page)).to_have_value("typed while the disk was full. " * 2000)
+    finally:
+        if process is not None:
+            stop_server(process)
+        subprocess.run(["umount", "-l", str(disk)], check=False)

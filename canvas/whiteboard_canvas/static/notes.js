@@ -6,7 +6,10 @@
 //           session); the box then replaces what it shows, unless the user has typed since
 //           their last send (their text wins and is sent). Any other data.text is Python's
 //           echo of an older send and is never written into the box.
-//           saved: the seq of the last send Python stored.
+//           saved: the seq of the last send Python stored; unsaved: why the last save
+//           failed ("" once one goes through). "Saved" is shown only when saved reaches the
+//           last send; a failing save shows its reason until then, is tried again every
+//           10 s, and closing the tab asks first (beforeunload).
 //   state = text: {seq, text}, sent 700 ms after the last keystroke, and at once on blur,
 //           Ctrl+Enter, page hide and unload. Each send is one rerun, so never per key.
 //           Not stored within 2.5 s, it goes again with the same seq (and an `attempt`).
@@ -16,6 +19,7 @@
 const DEBOUNCE_MS = 700;
 const RESEND_MS = 2500;
 const MAX_RESENDS = 5;
+const SLOW_RESEND_MS = 10000;
 const boxes = new WeakMap(); // parentElement -> one box's state; the function reruns on every data change
 
 function draftKey(boxKey) {
@@ -68,7 +72,15 @@ function build(parentElement, box) {
   box.onHide = () => {
     if (document.visibilityState === "hidden") send(box);
   };
-  box.onUnload = () => send(box);
+  box.onUnload = (event) => {
+    send(box);
+    // Typed but not yet stored (a save on its way, or failing): ask before the tab closes.
+    // The draft in localStorage keeps the text either way.
+    if (event?.type === "beforeunload" && !box.disabled && box.saved < box.pendingSeq) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  };
   document.addEventListener("visibilitychange", box.onHide);
   window.addEventListener("pagehide", box.onUnload);
   window.addEventListener("beforeunload", box.onUnload);
@@ -94,13 +106,17 @@ function send(box) {
 // taken once. `attempt` only makes the value differ, so it is sent at all.
 function watchSave(box) {
   clearTimeout(box.resendTimer);
+  // after MAX_RESENDS quick tries, a save the server keeps failing (a full disk, a database
+  // that is down) is tried again every SLOW_RESEND_MS for as long as the box is open
+  const wait = box.retries >= MAX_RESENDS ? SLOW_RESEND_MS : RESEND_MS;
   box.resendTimer = setTimeout(() => {
-    if (box.saved >= box.pendingSeq || box.retries >= MAX_RESENDS || !box.root.isConnected) return;
+    if (box.saved >= box.pendingSeq || !box.root.isConnected) return;
+    if (box.retries >= MAX_RESENDS && !box.unsaved) return;
     box.retries += 1;
     box.root.dataset.resent = String(Number(box.root.dataset.resent || 0) + 1);
     box.setStateValue("text", { seq: box.pendingSeq, text: box.sentText, attempt: box.retries });
     watchSave(box);
-  }, RESEND_MS);
+  }, wait);
 }
 
 function showStatus(box) {
@@ -109,12 +125,15 @@ function showStatus(box) {
   let state = "saved";
   if (box.disabled) state = "read-only";
   else if (box.dirty) state = "typing";
+  else if (box.saved < box.pendingSeq && box.unsaved) state = "failed";
   else if (box.saved < box.pendingSeq) state = "saving";
   box.root.dataset.state = state;
+  const reason = box.unsaved.length > 140 ? `${box.unsaved.slice(0, 139)}…` : box.unsaved;
   const words = {
     saved: "Saved",
     typing: "Not saved yet",
     saving: "Saving…",
+    failed: `Not saved: ${reason} Your text stays here and in this browser; trying again.`,
     "read-only": "Read-only",
   }[state];
   box.status.textContent = `${words} · ${counter}`;
@@ -139,6 +158,7 @@ export default function notes(args) {
       dirty: false,
       timer: null,
       serverText: "",
+      unsaved: "",
     };
     build(parentElement, box);
     box.cleanup = () => {
@@ -158,6 +178,7 @@ export default function notes(args) {
   }
   box.setStateValue = setStateValue;
   box.maxChars = data.maxChars;
+  box.unsaved = data.unsaved || "";
   box.disabled = !!data.disabled;
   box.saved = Math.max(box.saved, Number(data.saved) || 0);
   box.root.dataset.saved = String(box.saved);
