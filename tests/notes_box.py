@@ -47,10 +47,16 @@ def notes_data(at: AppTest, step: str = "requirements") -> dict:
 
 
 def type_notes(
-    at: AppTest, step: str, text: str, seq: int | None = None, attempt: int | None = None
+    at: AppTest,
+    step: str,
+    text: str,
+    seq: int | None = None,
+    attempt: int | None = None,
+    base: str | None = None,
 ) -> AppTest:
     """What the browser sends once typing in the box pauses: ``{seq, text}``; with
-    ``attempt``, the watchdog's resend of that seq (static/notes.js)."""
+    ``attempt``, the watchdog's resend of that seq; with ``base``, the stored text the
+    typing started from (static/notes.js)."""
     element = notes_element(at, step)
     states = at._tree.get_widget_states()
     state = states.widgets.add()
@@ -58,6 +64,8 @@ def type_notes(
     sent = {"seq": next(_seqs) if seq is None else seq, "text": text}
     if attempt is not None:
         sent["attempt"] = attempt
+    if base is not None:
+        sent["base"] = base
     state.json_value = json.dumps({"text": sent})
     return at._run(states)
 

@@ -323,3 +323,37 @@ def test_a_resend_after_a_failed_save_is_not_called_saved_until_the_store_has_it
     box = notes_data(at, "requirements")
     assert box["saved"] == 2 and not box["unsaved"]
     assert open_store(data).load_session(session_id).notes["requirements"] == typed
+
+
+def test_a_stale_tab_typing_after_a_merge_keeps_the_other_tabs_notes(app_data, monkeypatch):
+    # issue 20: tab B merged A's notes into its session (through a board change), but B's
+    # box still showed its old text; B typed, its send replaced the notes wholesale and A's
+    # text was in no session at all. The box now says which text it typed on (its base):
+    # typed on an older text, both additions are kept, and B's box is shown the result.
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(app_data / "data"))
+    tab_a = whiteboard(app_data / "data")
+    session_id = tab_a.session_state["session"].id
+    tab_b = whiteboard(app_data / "data", session_id)
+    type_notes(tab_a, "requirements", "A: 40k QPS at peak.", base="")
+    text_view(tab_b)  # B changes the design: its save merges A's notes into B's session
+    tab_b.text_area(key="w_quick_text").set_value("client: client_app\nclient -> ranker")
+    tab_b.button(key="w_quick_apply").click().run()
+    type_notes(tab_b, "requirements", "B: p99 200 ms.", base="")  # typed on the old, empty text
+    stored = open_store(app_data / "data").load_session(session_id).notes["requirements"]
+    assert "A: 40k QPS at peak." in stored and "B: p99 200 ms." in stored
+    assert notes_data(tab_b, "requirements")["text"] == stored  # B's box shows what is stored
+
+
+def test_both_tabs_editing_the_same_text_keep_the_other_as_a_named_copy(app_data, monkeypatch):
+    monkeypatch.setenv("WHITEBOARD_DATA_DIR", str(app_data / "data"))
+    tab_a = whiteboard(app_data / "data")
+    session_id = tab_a.session_state["session"].id
+    type_notes(tab_a, "requirements", "40k QPS", base="")
+    tab_b = whiteboard(app_data / "data", session_id)
+    type_notes(tab_a, "requirements", "40k QPS at peak, 300M users", base="40k QPS")
+    type_notes(tab_b, "requirements", "10k QPS", base="40k QPS")  # edits, not appends
+    store = open_store(app_data / "data")
+    assert store.load_session(session_id).notes["requirements"] == "10k QPS"
+    assert "Another tab changed notes on Clarify requirements" in page_text(tab_b)
+    copy_id = tab_b.session_state["session_conflict"][1]
+    assert store.load_session(copy_id).notes["requirements"] == "40k QPS at peak, 300M users"

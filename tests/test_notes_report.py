@@ -216,3 +216,20 @@ def test_follow_ups_never_ask_only_about_points_the_scenario_does_not_need():
     assert only_skipped, "the bank has questions about retrieval and ANN"
     asked = follow_ups("model", coverage, scenario, limit=100)
     assert asked and not set(asked) & set(only_skipped)
+
+
+@pytest.mark.parametrize(
+    ("base", "mine", "theirs", "expected", "clean"),
+    [
+        ("A", "A B", "A", "A B", True),  # nobody else changed it
+        ("A", "A", "A C", "A C", True),  # only the other tab did
+        ("A.", "A. Mine.", "A. Theirs.", "A. Theirs. Mine.", True),  # both added
+        ("A", "A\nmine", "A\ntheirs", "A\ntheirs\nmine", True),
+        ("A. B.", "A. B. C.", "A.", "A. B. C.", True),  # the store lags this box's own send
+        ("40k QPS", "10k QPS", "40k QPS at peak", "10k QPS", False),  # both edited
+    ],
+)
+def test_merging_one_steps_notes_keeps_both_tabs_additions(base, mine, theirs, expected, clean):
+    from ui.notes import merge_texts
+
+    assert merge_texts(base, mine, theirs) == (expected, clean)

@@ -43,6 +43,23 @@ def notes_replaced() -> None:
     st.session_state[NOTES_REV] = st.session_state.get(NOTES_REV, 0) + 1
 
 
+def merge_texts(base: str, mine: str, theirs: str) -> tuple[str, bool]:
+    """Three-way merge of one step's notes: ``(text, clean)``. Where both sides only added
+    to ``base`` (the common case: two tabs typing on), their additions then mine; where one
+    side left ``base`` as it was (or the store holds only an older state of this box's own
+    text), the other; otherwise mine, not clean (the caller keeps theirs as a copy)."""
+    if theirs == base or base.startswith(theirs):
+        # unchanged, or only older than this box's own earlier send (one lost on the way)
+        return mine, True
+    if mine == base:
+        return theirs, True
+    if mine.startswith(base) and theirs.startswith(base):
+        added = mine[len(base) :]
+        joiner = "" if theirs.endswith(("\n", " ")) or added.startswith(("\n", " ")) else "\n"
+        return theirs + joiner + added, True
+    return mine, False
+
+
 def apply_notes_state(session: Session, step_id: str, value) -> bool:
     """Take what the box sent for ``step_id``; returns whether the notes changed. A finished
     session is read-only, and text past MAX_NOTES_CHARS is cut (the box stops there too)."""
@@ -56,7 +73,17 @@ def apply_notes_state(session: Session, step_id: str, value) -> bool:
     if seq is not None and seq <= st.session_state.get(NOTES_SAVED, {}).get(step_id, 0):
         return False  # taken already: the browser resends a box's last state after it unmounts
     text = value["text"][:MAX_NOTES_CHARS]
-    changed = text != session.notes.get(step_id, "")
+    current = session.notes.get(step_id, "")
+    base = value.get("base")
+    if isinstance(base, str) and base != current and text != current:
+        # Typed on a text that has changed since (another tab's notes merged in while this
+        # box still showed the old text): keep both sides, and show the box the result.
+        text, clean = merge_texts(base, text, current)
+        text = text[:MAX_NOTES_CHARS]
+        if not clean:
+            state.keep_their_copy(session, step_id, current)
+        notes_replaced()
+    changed = text != current
     stored = True
     if changed:
         session.record_notes(step_id, text)

@@ -28,6 +28,7 @@ from components.design import Design
 from components.markdown import escape
 from design_framework.rubric import Report
 from design_framework.session import Session, merge_sessions
+from design_framework.steps import load_framework
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
 from ui.board_route import checked, own_saves_since, scenario_for
@@ -276,6 +277,16 @@ def _merge(session: Session, conflict: ConflictError) -> None:
     _replace(session, merged.session)
     st.session_state[REVISION] = conflict.revision
     st.session_state[BASE] = theirs.model_copy(deep=True)
+
+
+def keep_their_copy(session: Session, step_id: str, theirs: str) -> None:
+    """The other tab's text of one step's notes, which this tab's typing replaces, kept as
+    a copy of the session and named at the top of the page (as a merge does)."""
+    titles = {s.id: s.title for s in load_framework().steps}
+    notes = {**session.notes, step_id: theirs}
+    copy = session.model_copy(deep=True, update={"id": Session().id, "notes": notes})
+    _try(lambda: store().save_session(copy, owner()))
+    st.session_state[CONFLICT] = ([f"notes on {titles.get(step_id, step_id)}"], copy.id)
 
 
 def _replace(session: Session, new: Session, board_drew_it: bool = False) -> None:

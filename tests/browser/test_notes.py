@@ -191,3 +191,31 @@ def test_a_failing_save_is_never_called_saved_and_goes_through_once_it_can(brows
         if process is not None:
             stop_server(process)
         subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_stale_tab_typing_after_the_other_tab_keeps_both_texts(browser, server):
+    # issue 20: tab B, open since before A typed, drops a box (its page merges A's notes),
+    # then types in its own notes box, which still showed the old text: A's text used to
+    # vanish from every session. Now both are kept and both boxes show what is stored.
+    from tests.browser.test_browser import drop, expect_board_saved
+
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    tab_a = context.new_page()
+    start_scenario(tab_a, server["url"])
+    tab_b = context.new_page()
+    tab_b.goto(tab_a.url)
+    expect(area(tab_b)).to_have_value("")
+    area(tab_a).click()
+    area(tab_a).press_sequentially("A: 40k QPS at peak.", delay=5)
+    expect_stored(tab_a)
+    drop(tab_b, "ranker", 300, 160)  # B's change on a stale board: merged through its page
+    expect_board_saved(tab_b)
+    area(tab_b).click()
+    area(tab_b).press("End")
+    area(tab_b).press_sequentially(" B: p99 under 200 ms.", delay=5)
+    area(tab_b).blur()
+    expect_stored(tab_b)
+    expect(area(tab_b)).to_have_value(re.compile(r"A: 40k QPS at peak\..*B: p99 under 200 ms\."))
+    tab_a.reload()
+    expect(area(tab_a)).to_have_value(re.compile(r"A: 40k QPS at peak\..*B: p99 under 200 ms\."))
+    context.close()

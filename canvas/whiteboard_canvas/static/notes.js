@@ -10,7 +10,8 @@
 //           failed ("" once one goes through). "Saved" is shown only when saved reaches the
 //           last send; a failing save shows its reason until then, is tried again every
 //           10 s, and closing the tab asks first (beforeunload).
-//   state = text: {seq, text}, sent 700 ms after the last keystroke, and at once on blur,
+//   state = text: {seq, text, base}, base being the stored text the typing started from
+//           (Python merges when the notes changed since), sent 700 ms after the last keystroke, and at once on blur,
 //           Ctrl+Enter, page hide and unload. Each send is one rerun, so never per key.
 //           Not stored within 2.5 s, it goes again with the same seq (and an `attempt`).
 // A draft of unsent text is kept in localStorage (per box) until Python stores it, so a
@@ -91,12 +92,16 @@ function send(box) {
   box.timer = null;
   if (!box.dirty || box.disabled) return;
   box.dirty = false;
+  // typed on: the stored text, or this box's own send still on its way (sends are taken
+  // in order, so the server holds it by the time this one arrives)
+  const base = box.saved < box.pendingSeq ? box.sentText : box.serverText;
   box.seq += 1;
   box.pendingSeq = box.seq;
   box.sentText = box.area.value;
+  box.sentBase = base;
   box.root.dataset.sent = String(box.seq);
   box.retries = 0;
-  box.setStateValue("text", { seq: box.seq, text: box.area.value });
+  box.setStateValue("text", { seq: box.seq, text: box.area.value, base });
   watchSave(box);
   showStatus(box);
 }
@@ -114,7 +119,12 @@ function watchSave(box) {
     if (box.retries >= MAX_RESENDS && !box.unsaved) return;
     box.retries += 1;
     box.root.dataset.resent = String(Number(box.root.dataset.resent || 0) + 1);
-    box.setStateValue("text", { seq: box.pendingSeq, text: box.sentText, attempt: box.retries });
+    box.setStateValue("text", {
+      seq: box.pendingSeq,
+      text: box.sentText,
+      base: box.sentBase,
+      attempt: box.retries,
+    });
     watchSave(box);
   }, wait);
 }
@@ -193,8 +203,8 @@ export default function notes(args) {
   if (box.rev !== data.rev) {
     const first = box.rev === null;
     box.rev = data.rev;
-    box.serverText = data.text;
     if (first) {
+      box.serverText = data.text;
       // a reload that beat the last send: the draft typed on top of this very text wins
       const draft = readDraft(box.key);
       if (draft && draft.base === data.text && draft.text !== data.text && !box.disabled) {
@@ -207,13 +217,16 @@ export default function notes(args) {
       }
     } else if (!box.dirty && box.saved >= box.pendingSeq) {
       box.area.value = data.text; // Python's own text (another tab's, a merge)
+      box.serverText = data.text;
     } else {
-      box.dirty = true; // typed since: this tab's text wins, and goes out now
+      // typed since: this tab's text goes out now, with the text it was typed on as its
+      // base, so Python keeps what the other tab added too and sends the result back
+      box.dirty = true;
       send(box);
     }
   }
   if (!box.dirty && box.saved >= box.pendingSeq && box.pendingSeq > 0) {
-    box.serverText = box.sentText;
+    box.serverText = box.area.value; // stored: what the next typing starts from
     writeDraft(box.key, null);
   }
   showStatus(box);
