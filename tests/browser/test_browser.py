@@ -496,3 +496,30 @@ def test_a_star_with_answer_arrows_is_read_as_a_chain_and_an_arrow_keeps_its_kin
     expect_board_saved(page)
     expect_saved(page, r"\{from: gateway, to: service, kind: call\}")
     page.screenshot(path=str(server["data"] / "star.png"), full_page=True)
+
+
+def test_what_is_typed_in_an_editor_is_kept_on_click_away_and_escape(page, server):
+    # issue 20: a value typed in the box editor and not confirmed with Enter disappeared
+    # when the user clicked the board or another box, and Escape did not close the editor
+    start_scenario(page, server["url"])
+    apply_quick_text(page, "client: client_app\nclient -> gateway(api_gateway) -> ranker")
+    expect(node(page, "ranker")).to_be_visible()
+    click_node(page, "ranker")
+    editor = board(page).get_by_test_id("wb-editor")
+    editor.locator("input[name='out_k']").fill("60")  # no Enter
+    board(page).locator(".react-flow__pane").click(position={"x": 40, "y": 400})
+    expect(editor).to_have_count(0)
+    expect(node(page, "ranker").locator(".wb-node")).to_contain_text("→ 60 items")
+
+    click_node(page, "gateway")
+    editor.locator("input[name='label']").fill("Edge API")
+    editor.locator("input[name='label']").press("Escape")  # closes, keeping the label
+    expect(editor).to_have_count(0)
+    expect(node(page, "gateway")).to_contain_text("Edge API")
+
+    click_node(page, "ranker")
+    editor.locator("input[name='label']").fill("Deep ranker")
+    click_node(page, "client")  # another box: the first one's edit is applied first
+    expect(node(page, "ranker")).to_contain_text("Deep ranker")
+    expect_board_saved(page)
+    expect_saved(page, r"label: Deep ranker.*params: \{out_k: 60\}")

@@ -290,7 +290,21 @@ function formatNumber(v) {
   return typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: 3 }) : String(v);
 }
 
-function NodeEditor({ node, kind, nodes, onSave, onDelete }) {
+// What was typed in an editor and not yet applied is applied when the editor closes (a click
+// on the board or on another box, Escape), as a whiteboard applies an edit on click-away:
+// `pending` says whether the fields differ from what is saved, `apply` saves them.
+function useApplyOnClose(pending, apply) {
+  const latest = useRef({ pending, apply });
+  latest.current = { pending, apply };
+  useEffect(
+    () => () => {
+      if (latest.current.pending()) latest.current.apply();
+    },
+    [],
+  );
+}
+
+function NodeEditor({ node, kind, nodes, onSave, onDelete, onClose }) {
   const [id, setId] = useState(node.id);
   const [label, setLabel] = useState(node.data.label || "");
   const [params, setParams] = useState(() => ({ ...(node.data.params || {}) }));
@@ -324,12 +338,29 @@ function NodeEditor({ node, kind, nodes, onSave, onDelete }) {
     }
     setError("");
     onSave(node.id, newId, label.trim(), clean);
+    return true;
   };
+  const pending = () =>
+    id.trim() !== node.id ||
+    label.trim() !== (node.data.label || "") ||
+    Object.keys({ ...params, ...(node.data.params || {}) }).some(
+      (name) => String(params[name] ?? "") !== String(node.data.params?.[name] ?? ""),
+    );
+  useApplyOnClose(pending, save);
   const onKey = (e) => {
     if (e.key === "Enter") save();
+    if (e.key === "Escape" && (!pending() || save())) onClose();
   };
   return (
-    <div className="wb-panel" data-testid="wb-editor" data-editing={node.id}>
+    <div
+      className="wb-panel"
+      data-testid="wb-editor"
+      data-editing={node.id}
+      onBlur={(e) => {
+        // leaving the editor for the board keeps what was typed
+        if (!e.currentTarget.contains(e.relatedTarget) && pending()) save();
+      }}
+    >
       <div className="wb-panel-title">{kind.label}</div>
       <div className="wb-muted">{kind.description}</div>
       <label className="wb-field">
@@ -382,11 +413,14 @@ function NodeEditor({ node, kind, nodes, onSave, onDelete }) {
   );
 }
 
-function EdgeEditor({ edge, onSave, onDelete }) {
+function EdgeEditor({ edge, onSave, onDelete, onClose }) {
   const [label, setLabel] = useState(edge.label || "");
   const [kind, setKind] = useState(edge.data?.kind || "");
   useEffect(() => setLabel(edge.label || ""), [edge.id, edge.label]);
   useEffect(() => setKind(edge.data?.kind || ""), [edge.id, edge.data?.kind]);
+  const pending = () => label.trim() !== (edge.label || "") || kind !== (edge.data?.kind || "");
+  const apply = () => onSave(edge.id, label.trim(), kind);
+  useApplyOnClose(pending, apply);
   return (
     <div className="wb-panel" data-testid="wb-edge-editor">
       <div className="wb-panel-title">
@@ -399,7 +433,13 @@ function EdgeEditor({ edge, onSave, onDelete }) {
           value={label}
           placeholder="e.g. online features"
           onChange={(e) => setLabel(e.target.value)}
-          onKeyDown={(e) => e.key === "Enter" && onSave(edge.id, label.trim(), kind)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") apply();
+            if (e.key === "Escape") {
+              if (pending()) apply();
+              onClose();
+            }
+          }}
         />
       </label>
       <label className="wb-field">
@@ -519,6 +559,12 @@ function Board({ data, api }) {
     setEdges(toEdges(data.design));
     if (readOnly) requestAnimationFrame(() => rf.fitView(READ_FIT));
   }, [data.rev]);
+
+  // Escape in an editor closes it (what was typed applied first).
+  const deselectAll = () => {
+    setNodes((ns) => ns.map((n) => (n.selected ? { ...n, selected: false } : n)));
+    setEdges((es) => es.map((e) => (e.selected ? { ...e, selected: false } : e)));
+  };
 
   // A click on a finding selects its nodes.
   const selectIds = (list) => {
@@ -1048,9 +1094,12 @@ function Board({ data, api }) {
             nodes={nodes}
             onSave={saveNode}
             onDelete={deleteSelected}
+            onClose={deselectAll}
           />
         ) : null}
-        {editingEdge ? <EdgeEditor edge={editingEdge} onSave={saveEdge} onDelete={deleteSelected} /> : null}
+        {editingEdge ? (
+          <EdgeEditor edge={editingEdge} onSave={saveEdge} onDelete={deleteSelected} onClose={deselectAll} />
+        ) : null}
       </div>
     </Ctx.Provider>
   );
