@@ -105,6 +105,9 @@ WRITE_WORDS = re.compile(
 )
 """Label words that make an arrow a write."""
 
+MODEL_WORDS = re.compile(r"\b(models?|weights|checkpoints?|artifacts?)\b", re.IGNORECASE)
+"""Label words of an arrow that ships a model."""
+
 READ_WORDS = re.compile(
     r"\b(read|reads|lookup|look up|looks up|fetch|fetches|get|gets|query|queries|"
     r"select|request|requests|call|calls|join|joins|scan|scans|hydrate|hydrates)\b",
@@ -193,15 +196,29 @@ def _caller_first(graph, distance, u, v) -> tuple[str, str]:
         order = STAGE_ORDER[graph.nodes[u]["type"]], STAGE_ORDER[graph.nodes[v]["type"]]
         if order[0] != order[1]:
             return (u, v) if order[0] < order[1] else (v, u)
+    if distance[u] == distance[v]:
+        # reached as early: a stage calls a model server (to embed a query, to score), a
+        # service calls a stage; only then stage order, never the ids
+        helpers = ("model_server", "bandit_policy")
+        if types[0] in helpers and graph.nodes[v]["funnel"]:
+            return v, u
+        if types[1] in helpers and graph.nodes[u]["funnel"]:
+            return u, v
     return (u, v) if rank(u) <= rank(v) else (v, u)
 
 
 def _inferred_kind(graph, u, v, event_scorers) -> str:
     label = graph.edges[u, v].get("label") or ""
     a, b = graph.nodes[u], graph.nodes[v]
-    if a["type"] == "model_registry" or b["type"] == "model_registry" and a["role"] == ONLINE:
+    if a["type"] == "model_registry":
         return "deploy"
-    if a["type"] == "training_pipeline" and (b["role"] == ONLINE or b["type"] in HOSTS):
+    if b["type"] == "model_registry" and (a["role"] == ONLINE or a["type"] in HOSTS):
+        return "deploy"  # the model pulled from the registry: turned round below
+    if a["type"] == "training_pipeline" and (
+        b["role"] == ONLINE
+        or b["type"] == "stream_processor"
+        or (b["type"] in HOSTS and MODEL_WORDS.search(label))
+    ):
         return "deploy"  # a model pushed straight to serving: deploy.registry's finding
     if b["type"] == "content_features" and a["type"] in CONTENT_READERS:
         return "call"  # reading the embeddings, drawn in call direction
@@ -209,12 +226,11 @@ def _inferred_kind(graph, u, v, event_scorers) -> str:
         return "data"
     said_write, said_read = bool(WRITE_WORDS.search(label)), bool(READ_WORDS.search(label))
     if b["role"] in (OFFLINE, NEARLINE):
+        # a log, an event, an assignment or a list handed to a job: serving writes into the
+        # offline side; only a label that says it reads (a query per request) makes a call
         if said_read and not said_write:
             return "call"
-        handed = b["type"] == "batch_scoring" or a["type"] == "ab_testing"
-        if b["type"] in LOG_SINKS or said_write or handed:
-            return "write"  # a log, an event, an assignment or a list handed to a job
-        return "call"
+        return "write"
     if (
         b["type"] == "ab_testing"
         and a["type"] in ORCHESTRATORS
@@ -270,6 +286,8 @@ def _answers(graph, readings) -> None:
         elif {roles[u], roles[v]} in ({ONLINE, OFFLINE}, {ONLINE, NEARLINE}):
             # a stream job or batch job calls a model server; a service queries a lake
             online, other = (u, v) if roles[u] == ONLINE else (v, u)
+            if graph.nodes[other]["type"] in ("event_stream", *LOG_SINKS[:2], "labeling"):
+                continue  # the model logs into the stream and reads from it: both arrows hold
             job = roles[other] == NEARLINE or graph.nodes[other]["type"] in JOBS
             caller, callee = (other, online) if job else (online, other)
         else:
@@ -315,6 +333,18 @@ def _kinds(graph, readings) -> None:
             role = graph.nodes[v]["role"]
             if data["kind"] == "write" and role in (OFFLINE, ONLINE_STORE):
                 readings.append(Reading(f"{u} -> {v} read as {u} writing to {v}", (u, v)))
+    # a model pulled from the registry (ranker -> registry) is the registry deploying it
+    pulls = [
+        (u, v)
+        for u, v, kind in graph.edges(data="kind")
+        if kind == "deploy" and graph.nodes[v]["type"] == "model_registry"
+    ]
+    for u, v in pulls:
+        data = graph.edges[u, v]
+        graph.remove_edge(u, v)
+        if not graph.has_edge(v, u):
+            graph.add_edge(v, u, **{**data, "drawn": "pull"})
+        readings.append(Reading(f"{u} -> {v} read as {v} deploying to {u}", (u, v)))
 
 
 def _data_direction(graph, readings) -> None:
@@ -424,19 +454,25 @@ def _orchestrators(graph, readings) -> None:
     def rank(node):
         return STAGE_ORDER[types[node]]
 
-    online = graph.subgraph(n for n, r in roles.items() if r == ONLINE)
-    reach: dict[str, set[str]] = {}  # descendants per node, until a rewiring changes them
+    # Every caller is read on one snapshot of the drawing, and the rewirings applied after:
+    # the reading of one service never depends on another's (nor on which id sorts first).
+    online = graph.subgraph(n for n, r in roles.items() if r == ONLINE).copy()
+    reach: dict[str, set[str]] = {}
 
     def descendants(node):
         if node not in reach:
             reach[node] = nx.descendants(online, node)
         return reach[node]
 
+    removals: set[tuple[str, str]] = set()
+    additions: set[tuple[str, str]] = set()
     for caller in sorted(n for n in graph if roles[n] == ONLINE and types[n] in ORCHESTRATORS):
         callees = [
             s
             for s in online.successors(caller)
-            if types[s] in STAGE_ORDER and graph.edges[caller, s]["kind"] in ("data", "call")
+            if types[s] in STAGE_ORDER
+            and graph.edges[caller, s]["kind"] in ("data", "call")
+            and graph.nodes[s].get("host") != caller  # its own in-process model is no stage
         ]
         below = {c: descendants(c) for c in callees}
         callees = sorted(c for c in callees if not any(c in below[o] for o in callees if o != c))
@@ -462,16 +498,10 @@ def _orchestrators(graph, readings) -> None:
         if len(segments) < 2:
             continue
         for entered, _ in segments[1:]:
-            for node in entered:
-                if graph.has_edge(caller, node):
-                    graph.remove_edge(caller, node)
+            removals.update((caller, node) for node in entered if graph.has_edge(caller, node))
         for (_, handed), (entered, _) in zip(segments, segments[1:], strict=False):
-            for u in handed:
-                for v in entered:
-                    if not graph.has_edge(u, v):
-                        graph.add_edge(u, v, label=None, kind="call")
+            additions.update((u, v) for u in handed for v in entered if u != v)
         groups = [entered for entered, _ in segments]
-        reach.clear()
         order = " -> ".join(" + ".join(g) for g in groups)
         readings.append(
             Reading(
@@ -479,6 +509,13 @@ def _orchestrators(graph, readings) -> None:
                 (caller, *callees),
             )
         )
+
+    graph.remove_edges_from(removals - additions)
+    graph.add_edges_from(
+        (u, v, {"label": None, "kind": "call"})
+        for u, v in sorted(additions)
+        if not graph.has_edge(u, v)
+    )
 
 
 def _by_rank(nodes, rank) -> list[list[str]]:
@@ -491,12 +528,20 @@ def _by_rank(nodes, rank) -> list[list[str]]:
 def _through_caches(graph, readings) -> None:
     """Step 5: a read of a cache in front of a store is a read of that store."""
     types = dict(graph.nodes(data="type"))
-    for cache in sorted(n for n, t in types.items() if t == "cache"):
-        behind = sorted(
-            n
-            for n in (*graph.predecessors(cache), *graph.successors(cache))
-            if types[n] in THROUGH_STORES
-        )
+    caches = {n for n, t in types.items() if t == "cache"}
+    for cache in sorted(caches):
+        # the stores behind it, through any caches in front of caches
+        behind, seen, frontier = set(), {cache}, [cache]
+        while frontier:
+            node = frontier.pop()
+            for n in graph.predecessors(node):
+                if types[n] in THROUGH_STORES:
+                    behind.add(n)
+            for n in (*graph.predecessors(node), *graph.successors(node)):
+                if n in caches and n not in seen:  # a cache in front of a cache, either way
+                    seen.add(n)
+                    frontier.append(n)
+        behind = sorted(behind)
         if not behind:
             continue
         readers = sorted(r for r in graph.successors(cache) if graph.nodes[r]["role"] == ONLINE)

@@ -36,6 +36,7 @@ interviewer judged first (tests/fixtures/calibration).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -211,7 +212,8 @@ def booking_note(report: SessionReport) -> str:
     return f"{rule} {mmss(total)} was drawing: {parts}."
 
 
-_JUDGED_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+_JUDGED_CACHE: dict[str, frozenset[str]] = {}
+_JUDGED_CACHE_SIZE = 64
 
 
 def _judged_rules(scenario) -> frozenset[str]:
@@ -219,8 +221,11 @@ def _judged_rules(scenario) -> frozenset[str]:
     leaves one of them with nothing to judge has not drawn what it asks for yet."""
     if scenario is None or getattr(scenario, "reference_design", None) is None:
         return frozenset()
-    key = (scenario.id, scenario.reference_design.model_dump_json())
+    # the whole scenario: its rules and requirements decide what the reference is judged on
+    key = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
     if key not in _JUDGED_CACHE:
+        if len(_JUDGED_CACHE) >= _JUDGED_CACHE_SIZE:
+            _JUDGED_CACHE.pop(next(iter(_JUDGED_CACHE)))
         reference = check_design(scenario.reference_design, scenario)
         _JUDGED_CACHE[key] = frozenset(
             f.rule for f in reference.findings if f.status != Status.skipped
@@ -657,14 +662,14 @@ def to_markdown(report: SessionReport) -> str:
     session, scenario = report.session, report.scenario
     title = scenario.title if scenario else (session.design.title or "Free design")
     length = f"{session.length_minutes}-minute" if session.length_minutes else "untimed"
+    band = recommendation_band(report)
     out = [
         f"# {_md(title)}",
         "",
         f"{length} session, overall score **{report.score}/100** "
         f"(design rubric {report.rubric.score}/100, {report.hints_used} hints).",
         "",
-        f"Likely recommendation: **{recommendation_band(report).label}** "
-        f"({_md('; '.join(recommendation_band(report).reasons))}).",
+        f"Likely recommendation: **{band.label}** ({_md('; '.join(band.reasons))}).",
         "",
     ]
     if scenario:

@@ -7,6 +7,7 @@ only a scenario gives (a latency budget, a slate size) say so with ``skip``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from components.catalog import Catalog, load_catalog
@@ -111,10 +112,20 @@ def as_drawn(finding: Finding, analysed: Analysed) -> Finding:
             return {hosts.get(k, k): drawn(v) for k, v in value.items()}
         return value
 
+    whole_ids = (
+        re.compile(
+            r"(?<![\w.-])("
+            + "|".join(re.escape(m) for m in sorted(hosts, key=len, reverse=True))
+            + r")(?![\w-])"
+        )
+        if hosts
+        else None
+    )
+
     def text(value):
-        for model, host in hosts.items():
-            value = value.replace(model, f"the model in {host}")
-        return value
+        if whole_ids is None:
+            return value
+        return whole_ids.sub(lambda m: f"the model in {hosts[m.group(1)]}", value)
 
     named = set(finding.nodes)
     for value in finding.figures.values():
