@@ -6,6 +6,7 @@ or None where it does not apply (no orchestrator to draw as a star, no inline A/
 move beside the path):
 
 - ``rename``: every id and display label replaced (edge labels keep their words);
+- ``rename_reversed``: ids renamed so that they sort the other way round;
 - ``shuffle``: components and edges in another order;
 - ``regroup``: the offline boxes first, then the rest, as a board drawn in two groups;
 - ``star`` / ``star_answers``: an orchestrator's chain of stages drawn as one arrow from the
@@ -80,6 +81,19 @@ def rename(design: Design) -> dict | None:
     for i, component in enumerate(data["components"]):
         component["id"] = new[component["id"]]
         component["label"] = f"Box {i}"
+    for edge in data["edges"]:
+        edge["from"], edge["to"] = new[edge["from"]], new[edge["to"]]
+    return data
+
+
+def rename_reversed(design: Design) -> dict | None:
+    """Ids renamed so that they sort in the reverse order: a reading that walked boxes in
+    id order would read them differently."""
+    data = _data(design)
+    ids = sorted(c["id"] for c in data["components"])
+    new = {old: f"n{len(ids) - i:03d}" for i, old in enumerate(ids)}
+    for component in data["components"]:
+        component["id"] = new[component["id"]]
     for edge in data["edges"]:
         edge["from"], edge["to"] = new[edge["from"]], new[edge["to"]]
     return data
@@ -305,6 +319,7 @@ def _then(*steps):
 
 REDRAWINGS = [
     rename,
+    rename_reversed,
     shuffle,
     regroup,
     star,
@@ -320,6 +335,7 @@ REDRAWINGS = [
     _then(answers, call_direction),
     _then(ab_beside, star_answers, logging),
     _then(cache_before_store, logging, shuffle),
+    _then(star_answers, rename_reversed),
 ]
 
 
