@@ -523,3 +523,16 @@ def test_what_is_typed_in_an_editor_is_kept_on_click_away_and_escape(page, serve
     expect(node(page, "ranker")).to_contain_text("Deep ranker")
     expect_board_saved(page)
     expect_saved(page, r"label: Deep ranker.*params: \{out_k: 60\}")
+
+
+@pytest.mark.parametrize("pause_s", [1.0, 0.0])
+def test_a_sticky_note_typed_and_reloaded_before_a_blur_is_kept(page, server, pause_s):
+    # issue 20: a sticky note's text was sent only on blur, so a reload lost it
+    start_scenario(page, server["url"])
+    board(page).locator("[data-action='note']").click()
+    note = board(page).locator(".wb-note-input").first
+    note.click()
+    note.press_sequentially("ask about cold start", delay=5)
+    time.sleep(pause_s)  # a pause in typing, or none: the page hides and flushes it
+    page.reload()
+    expect(board(page).locator(".wb-note-input").first).to_have_value("ask about cold start")

@@ -196,10 +196,34 @@ const ComponentNode = memo(function ComponentNode({ id, data }) {
   );
 });
 
+const NOTE_SAVE_MS = 600;
+
 const NoteNode = memo(function NoteNode({ id, data }) {
   const ctx = useContext(Ctx);
   const [text, setText] = useState(data.text);
   useEffect(() => setText(data.text), [data.text]);
+  // What is typed goes to the board (and is saved) once typing pauses, and at once when the
+  // page is hidden or closed, not only on blur: a reload must not lose a note being written.
+  const latest = useRef({ text, saved: data.text });
+  latest.current = { text, saved: data.text };
+  useEffect(() => {
+    if (ctx.readOnly || text === data.text) return undefined;
+    const timer = setTimeout(() => ctx.editNote(id, text), NOTE_SAVE_MS);
+    return () => clearTimeout(timer);
+  }, [text, data.text]);
+  useEffect(() => {
+    if (ctx.readOnly) return undefined;
+    const flush = () => {
+      const { text: typed, saved } = latest.current;
+      if (typed !== saved) flushSync(() => ctx.editNote(id, typed));
+    };
+    window.addEventListener("pagehide", flush);
+    document.addEventListener("visibilitychange", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      document.removeEventListener("visibilitychange", flush);
+    };
+  }, [id]);
   if (ctx.readOnly) {
     return (
       <div className="wb-note" data-note={id}>
@@ -671,12 +695,16 @@ function Board({ data, api }) {
     w.busy = true;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), DIRECT_TIMEOUT_MS);
+    const body = JSON.stringify({ session: d.direct.session, token: d.direct.token, tab: d.direct.tab, base, seq: seqNo, design });
     fetch(new URL(d.direct.path, window.location.origin), {
       method: "POST",
       cache: "no-store",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ session: d.direct.session, token: d.direct.token, tab: d.direct.tab, base, seq: seqNo, design }),
+      body,
+      // a change sent as the page goes away (a note flushed on reload) still arrives;
+      // browsers cap such requests at 64 KB
+      keepalive: body.length < 60_000,
       signal: abort.signal,
     })
       .then(async (response) => {
