@@ -57,6 +57,8 @@ def _apply_text(session: Session, kind: str) -> None:
         st.session_state[f"w_{kind}_errors"] = [str(p) for p in error.problems]
         return
     st.session_state.pop(f"w_{kind}_errors", None)
+    st.session_state.pop(_draft_key(kind), None)  # applied: nothing is waiting any more
+    st.session_state[f"w_{kind}_applied"] = text
     _apply(
         session,
         design,
@@ -101,13 +103,53 @@ def text_views(session: Session) -> None:
             )
 
 
+def _draft_key(kind: str) -> str:
+    return f"w_{kind}_draft"
+
+
+def _keep_draft(kind: str) -> None:
+    """Text typed into a view and not applied outlives the view: closing "Edit as text" or a
+    change on the board (which reseeds the views) drops the widget, not what was typed."""
+    text = st.session_state.get(f"w_{kind}_text", "")
+    if text != st.session_state.get(f"w_{kind}_applied"):  # Apply's own click is no draft
+        st.session_state[_draft_key(kind)] = text
+
+
+def _discard_draft(kind: str) -> None:
+    st.session_state.pop(_draft_key(kind), None)
+    st.session_state.pop(f"w_{kind}_text", None)
+    st.session_state.pop(f"w_{kind}_errors", None)
+
+
 def _text_editor(
     session: Session, kind: str, label: str, button: str, seed, height: int, help: str | None = None
 ) -> None:
     """A text view of the design: edit, apply, and see each problem with its line."""
-    st.text_area(label, height=height, key=state.widget_value(f"w_{kind}_text", seed), help=help)
+    draft = st.session_state.get(_draft_key(kind))
+    st.text_area(
+        label,
+        height=height,
+        key=state.widget_value(f"w_{kind}_text", lambda: seed() if draft is None else draft),
+        help=help,
+        on_change=_keep_draft,
+        args=(kind,),
+    )
+    if draft is not None and draft != seed():
+        st.warning(
+            "This text is not applied: it was typed earlier and kept. Apply it, or discard it "
+            "to see the design as it is now.",
+            icon=":material/edit_note:",
+        )
     for problem in st.session_state.get(f"w_{kind}_errors", []):
         st.error(escape(problem))
-    st.button(
+    apply_col, discard_col = st.columns([1, 1])
+    apply_col.button(
         button, key=f"w_{kind}_apply", type="primary", on_click=_apply_text, args=(session, kind)
     )
+    if draft is not None:
+        discard_col.button(
+            "Discard the unapplied text",
+            key=f"w_{kind}_discard",
+            on_click=_discard_draft,
+            args=(kind,),
+        )

@@ -536,3 +536,25 @@ def test_a_sticky_note_typed_and_reloaded_before_a_blur_is_kept(page, server, pa
     time.sleep(pause_s)  # a pause in typing, or none: the page hides and flushes it
     page.reload()
     expect(board(page).locator(".wb-note-input").first).to_have_value("ask about cold start")
+
+
+def test_text_typed_in_edit_as_text_survives_closing_the_view(page, server):
+    # issue 20: closing "Edit as text" dropped the text typed there and not yet applied
+    start_scenario(page, server["url"])
+    text_tab(page, "Quick text")
+    area = widget(page, "w_quick_text").locator("textarea")
+    area.fill("client: client_app\nclient -> gateway(api_gateway) -> ranker")
+    area.blur()
+    wait_idle(page)
+    views = page.locator(".st-key-w_text_views")
+    views.locator("summary").click()  # close the view without applying
+    expect(area).to_have_count(0)
+    wait_idle(page)
+    views.locator("summary").click()  # open it again: the text is still there, said unapplied
+    wait_idle(page)
+    text_tab(page, "Quick text")
+    expect(area).to_have_value(re.compile("client -> gateway"))
+    expect(page.get_by_text("This text is not applied")).to_be_visible()
+    widget(page, "w_quick_discard").locator("button").click()
+    expect(area).not_to_have_value(re.compile("client -> gateway"))
+    expect(page.get_by_text("This text is not applied")).to_have_count(0)
