@@ -72,6 +72,9 @@ CONTENT_READERS = ("batch_scoring", "training_pipeline", "candidate_generation",
 JOBS = ("batch_scoring", "batch_etl", "training_pipeline", "content_features")
 """Offline boxes that run: drawn both ways with an online model server, they call it."""
 
+MAX_JOINED = 64
+"""Most arrows the reading adds between two groups of parallel stages (8 channels into 8)."""
+
 ORCHESTRATORS = ("api_gateway", "recommendation_service")
 """Online types that call stages rather than score items."""
 
@@ -496,6 +499,16 @@ def _orchestrators(graph, readings) -> None:
         else:
             segments = [(g, g) for g in _by_rank(spokes, rank)]
         if len(segments) < 2:
+            continue
+        if any(
+            len(handed) * len(entered) > MAX_JOINED
+            for (_, handed), (entered, _) in zip(segments, segments[1:], strict=False)
+        ):
+            # dozens of parallel stages of one kind are no design a candidate draws; joining
+            # every one to every next one would cost the check minutes (left as drawn)
+            readings.append(
+                Reading(f"{caller} calls too many parallel stages to read as a chain", (caller,))
+            )
             continue
         for entered, _ in segments[1:]:
             removals.update((caller, node) for node in entered if graph.has_edge(caller, node))

@@ -86,6 +86,8 @@ class Marks:
 def node_figures(graph, catalog_size: int) -> dict[str, list[str]]:
     """Per node, the short lines of numbers shown under its name (funnel sizes, latency)."""
     lines: dict[str, list[str]] = {n: [] for n in graph}
+    if graph.number_of_nodes() > MAX_DRAWN_COMPONENTS or graph.number_of_edges() > MAX_DRAWN_EDGES:
+        return lines  # not drawn, so no figures to draw on it: no analysis spent on them
     # the figures the rubric judges: computed on the reading (a star read in stage order)
     read = graph if "readings" in graph.graph else read_graph(graph, load_catalog())
     try:
@@ -347,10 +349,10 @@ def export(
         return design.to_yaml().encode("utf-8")
     if fmt == "mmd":
         return to_mermaid(design, report, catalog_size=size).encode("utf-8")
+    refusal = too_large_to_draw(design)
+    if refusal and fmt != "dot":
+        raise RenderError(refusal)  # before any layout or figure is computed
     dot_text = to_dot(design, report, catalog_size=size, dark=dark, background=PAPER[dark])
     if fmt == "dot":
         return dot_text.encode("utf-8")
-    refusal = too_large_to_draw(design)
-    if refusal:
-        raise RenderError(refusal)
     return render_dot(dot_text, fmt)

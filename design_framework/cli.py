@@ -15,7 +15,7 @@ from pathlib import Path
 
 from components.design import Design
 from components.loading import InputError, parse_yaml, read_text
-from components.render import RenderError, export
+from components.render import RenderError, export, too_large_to_draw
 from design_framework.rubric import Report, Status, check_design
 from design_framework.rubric.base import STATUS_ORDER
 
@@ -125,6 +125,11 @@ def cmd_render(args) -> int:
     if loaded is None:
         return EXIT_UNREADABLE
     design, scenario = loaded
+    refusal = too_large_to_draw(design)
+    if refusal and fmt in ("png", "svg"):
+        # refused before the rubric runs: checking a design this large is work for nothing
+        print(f"render: {refusal}", file=sys.stderr)
+        return EXIT_UNREADABLE
     report = check_design(design, scenario)
     size = scenario.requirements.catalog_size if scenario else None
     try:

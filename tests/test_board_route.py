@@ -221,3 +221,25 @@ def test_the_verdict_of_a_move_is_remembered():
     first = board_route.checked(design, "realtime-playlist-recs", None)
     assert board_route.checked(moved, "realtime-playlist-recs", None) is first
     assert board_route.checked(design, get_scenario("new-track-cold-start").id, None) is not first
+
+
+def test_a_design_over_the_drawing_cap_is_kept_but_not_analysed(store, monkeypatch):
+    # issue 20: 200 boxes and 19,900 edges posted with one's own key were analysed (27 s of
+    # CPU a post); the cap on what the board draws now comes before any analysis
+    import design_framework.rubric as rubric
+
+    def no_analysis(*args, **kwargs):
+        raise AssertionError("a design over the drawing cap was analysed")
+
+    monkeypatch.setattr(board_route, "check_design", no_analysis)
+    monkeypatch.setattr(rubric, "check_design", no_analysis)
+    boxes = [{"id": f"n{i}", "type": "ranker"} for i in range(200)]
+    edges = [{"from": f"n{i}", "to": f"n{j}"} for i in range(200) for j in range(i + 1, 200)]
+    session, revision = saved_session(store)
+    design = {"components": [CLIENT, *boxes], "edges": edges}
+    status, answer = board_answer(store, body(session, revision, design=design))
+    assert status == 200
+    assert len(store.load_session(session.id).design.edges) == 19_900  # kept, nothing lost
+    skipped = answer["findings"]["skipped"]
+    assert skipped and all("Too large to draw" in s["message"] for s in skipped)
+    assert "python -m design_framework check" in skipped[0]["message"]

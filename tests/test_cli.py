@@ -165,3 +165,18 @@ def test_scenarios_validate_reports_a_reference_design_that_fails(tmp_path, caps
     )
     assert scenarios_main(["validate", str(broken)]) == 2
     assert "reference_design: fails experiment.ab_layer" in capsys.readouterr().err
+
+
+def test_render_refuses_a_design_too_large_to_draw_before_checking_it(
+    tmp_path, capsys, monkeypatch
+):
+    # issue 20: render ran the rubric (31-51 s) on a design it then refused to draw
+    import design_framework.cli as cli
+
+    monkeypatch.setattr(cli, "check_design", lambda *a, **k: pytest.fail("the rubric ran"))
+    edges = "\n".join(f"  - {{from: n{i}, to: n{j}}}" for i in range(60) for j in range(i + 1, 60))
+    nodes = "\n".join(f"  - {{id: n{i}, type: ranker}}" for i in range(60))
+    path = tmp_path / "big.yaml"
+    path.write_text(f"version: 1\ncomponents:\n{nodes}\nedges:\n{edges}\n")
+    assert design_main(["render", str(path), "-o", str(tmp_path / "big.png")]) == 2
+    assert "Too large to draw: 60 components and 1,770 edges" in capsys.readouterr().err

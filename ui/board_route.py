@@ -41,6 +41,7 @@ from components.analysis import DEFAULT_CATALOG_SIZE
 from components.board import BoardError, board_marks, design_from_board
 from components.design import Design
 from components.loading import MAX_FILE_BYTES, InputError
+from components.render import too_large_to_draw
 from design_framework.rubric import Report, check_design
 from design_framework.session import Session
 from scenarios.loader import scenario_from_string, shipped_scenarios
@@ -88,10 +89,27 @@ _CHECKED_KEPT = 256
 _CHECKED_LOCK = threading.Lock()
 
 
+def too_large_report(design: Design, refusal: str) -> Report:
+    """A verdict that checks nothing, for a design over the drawing cap: every rule skips,
+    saying why and how to check it anyway."""
+    from design_framework.rubric import all_rules
+
+    why = (
+        f"{refusal.replace(' The rubric still checks it, and', ' It is kept, and')} "
+        "Check it with `python -m design_framework check`."
+    )
+    return Report(design.scenario, [rule.RULE.skipped(why) for rule in all_rules()])
+
+
 def checked(design: Design, scenario_id: str | None, scenario_yaml: str | None) -> Report:
     """The rubric's verdict, remembered per design (as the rubric reads it) and scenario: a
     move on the board answers the verdict it had. The pages read the same cache
     (``ui.state.rubric``); a verdict is shared, not copied, and only read."""
+    refusal = too_large_to_draw(design)
+    if refusal is not None:
+        # Limits before work: no page of a shared server spends seconds of a core on a design
+        # the board cannot draw anyway (the command line still checks it).
+        return too_large_report(design, refusal)
     key = (rubric_key(design), scenario_id or "", scenario_yaml or "")
     with _CHECKED_LOCK:  # the route answers from a pool of threads
         report = _CHECKED.get(key)
