@@ -126,6 +126,10 @@ def checked(design: Design, scenario_id: str | None, scenario_yaml: str | None) 
 
 _OWN: OrderedDict[tuple[str, str], dict] = OrderedDict()
 _OWN_KEPT = 256
+_OWN_BYTES = 16 * 1024 * 1024
+"""Most bytes of sessions kept for the tabs' own saves: bounded in bytes, not only in
+entries (256 tabs of 1 MB designs held 121 MB that stayed). A tab whose entry went adopts
+its board's saves through the page's merge instead, as another tab's."""
 _OWN_TABS_PER_SESSION = 4
 _OWN_LOCK = threading.Lock()
 
@@ -147,6 +151,10 @@ def _remember(session_id: str, tab: str, base: int, revision: int, session: Sess
         _OWN[(session_id, tab)] = entry
         while len(_OWN) > _OWN_KEPT:
             _OWN.popitem(last=False)
+        held = sum(len(e["last"][1]) for e in _OWN.values())
+        while held > _OWN_BYTES and len(_OWN) > 1:
+            _, gone = _OWN.popitem(last=False)
+            held -= len(gone["last"][1])
 
 
 def own_saves_since(session_id: str, tab: str, revision: int):
