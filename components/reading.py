@@ -108,6 +108,13 @@ WRITE_WORDS = re.compile(
 )
 """Label words that make an arrow a write."""
 
+SCORE_WORDS = re.compile(
+    r"\b(scores?|scored|predictions?|predicted|probabilit(y|ies)|risk|flags?|flagged|"
+    r"fraud|recommendations?|recs|tags?|tagged|labels? predicted|classifications?)\b",
+    re.IGNORECASE,
+)
+"""Label words of a job's output that a model computes."""
+
 MODEL_WORDS = re.compile(r"\b(models?|weights|checkpoints?|artifacts?)\b", re.IGNORECASE)
 """Label words of an arrow that ships a model."""
 
@@ -388,13 +395,22 @@ def _data_direction(graph, readings) -> None:
 
 def _embedded_models(graph, readings, catalog) -> None:
     """Step 3: a model deployed into a stream job, batch job or service."""
-    hosts = sorted(
-        {
-            v
-            for u, v, kind in graph.edges(data="kind")
-            if kind == "deploy" and graph.nodes[v]["type"] in HOSTS
-        }
-    )
+    deployed = {
+        v
+        for u, v, kind in graph.edges(data="kind")
+        if kind == "deploy" and graph.nodes[v]["type"] in HOSTS
+    }
+    # A stream or batch job whose output the drawing names as scores runs a model too, even
+    # with no registry arrow: the missing deploy is one finding (deploy.registry), not a
+    # cascade of rules that find no model.
+    scoring = {
+        u
+        for u, v, label in graph.edges(data="label")
+        if graph.nodes[u]["type"] in ("stream_processor", "batch_etl")
+        and label
+        and SCORE_WORDS.search(label)
+    }
+    hosts = sorted(deployed | scoring)
     for host in hosts:
         attrs = graph.nodes[host]
         model_type = catalog.get(HOSTS[attrs["type"]])
@@ -434,12 +450,13 @@ def _embedded_models(graph, readings, catalog) -> None:
                 kind = "write" if role in (ONLINE_STORE, NEARLINE, OFFLINE) else data["kind"]
                 graph.add_edge(model, v, **{**data, "kind": kind})
         graph.add_edge(host, model, label=None, kind="call" if online_host else "data")
+        why = (
+            f"the registry deploys to {host}"
+            if host in deployed
+            else f"{host} writes scores no model box computes"
+        )
         readings.append(
-            Reading(
-                f"the registry deploys to {host}: read as a model ({model_type.id}) running "
-                f"inside {host}",
-                (host,),
-            )
+            Reading(f"{why}: read as a model ({model_type.id}) running inside {host}", (host,))
         )
 
 

@@ -109,3 +109,27 @@ def test_a_model_named_inside_a_box_keeps_other_ids_whole_in_the_text():
     (window,) = [f for f in report.findings if f.rule == "capacity.batch_window"]
     assert "the model in etl" in window.message and "the model in nightly-etl" in window.message
     assert "nightly-the model" not in window.message
+
+
+MISSING_DEPLOY = """\
+client: client_app
+client -> gw(api_gateway) -> svc(recommendation_service)
+svc -> ab_testing [call]
+cache -> svc
+client -> event_stream : plays
+event_stream -> sp(stream_processor) -> cache : scores
+feature_store -> sp
+event_stream -> data_lake -> training_pipeline -> model_registry
+feature_store -> training_pipeline
+event_stream -> sp2(stream_processor) -> feature_store
+sp -> monitoring : score distribution
+feature_store -> monitoring : drift
+"""
+
+
+def test_a_stream_job_writing_scores_without_a_registry_arrow_is_one_finding():
+    # design.md: "A missing model box is one finding at most, never a cascade"
+    with_deploy = verdicts(MISSING_DEPLOY + "model_registry -> sp\n", "artificial-streams")
+    without = verdicts(MISSING_DEPLOY, "artificial-streams")
+    changed = {r for r in with_deploy if with_deploy[r] != without[r]}
+    assert changed == {"deploy.registry"} and without["deploy.registry"] == "fail"

@@ -70,6 +70,15 @@ def check(design, scenario, options: Options):
     if not consumers:
         problems.append(f"nothing deploys from {names(registries)}")
         nodes += registries
+    # a model read inside a job or service must come from a registry too
+    registered = reachable_from(design.graph, registries)
+    hosted = sorted(
+        n for n, host in design.graph.nodes(data="host") if host and n not in registered
+    )
+    if hosted:
+        boxes = names(design.graph.nodes[n]["host"] for n in hosted)
+        problems.append(f"{boxes} runs a model that no registry deploys")
+        nodes += hosted
     if design.mode == "batch":
         deployed = reachable_from(design.graph, registries)
         # a job that calls a model server the registry deploys runs a registered model
