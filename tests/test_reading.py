@@ -133,3 +133,16 @@ def test_a_stream_job_writing_scores_without_a_registry_arrow_is_one_finding():
     without = verdicts(MISSING_DEPLOY, "artificial-streams")
     changed = {r for r in with_deploy if with_deploy[r] != without[r]}
     assert changed == {"deploy.registry"} and without["deploy.registry"] == "fail"
+
+
+def test_a_review_queue_the_scorer_writes_is_not_a_store_it_reads():
+    # issue 19: a store the scorer writes was taken as one it reads, which hid a skew
+    from components.analysis import store_readers
+
+    graph = read(
+        "events: event_stream\nscorer: model_server\nqueue: precomputed_store\n"
+        "events -> windows(stream_processor) -> scorer -> queue\n"
+        "queue -> reviewers(labeling) -> training_pipeline\n"
+    )
+    assert graph.edges["scorer", "queue"]["kind"] == "write"
+    assert store_readers(graph, "queue") == []
