@@ -6,7 +6,7 @@ through untouched. Sticky because Streamlit keeps a browser session's uploads an
 downloads in the memory of the process that serves its WebSocket; everything else lives
 in the database, so when a replica dies the browser reconnects here, lands on another
 replica and carries on. For production use a real load balancer with the same two
-properties (see README, "Shared deployments").
+properties (see docs/deploy.md, "Shared deployments").
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ with session_col:
 with design_col:
     st.subheader("Check a design file")
     st.caption(
-        "A design file (`version: 1`, see the README) is checked against its scenario "
+        "A design file (`version: 1`, see docs/formats.md) is checked against its scenario "
         "(its `scenario:` field) or the rubric's defaults."
     )
     upload = st.file_uploader("Design file", type=["yaml", "yml"], key="w_upload_design")
