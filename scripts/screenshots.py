@@ -40,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(
                 executable_path=chromium_path(), args=CHROMIUM_ARGS
             )
-            page = browser.new_page(
-                viewport={"width": 1440, "height": 900}, device_scale_factor=2
-            )
+            page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=2)
             page.goto(replica.url)
             page.locator(f".st-key-lib_start_{SCENARIO} button").click()
             expect(page.locator(".st-key-w_notes_requirements")).to_be_visible()
