@@ -63,10 +63,13 @@ def main(argv: list[str] | None = None) -> int:
             page.wait_for_timeout(4500)  # the toast from Apply has gone
             board.scroll_into_view_if_needed()
             board.screenshot(path=str(out / "whiteboard.png"))
+            page.set_viewport_size({"width": 1440, "height": 2600})  # the list in one piece
             findings = page.locator(".st-key-w_findings")
             findings.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            findings.screenshot(path=str(out / "findings.png"))
+            # the serving group open: the slowest path, the capacity, each with its figures
+            findings.get_by_text("Serving and deployment").first.click()
+            page.wait_for_timeout(1500)  # the list grows to its new height first
+            findings.locator(".wbf").first.screenshot(path=str(out / "findings.png"))
             browser.close()
     finally:
         replica.stop()

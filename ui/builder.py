@@ -58,6 +58,7 @@ def _apply_text(session: Session, kind: str) -> None:
         return
     st.session_state.pop(f"w_{kind}_errors", None)
     st.session_state.pop(_draft_key(kind), None)  # applied: nothing is waiting any more
+    st.session_state.pop(_restored_key(kind), None)
     st.session_state[f"w_{kind}_applied"] = text
     _apply(
         session,
@@ -115,7 +116,12 @@ def _keep_draft(kind: str) -> None:
         st.session_state[_draft_key(kind)] = text
 
 
+def _restored_key(kind: str) -> str:
+    return f"w_{kind}_restored"
+
+
 def _discard_draft(kind: str) -> None:
+    st.session_state.pop(_restored_key(kind), None)
     st.session_state.pop(_draft_key(kind), None)
     st.session_state.pop(f"w_{kind}_text", None)
     st.session_state.pop(f"w_{kind}_errors", None)
@@ -126,6 +132,10 @@ def _text_editor(
 ) -> None:
     """A text view of the design: edit, apply, and see each problem with its line."""
     draft = st.session_state.get(_draft_key(kind))
+    restored = _restored_key(kind)
+    if f"w_{kind}_text" not in st.session_state and draft is not None and draft != seed():
+        # drawn again (the view was closed, or the board reseeded it) with text typed before
+        st.session_state[restored] = True
     st.text_area(
         label,
         height=height,
@@ -134,20 +144,20 @@ def _text_editor(
         on_change=_keep_draft,
         args=(kind,),
     )
-    if draft is not None and draft != seed():
+    for problem in st.session_state.get(f"w_{kind}_errors", []):
+        st.error(escape(problem))
+    # Nothing appears above the Apply button while the view is open: a warning drawn by the
+    # run that a blur starts would move the button from under a click already on its way.
+    st.button(
+        button, key=f"w_{kind}_apply", type="primary", on_click=_apply_text, args=(session, kind)
+    )
+    if st.session_state.get(restored):
         st.warning(
             "This text is not applied: it was typed earlier and kept. Apply it, or discard it "
             "to see the design as it is now.",
             icon=":material/edit_note:",
         )
-    for problem in st.session_state.get(f"w_{kind}_errors", []):
-        st.error(escape(problem))
-    apply_col, discard_col = st.columns([1, 1])
-    apply_col.button(
-        button, key=f"w_{kind}_apply", type="primary", on_click=_apply_text, args=(session, kind)
-    )
-    if draft is not None:
-        discard_col.button(
+        st.button(
             "Discard the unapplied text",
             key=f"w_{kind}_discard",
             on_click=_discard_draft,
