@@ -86,6 +86,7 @@ def build_progress(attempts: Sequence, pack: Mapping[str, object]) -> Progress:
                 "finished": f"{datetime.fromtimestamp(attempt.finished_at, UTC):%Y-%m-%d %H:%M}",
                 "scenario_id": attempt.scenario_id or "",
                 "scenario": scenario.title if scenario else (attempt.scenario_id or "free design"),
+                "practice": "rehearsal" if summary.get("rehearsal") else "coached",
                 "score": attempt.score,
                 "design": parts.get("design"),
                 "notes": parts.get("notes"),

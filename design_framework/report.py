@@ -167,6 +167,7 @@ class SessionReport:
             "rubric_steps": rubric_steps,
             "minutes": round(sum(s.spent_s for s in self.steps) / 60, 1),
             "hints": self.hints_used,
+            "rehearsal": self.session.rehearsal,
         }
 
 

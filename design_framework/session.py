@@ -118,6 +118,12 @@ class Session(Model):
         DEFAULT_LENGTH, description="30, 45 or 60; None for untimed."
     )
     mode: Literal["solo", "mock"] = Field("solo", description="Solo practice or mock interview.")
+    rehearsal: bool = Field(
+        False,
+        description="Rehearsal, as in the real room: the rubric, the checklist, the follow-ups, "
+        "the hints and the board's marks wait until the attempt is finished (or its time runs "
+        "out, which finishes it). False: coached, every verdict as you go.",
+    )
     room: str | None = Field(None, description="Mock-interview room code.")
     created_at: Epoch = Field(default_factory=time.time, description="Epoch seconds.")
     updated_at: Epoch = Field(default_factory=time.time, description="Epoch seconds.")
@@ -196,6 +202,11 @@ class Session(Model):
         return self
 
     # ---- clock ----------------------------------------------------------------------------
+
+    @property
+    def rehearsing(self) -> bool:
+        """A rehearsal still under way: its verdicts are held back until it is finished."""
+        return self.rehearsal and self.finished_at is None
 
     @property
     def running(self) -> bool:

@@ -594,7 +594,8 @@ def test_a_broken_session_upload_names_the_problem_and_keeps_the_open_session():
     at.file_uploader(key="w_upload_session").upload("broken.session.yaml", broken.encode()).run()
     errors = shown(" ".join(e.value for e in at.error))
     assert "your current session is untouched" in errors
-    assert "broken.session.yaml:11: current_step: unknown step 'lunch'" in errors
+    line = broken.splitlines().index("current_step: lunch") + 1
+    assert f"broken.session.yaml:{line}: current_step: unknown step 'lunch'" in errors
     assert open_session_id(at) == original
     assert store().load_session(original).notes["requirements"] == "keep me"
 
@@ -801,3 +802,88 @@ def test_a_finished_session_is_read_only_and_continue_practising_starts_a_new_at
     assert again.design == finished.design
     assert store().load_session(finished.id).finished_at == finished.finished_at
     assert not notes_data(at, "requirements")["disabled"]
+
+
+# ---- rehearsal: the verdicts wait for the end (issue 24) ---------------------------------
+
+
+def rehearsal_started(scenario_id: str = "realtime-playlist-recs") -> AppTest:
+    at = new_app()
+    at.run()
+    at.segmented_control(key="lib_practice_as").set_value("Rehearsal").run()
+    at.button(key=f"lib_start_{scenario_id}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _feedback_shown(at: AppTest) -> dict:
+    findings = [e for e in at.get("bidi_component") if "findings" in e.proto.component_name]
+    return {
+        "findings": bool(findings),
+        "checklist": any(e.label == "Checklist" for e in at.expander),
+        "follow-ups": any(e.label == "The interviewer asks" for e in at.expander),
+        "hints": any(b.key == "w_hint" for b in at.button),
+        "marks": bool(canvas_data(at)["marks"]["nodes"]),
+    }
+
+
+def test_a_rehearsal_shows_no_verdict_until_it_is_finished():
+    at = rehearsal_started()
+    assert at.session_state["session"].rehearsal is True
+    canvas_send(
+        at,
+        {
+            "components": [
+                {"id": "client", "type": "client_app"},
+                {"id": "ranker", "type": "ranker"},
+            ],
+            "edges": [{"from": "client", "to": "ranker"}],
+        },
+    )
+    type_notes(at, "requirements", "peak 15k QPS, p99 under 200 ms")
+    assert not at.exception
+    assert not any(_feedback_shown(at).values()), _feedback_shown(at)
+    assert "Rehearsal" in " ".join(c.value for c in at.caption)
+    at.button(key="w_finish").click().run()
+    at.switch_page("ui/report.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "latency.budget" in text or "Latency budget" in text  # everything, after the end
+
+
+def test_a_coached_session_still_shows_its_feedback_as_it_goes():
+    at = started()
+    canvas_send(
+        at,
+        {
+            "components": [
+                {"id": "client", "type": "client_app"},
+                {"id": "ranker", "type": "ranker"},
+            ],
+            "edges": [{"from": "client", "to": "ranker"}],
+        },
+    )
+    shown_now = _feedback_shown(at)
+    assert shown_now["findings"] and shown_now["checklist"] and shown_now["hints"]
+    assert shown_now["marks"]
+
+
+def test_the_board_route_sends_a_rehearsal_no_verdict():
+    from ui.board_route import board_answer, board_token
+
+    data = store()
+    session = Session(scenario_id="realtime-playlist-recs", rehearsal=True)
+    session.start()
+    revision = data.save_session(session)
+    body = json.dumps(
+        {
+            "session": session.id,
+            "token": board_token(session.id),
+            "base": revision,
+            "seq": 1,
+            "design": {"components": [{"id": "ranker", "type": "ranker"}], "edges": []},
+        }
+    ).encode()
+    status, answer = board_answer(data, body)
+    assert status == 200 and answer["findings"] is None
+    assert answer["marks"] == {"nodes": {}, "path": [], "pathStatus": "pass"}

@@ -131,6 +131,10 @@ def direct_route(session: Session, allowed: bool = True) -> dict | None:
     }
 
 
+NO_MARKS = {"nodes": {}, "path": [], "pathStatus": "pass"}
+"""The board's marks in a rehearsal: no status, no figures, no slowest path."""
+
+
 def board(session: Session, report, scenario, *, direct: bool = True) -> None:
     """The candidate's board: palette, drag, connect, edit in place, the rubric drawn on it.
     ``direct``: the board may save through the direct route (``direct_route``)."""
@@ -155,6 +159,8 @@ def board(session: Session, report, scenario, *, direct: bool = True) -> None:
     )
     data["revision"] = st.session_state.get(state.REVISION)
     data["direct"] = direct_route(session, direct)
+    if session.rehearsing:
+        data["marks"] = NO_MARKS  # nothing of the verdict on the board before the end
     canvas(
         key=CANVAS_KEY,
         data=data,

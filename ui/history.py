@@ -38,16 +38,30 @@ if not progress.rows:
     st.stop()
 
 last = progress.rows[-1]
-columns = st.columns(4)
+# Rehearsals (verdicts only at the end) and coached attempts are scored apart: being told
+# as you go is another exercise than the real room.
+kinds = {
+    kind: [r["score"] for r in progress.rows if r["practice"] == kind]
+    for kind in ("coached", "rehearsal")
+}
+columns = st.columns(5)
 columns[0].metric("Attempts", len(progress.rows), help="Your finished sessions")
-columns[1].metric("Last score", last["score"])
-columns[2].metric("Best score", max(r["score"] for r in progress.rows))
-columns[3].metric("Scenarios tried", len(pack) - len(progress.untried), help=f"of {len(pack)}")
+columns[1].metric("Last score", last["score"], help=f"a {last['practice']} attempt")
+columns[2].metric("Best coached", max(kinds["coached"], default="-"))
+columns[3].metric(
+    "Best rehearsal",
+    max(kinds["rehearsal"], default="-"),
+    help="Attempts rehearsed as in the real room: every verdict waited until the end.",
+)
+columns[4].metric("Scenarios tried", len(pack) - len(progress.untried), help=f"of {len(pack)}")
 
 table = pd.DataFrame(progress.rows).set_index("attempt")
 st.subheader("Scores")
 if len(progress.rows) > 1:
-    st.line_chart(table[["score", "design", "notes", "time"]], y_label="points")
+    scores = table[["design", "notes", "time"]].copy()
+    for kind in ("coached", "rehearsal"):
+        scores[f"score ({kind})"] = table["score"].where(table["practice"] == kind)
+    st.line_chart(scores, y_label="points")
 st.dataframe(table.drop(columns=["scenario_id"]).iloc[::-1], width="stretch", key="w_history_table")
 
 st.subheader("Per step")

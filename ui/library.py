@@ -64,6 +64,19 @@ with st.container(horizontal=True, gap="large"):
     )
     modes = st.pills("Mode", [m.value for m in Mode], key="lib_mode", selection_mode="multi")
     length = length_select("lib_length")
+    rehearsal = (
+        st.segmented_control(
+            "How to practise",
+            ["Coached", "Rehearsal"],
+            key="lib_practice_as",
+            default="Coached",
+            required=True,
+            help="Coached: the rubric, the checklist, follow-ups and hints as you go. "
+            "Rehearsal, as in the real room: the clock, the board and your notes only; "
+            "every verdict waits until you finish or the time runs out.",
+        )
+        == "Rehearsal"
+    )
 chosen_tags = st.multiselect("Tags", tags, key="lib_tags", placeholder="Any topic")
 
 shown = [
@@ -76,8 +89,8 @@ shown = [
 st.caption(f"{len(shown)} of {len(pack)} scenarios")
 
 
-def start(scenario_id: str, minutes) -> None:
-    session = Session(scenario_id=scenario_id, length_minutes=minutes)
+def start(scenario_id: str | None, minutes, rehearsal: bool = False) -> None:
+    session = Session(scenario_id=scenario_id, length_minutes=minutes, rehearsal=rehearsal)
     session.start()  # Start means start: the clock runs from this click, timed or not
     state.open_session(session)
 
@@ -98,7 +111,7 @@ for scenario in shown:
             f"{r.mode.value} · {budget} · {' '.join('#' + t for t in scenario.tags)}"
         )
         if button.button("Start", key=f"lib_start_{scenario.id}", type="primary"):
-            start(scenario.id, length)
+            start(scenario.id, length, rehearsal)
             st.switch_page(
                 "ui/practice.py", query_params={state.SESSION_PARAM: st.session_state["session"].id}
             )
@@ -136,7 +149,7 @@ with st.container(border=True):
         "rubric's default options."
     )
     if st.button("Start a free design", key="lib_start_free"):
-        state.open_session(Session(scenario_id=None, length_minutes=length))
+        state.open_session(Session(scenario_id=None, length_minutes=length, rehearsal=rehearsal))
         st.switch_page(
             "ui/practice.py", query_params={state.SESSION_PARAM: st.session_state["session"].id}
         )

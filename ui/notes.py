@@ -143,6 +143,11 @@ def notes_panel(session: Session, scenario, step, shown: tuple) -> None:
         data=box_data(session, step.id),
         on_text_change=lambda: _on_text(session, step.id),
     )
+    if session.rehearsing:  # what the notes cover waits for the end, as in the real room
+        with st.expander("Questions to ask yourself"):
+            for question in step.questions:
+                st.markdown(f"- {question}")
+        return
     coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
     st.progress(
         coverage.credit,

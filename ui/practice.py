@@ -103,6 +103,12 @@ with head:
             "your interviewer sees your notes and diagram as you work, and runs the clock."
         )
         live.messages(session)
+    if session.rehearsing:
+        st.caption(
+            ":material/timer: **Rehearsal**, as in the real room: the clock, the board and "
+            "your notes. The rubric, the checklist, follow-ups and hints wait until you "
+            "finish, or until the time runs out, which finishes the attempt."
+        )
     if scenario:
         with st.expander("Prompt and requirements", expanded=not session.started):
             st.markdown(no_images(scenario.prompt))
@@ -171,7 +177,7 @@ with controls:
         b3.button(
             "Finish", key="w_finish", icon=":material/flag:", on_click=finish, width="stretch"
         )
-    clock(session)
+    clock(session, on_timeout=finish if session.rehearsing else None)
 
 # ---- steps -----------------------------------------------------------------------------------
 
@@ -212,7 +218,7 @@ with notes_col:
     st.markdown(f"### {step_index + 1}. {step.title}")
     st.caption(step.purpose)
     notes_panel(session, scenario, step, page_view(session))  # a save reruns only this
-    if scenario and scenario.hints:
+    if scenario and scenario.hints and not session.rehearsing:
         # files are checked on opening; stay safe if the scenario's hints changed since
         used = [
             i

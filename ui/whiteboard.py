@@ -30,11 +30,17 @@ def board_panel(session: Session, scenario) -> None:
     board(session, report, scenario, direct=not st.session_state.get(TEXT_VIEWS_KEY))
     rubric_col, text_col = st.columns([3, 2], gap="large")
     with rubric_col:
-        board_findings(
-            report,
-            board_key=board_key(session),
-            revision=st.session_state.get(state.REVISION),
-        )
+        if session.rehearsing:
+            st.info(
+                "Rehearsal: the rubric's verdicts on this design wait until you finish.",
+                icon=":material/visibility_off:",
+            )
+        else:
+            board_findings(
+                report,
+                board_key=board_key(session),
+                revision=st.session_state.get(state.REVISION),
+            )
     with text_col:
         # Closed until asked for, then open while on the page: the board is the editor most people
         # use, and the text views, drawn on every change on it, were a quarter of the time

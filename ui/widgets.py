@@ -231,13 +231,19 @@ def table(rows: list[dict], right: tuple[str, ...] = ()) -> str:
     return "\n".join(lines)
 
 
-def clock(session: Session, mode: str = "candidate", key: str = "w_clock") -> None:
+def clock(session: Session, mode: str = "candidate", key: str = "w_clock", on_timeout=None) -> None:
     """The session clock. It ticks in the browser (whiteboard_canvas.clock): no server run
     each second, so nothing the user does can collide with a tick. Each run of the page
     sends where the clock stands; the candidate's view adds the status badge, the step's
-    overrun and the later steps' shrunk shares."""
-    data = {**clock_plan(session), "mode": mode, "dark": dark_theme()}
-    clock_face(key=key, data=data)
+    overrun and the later steps' shrunk shares. ``on_timeout``: a rehearsal's end, called
+    once when its time runs out."""
+    data = {
+        **clock_plan(session),
+        "mode": mode,
+        "dark": dark_theme(),
+        "endAtZero": on_timeout is not None and session.rehearsing,
+    }
+    clock_face(key=key, data=data, on_timeout_change=on_timeout)
 
 
 def drawing_caption(session: Session) -> None:

@@ -65,10 +65,12 @@ def notes_box(*, key: str, data: dict, on_text_change=None):
     return _registered(NOTES_NAME, "notes.js", "notes.css")(key=key, data=data, **callbacks)
 
 
-def clock_face(*, key: str, data: dict):
-    """Mount the session clock. ``data`` is ``clock_plan`` plus ``mode`` and ``dark`` (see
-    static/clock.js); it ticks in the browser and sends nothing back."""
-    return _registered(CLOCK_NAME, "clock.js", "clock.css")(key=key, data=data)
+def clock_face(*, key: str, data: dict, on_timeout_change=None):
+    """Mount the session clock. ``data`` is ``clock_plan`` plus ``mode``, ``dark`` and
+    ``endAtZero`` (see static/clock.js); it ticks in the browser and sends nothing back but
+    the trigger ``timeout`` of a rehearsal whose time ran out."""
+    callbacks = {"on_timeout_change": on_timeout_change} if on_timeout_change is not None else {}
+    return _registered(CLOCK_NAME, "clock.js", "clock.css")(key=key, data=data, **callbacks)
 
 
 def room_watch(*, key: str, data: dict, on_moved_change):

@@ -558,3 +558,42 @@ def test_text_typed_in_edit_as_text_survives_closing_the_view(page, server):
     widget(page, "w_quick_discard").locator("button").click()
     expect(area).not_to_have_value(re.compile("client -> gateway"))
     expect(page.get_by_text("This text is not applied")).to_have_count(0)
+
+
+def test_a_rehearsal_holds_every_verdict_until_the_end(page, server):
+    # issue 24: the clock, the board and the notes only; rubric, checklist ticks,
+    # follow-ups, hints and the board's marks wait until Finish
+    page.goto(server["url"])
+    page.locator(".st-key-lib_practice_as").get_by_text("Rehearsal").click()
+    wait_idle(page)
+    widget(page, "lib_start_realtime-playlist-recs").locator("button").click()
+    expect(widget(page, "w_notes_requirements")).to_be_visible()
+    expect(page.get_by_text("Rehearsal", exact=False).first).to_be_visible()
+    drop(page, "client_app", 90, 160)
+    drop(page, "ranker", 300, 160)
+    connect(page, "client_app", "ranker")
+    expect_board_saved(page)
+    ranker = node(page, "ranker").locator(".wb-node")
+    expect(ranker).not_to_have_attribute("data-status", "fail")
+    expect(ranker).not_to_contain_text("items")  # no funnel figures either
+    assert widget(page, "w_findings").count() == 0
+    expect(page.get_by_text("Checklist", exact=True)).to_have_count(0)
+    expect(page.get_by_text("The interviewer asks", exact=True)).to_have_count(0)
+    assert widget(page, "w_hint").count() == 0
+    widget(page, "w_finish").locator("button").click()
+    expect(page.get_by_text("Likely recommendation")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("latency.budget").first).to_be_visible()  # all of it, now
+
+
+def test_a_rehearsal_whose_time_runs_out_is_finished_and_shows_the_report(page, server):
+    # issue 24: in a rehearsal the end of the interview's time ends the attempt
+    from design_framework.session import Session
+    from storage import open_store
+
+    session = Session(scenario_id="skip-prediction", length_minutes=30, rehearsal=True)
+    session.start(now=time.time() - 30 * 60 - 5)  # started 30 minutes and 5 seconds ago
+    open_store(server["data"]).save_session(session)
+    page.goto(f"{server['url']}/practice?s={session.id}")
+    expect(page.get_by_text("Likely recommendation")).to_be_visible(timeout=20_000)
+    stored = open_store(server["data"]).load_session(session.id)
+    assert stored.finished_at is not None

@@ -3,7 +3,9 @@
 // Contract with Python (whiteboard_canvas.clock_face, design_framework.session.clock_plan):
 //   data = {at, status, running, stepTitle, stepShort, stepLeft, stepBudget, totalLeft,
 //           elapsed, lengthMinutes, behind, later: [[title, budget_s]...],
-//           mode: "candidate" | "interviewer", dark}
+//           mode: "candidate" | "interviewer", dark, endAtZero}
+//   endAtZero (a rehearsal): when the interview's time left reaches 0 while running, the
+//   trigger `timeout` fires once; the page finishes the attempt and shows the report.
 // Figures are as of `at` (epoch seconds, when the page run took them). While `running`,
 // each one moves by a second per second from then; nothing goes back to the server.
 // The arithmetic is clock_view's (design_framework/session.py) advanced by those seconds.
@@ -72,6 +74,11 @@ function draw(face) {
   const untimed = data.totalLeft === null || data.totalLeft === undefined;
   if (untimed) set("elapsed", mmss(data.elapsed + dt));
   else set("totalLeft", mmss(data.totalLeft - dt));
+  // A rehearsal ends when its time does: once, the page is told (trigger `timeout`).
+  if (data.endAtZero && !untimed && data.running && data.totalLeft - dt <= 0 && !face.ended) {
+    face.ended = true;
+    face.setTriggerValue?.("timeout", { at: data.at });
+  }
   const badge = field(face, "status");
   if (badge) {
     set("status", data.status);
@@ -101,7 +108,7 @@ function draw(face) {
 }
 
 export default function clock(args) {
-  const { parentElement, data } = args;
+  const { parentElement, data, setTriggerValue } = args;
   let face = faces.get(parentElement);
   if (!face) {
     face = { shape: null };
@@ -113,6 +120,8 @@ export default function clock(args) {
     };
     faces.set(parentElement, face);
   }
+  face.setTriggerValue = setTriggerValue;
+  if (face.data && face.data.at !== data.at) face.ended = false;
   layout(face, data);
   face.root.classList.toggle("dark", !!data.dark);
   face.data = data;
