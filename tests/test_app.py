@@ -402,7 +402,14 @@ def test_the_board_findings_are_grouped_by_step_worst_first_with_the_score():
     data = findings_data(at)
     session = at.session_state["session"]
     report = check_design(session.design, get_scenario(session.scenario_id))
-    assert data["score"] == report.score
+    # checks about parts not drawn yet wait on the Requirements step (issue 24): listed
+    # apart, they cost no score
+    from design_framework.waiting import waiting_rules
+    from ui.findings_data import without_waiting
+
+    waiting = waiting_rules(report, session.design, session.current_step)
+    assert waiting and {w["rule"] for w in data["waiting"]} == waiting
+    assert data["score"] == without_waiting(report, waiting).score
     steps = [s.id for s in load_framework().steps]
     assert [g["id"] for g in data["groups"]] == sorted(
         (g["id"] for g in data["groups"]), key=steps.index
@@ -887,3 +894,18 @@ def test_the_board_route_sends_a_rehearsal_no_verdict():
     status, answer = board_answer(data, body)
     assert status == 200 and answer["findings"] is None
     assert answer["marks"] == {"nodes": {}, "path": [], "pathStatus": "pass"}
+
+
+def test_a_coached_empty_board_shows_no_failure_and_checks_count_once_their_step_comes():
+    # issue 24: at minute zero the candidate was told seven times they had failed at
+    # things they had not reached yet
+    at = started()
+    data = findings_data(at)
+    assert data["counts"]["fail"] == 0 and data["counts"]["warn"] == 0
+    assert data["score"] is None and data["counts"]["waiting"] >= 7
+    assert "monitoring.coverage" in {w["rule"] for w in data["waiting"]}
+    at.session_state["session"].current_step = "monitoring"  # the step is reached
+    at.run()
+    data = findings_data(at)
+    failing = {f["rule"] for g in data["groups"] for f in g["items"] if f["status"] == "fail"}
+    assert "monitoring.coverage" in failing

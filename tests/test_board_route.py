@@ -14,11 +14,12 @@ from components.board import board_marks
 from components.design import Design
 from design_framework.rubric import check_design
 from design_framework.session import Session
+from design_framework.waiting import waiting_rules
 from scenarios.loader import get_scenario
 from storage import StorageError
 from ui import board_route
 from ui.board_route import BOARD_PATH, MAX_BODY_BYTES, board_answer, board_change, board_token
-from ui.findings_data import findings_data
+from ui.findings_data import findings_data, without_waiting
 
 CLIENT = {"id": "client", "type": "client_app", "pos": {"x": 0, "y": 0}}
 RANKER = {"id": "ranker", "type": "ranker", "pos": {"x": 300, "y": 0}}
@@ -54,8 +55,10 @@ def test_a_change_is_saved_and_answered_with_the_verdict_the_page_would_draw(sto
     scenario = get_scenario("realtime-playlist-recs")
     report = check_design(stored.design, scenario)
     assert answer["seq"] == 7
-    assert answer["findings"] == findings_data(report)
-    assert answer["marks"] == board_marks(stored.design, report, scenario.requirements.catalog_size)
+    waiting = waiting_rules(report, stored.design, stored.current_step)
+    assert answer["findings"] == findings_data(report, waiting)
+    shown = without_waiting(report, waiting)
+    assert answer["marks"] == board_marks(stored.design, shown, scenario.requirements.catalog_size)
     latency = next(
         f for g in answer["findings"]["groups"] for f in g["items"] if f["rule"] == "latency.budget"
     )

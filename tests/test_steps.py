@@ -96,3 +96,10 @@ def test_an_unknown_key_is_reported_with_file_and_line():
     assert problem.source == "steps.yaml"
     assert problem.path.endswith(".colour")
     assert problem.line == text.splitlines().index("    colour: red") + 1
+
+
+def test_every_rule_says_what_starts_its_check_when_feedback_waits():
+    from design_framework.rubric import RULE_MODULES
+    from design_framework.waiting import waits_for
+
+    assert set(waits_for()) == set(RULE_MODULES)

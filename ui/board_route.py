@@ -44,9 +44,10 @@ from components.loading import MAX_FILE_BYTES, InputError
 from components.render import too_large_to_draw
 from design_framework.rubric import Report, check_design
 from design_framework.session import Session
+from design_framework.waiting import waiting_rules
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
-from ui.findings_data import findings_data
+from ui.findings_data import findings_data, without_waiting
 
 BOARD_PATH = "/api/board"
 MAX_BODY_BYTES = 2 * MAX_FILE_BYTES
@@ -232,11 +233,12 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
     size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
     if session.rehearsing:  # the verdicts wait for the end: nothing of them is sent
         return 200, {"revision": revision, "seq": seq, "marks": NO_MARKS, "findings": None}
+    waiting = waiting_rules(report, design, session.current_step)
     return 200, {
         "revision": revision,
         "seq": seq,
-        "marks": board_marks(design, report, size),
-        "findings": findings_data(report),
+        "marks": board_marks(design, without_waiting(report, waiting), size),
+        "findings": findings_data(report, waiting),
     }
 
 

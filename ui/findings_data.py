@@ -46,12 +46,35 @@ def figure_tables(f) -> list[tuple[list[str], tuple[str, ...], list[list[str]]]]
     return tables
 
 
-def findings_data(report: Report) -> dict:
+def without_waiting(report: Report, waiting: set[str]) -> Report:
+    """The report as a coached board shows it: the findings that wait their turn
+    (design_framework/waiting.py) left out, so they mark no box and cost no score."""
+    if not waiting:
+        return report
+    return Report(report.scenario, [f for f in report.findings if f.rule not in waiting])
+
+
+def findings_data(report: Report, waiting: set[str] = frozenset()) -> dict:
     """What whiteboard_canvas.findings draws (static/findings.js): ``{score, counts, groups,
-    skipped}``; the page adds the theme and which board's answers it follows."""
-    counts, groups, skipped = finding_groups(report)
+    skipped, waiting}``; the page adds the theme and which board's answers it follows.
+    ``waiting``: rules whose failing findings wait their turn (listed apart, in grey)."""
+    held = [f for f in report.findings if f.rule in waiting]
+    shown = without_waiting(report, waiting)
+    counts, groups, skipped = finding_groups(shown)
+    counts["waiting"] = len(held)
+    steps = {step.id: step.title for step in load_framework().steps}
     return {
-        "score": report.score,
+        "score": shown.score if any(f.status != Status.skipped for f in shown.findings) else None,
+        "waiting": [
+            {
+                "rule": f.rule,
+                "message": f"Not drawn yet: {f.title or f.rule} counts once you reach "
+                f"{steps.get(f.step, f.step)} or draw what it checks."
+                if f.status != "pass"
+                else f"Not drawn yet: {f.title or f.rule} has nothing to judge on an empty board.",
+            }
+            for f in held
+        ],
         "counts": counts,
         "groups": [
             {

@@ -9,9 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from design_framework.session import Session
+from design_framework.waiting import waiting_rules
 from ui import state
 from ui.builder import text_views
 from ui.canvas import board, board_key, view
+from ui.findings_data import without_waiting
 from ui.widgets import board_findings, drawing_caption, findings
 
 TEXT_VIEWS_KEY = "w_text_views"
@@ -27,7 +29,13 @@ def board_panel(session: Session, scenario) -> None:
         return
     # Open text views follow the board through page runs; closed, a change on the board is
     # saved and checked by the direct route, without one (ui/board_route.py).
-    board(session, report, scenario, direct=not st.session_state.get(TEXT_VIEWS_KEY))
+    waiting = waiting_rules(report, session.design, session.current_step)
+    board(
+        session,
+        without_waiting(report, waiting),
+        scenario,
+        direct=not st.session_state.get(TEXT_VIEWS_KEY),
+    )
     rubric_col, text_col = st.columns([3, 2], gap="large")
     with rubric_col:
         if session.rehearsing:
@@ -40,6 +48,7 @@ def board_panel(session: Session, scenario) -> None:
                 report,
                 board_key=board_key(session),
                 revision=st.session_state.get(state.REVISION),
+                waiting=waiting,
             )
     with text_col:
         # Closed until asked for, then open while on the page: the board is the editor most people

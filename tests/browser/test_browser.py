@@ -217,6 +217,9 @@ def test_show_on_the_board_in_the_findings_selects_the_nodes_at_fault(page, serv
     apply_quick_text(page, "client: client_app\nclient -> ranker\nfeature_store -> ranker")
     expect(node(page, "feature_store")).to_be_visible()
     findings = widget(page, "w_findings")
+    # on the Requirements step the freshness check waits until Data (issue 24): go there
+    page.locator("[class*='st-key-w_step_nav_'] button").get_by_text("Data", exact=True).click()
+    wait_idle(page)
     fault = findings.locator(".wbf-item[data-rule='freshness.streaming']")
     expect(fault).to_contain_text("Nodes at fault: feature_store")
     fault.scroll_into_view_if_needed()
@@ -250,7 +253,7 @@ def test_the_board_saves_and_checks_each_change_without_a_page_run(page, server)
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent_to_server.append(frame)))
     start_scenario(page, server["url"])
     findings = widget(page, "w_findings")
-    expect(findings.locator(".wbf-score")).to_contain_text("Rubric score")
+    expect(findings.locator(".wbf-score")).to_contain_text("Rubric")
     wait_idle(page)
     page.wait_for_timeout(300)  # the board's first report (the catalog it holds) and its run
     wait_idle(page)
@@ -597,3 +600,13 @@ def test_a_rehearsal_whose_time_runs_out_is_finished_and_shows_the_report(page, 
     expect(page.get_by_text("Likely recommendation")).to_be_visible(timeout=20_000)
     stored = open_store(server["data"]).load_session(session.id)
     assert stored.finished_at is not None
+
+
+def test_a_coached_empty_board_shows_no_failure(page, server):
+    # issue 24: the board opened under "Rubric score 12/100 - 7 failing" in red
+    start_scenario(page, server["url"])
+    findings = widget(page, "w_findings")
+    expect(findings).to_contain_text("nothing drawn to check yet")
+    expect(findings).to_contain_text("waiting")
+    expect(findings.locator("[data-status='fail']")).to_have_count(0)
+    expect(findings).to_contain_text("Not drawn yet")

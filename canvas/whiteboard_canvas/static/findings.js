@@ -17,8 +17,14 @@
 
 const lists = new WeakMap(); // parentElement -> {root, open: Map(group id -> [worst, open])}
 
-const ICON = { fail: "✕", warn: "!", pass: "✓", skipped: "–" };
-const LABEL = { fail: "failing", warn: "warning", pass: "passing", skipped: "not checked" };
+const ICON = { fail: "✕", warn: "!", pass: "✓", skipped: "–", waiting: "○" };
+const LABEL = {
+  fail: "failing",
+  warn: "warning",
+  pass: "passing",
+  skipped: "not checked",
+  waiting: "not drawn yet",
+};
 
 function esc(text) {
   return String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -77,6 +83,16 @@ function render(entry, data) {
       <summary><span class="wbf-icon" data-status="${esc(g.worst)}">${ICON[g.worst] || ""}</span> ${esc(g.title)}</summary>
       ${g.items.map(itemHtml).join("")}</details>`;
   });
+  if (data.waiting && data.waiting.length) {
+    // checks about parts not started yet: grey, closed, never a failure (coached practice)
+    const id = "__waiting";
+    const kept = entry.open.get(id);
+    const open = kept ? kept[1] : false;
+    entry.open.set(id, ["waiting", open]);
+    groups.push(`<details class="wbf-group" data-group="${id}"${open ? " open" : ""}>
+      <summary><span class="wbf-icon" data-status="waiting">${ICON.waiting}</span> Not drawn yet (${data.waiting.length})</summary>
+      ${data.waiting.map((f) => `<div class="wbf-item wbf-small" data-rule="${esc(f.rule)}" data-status="waiting"><code>${esc(f.rule)}</code>: ${inline(f.message)}</div>`).join("")}</details>`);
+  }
   if (data.skipped && data.skipped.length) {
     const id = "__skipped";
     const kept = entry.open.get(id);
@@ -87,7 +103,12 @@ function render(entry, data) {
       ${data.skipped.map((f) => `<div class="wbf-item wbf-small"><code>${esc(f.rule)}</code>: ${inline(f.message)}</div>`).join("")}</details>`);
   }
   entry.root.className = `wbf${data.dark ? " wbf-dark" : ""}`;
-  entry.root.innerHTML = `<div class="wbf-score"><strong>Rubric score ${esc(data.score)}/100</strong> · ${c.fail ?? 0} failing · ${c.warn ?? 0} warnings · ${c.pass ?? 0} passing</div>${groups.join("")}`;
+  const score =
+    data.score === null || data.score === undefined
+      ? "<strong>Rubric: nothing drawn to check yet</strong>"
+      : `<strong>Rubric score ${esc(data.score)}/100</strong>`;
+  const waiting = c.waiting ? ` · ${c.waiting} waiting` : "";
+  entry.root.innerHTML = `<div class="wbf-score">${score} · ${c.fail ?? 0} failing · ${c.warn ?? 0} warnings · ${c.pass ?? 0} passing${waiting}</div>${groups.join("")}`;
 }
 
 export default function findings({ parentElement, data, setTriggerValue }) {
