@@ -342,3 +342,25 @@ def test_a_cut_short_run_that_applied_the_end_still_takes_the_candidate_to_the_r
     assert "live_report_due" not in candidate.session_state
     candidate.switch_page("ui/practice.py").run()  # back on the whiteboard: it stays there
     assert not [m for m in candidate.metric if m.label == "Overall score"]
+
+
+def _candidate_sees_verdicts(candidate) -> bool:
+    return any("findings" in e.proto.component_name for e in candidate.get("bidi_component"))
+
+
+@pytest.mark.parametrize(("choice", "verdicts"), [(None, False), ("Coached", True)])
+def test_the_interviewer_decides_what_the_candidate_sees(choice, verdicts):
+    # issue 24: rehearsal by default, as in a real interview; the interviewer sees all
+    interviewer = page("ui/mock.py")
+    interviewer.selectbox(key="w_host_scenario").set_value(SCENARIO)
+    if choice:
+        interviewer.button_group(key="w_host_practice_as").set_value(choice)
+    interviewer.button(key="w_mock_host").click().run()
+    room = store().room(interviewer.query_params["room"])
+    assert store().load_session(room.session_id).rehearsal is (not verdicts)
+    candidate = join(room)
+    candidate.run()
+    assert not candidate.exception
+    assert _candidate_sees_verdicts(candidate) is verdicts
+    interviewer.run()
+    assert "Rubric score" in texts(interviewer)  # the interviewer sees every verdict

@@ -400,6 +400,7 @@ def next_round(seat: Seat, session: Session) -> None:
                 scenario_id=st.session_state["w_next_scenario"],
                 length_minutes=session.length_minutes,
                 mode="mock",
+                rehearsal=session.rehearsal,  # round 2 as round 1 was agreed
             )
             try:
                 state.store().save_session(fresh)

@@ -57,12 +57,23 @@ if seat is None:
         format_func=lambda sid: scenarios[sid].title,
     )
     length_select("w_host_length")
+    st.segmented_control(
+        "What the candidate sees",
+        ["Rehearsal", "Coached"],
+        key="w_host_practice_as",
+        default="Rehearsal",
+        required=True,
+        help="Rehearsal, as in a real interview: the candidate has the clock, the board and "
+        "their notes; the rubric, the checklist and the board's marks wait until the end. "
+        "Coached: they see the verdicts as they go. You see everything either way.",
+    )
 
     def host() -> None:
         session = Session(
             scenario_id=st.session_state["w_host_scenario"],
             length_minutes=st.session_state["w_host_length"] or None,  # 0: untimed
             mode="mock",
+            rehearsal=st.session_state.get("w_host_practice_as", "Rehearsal") == "Rehearsal",
         )
         try:
             # no owner yet: the candidate who opens the link becomes its owner

@@ -177,7 +177,8 @@ with controls:
         b3.button(
             "Finish", key="w_finish", icon=":material/flag:", on_click=finish, width="stretch"
         )
-    clock(session, on_timeout=finish if session.rehearsing else None)
+    # in a room the interviewer ends the interview; alone, a rehearsal ends with its time
+    clock(session, on_timeout=finish if session.rehearsing and not in_room else None)
 
 # ---- steps -----------------------------------------------------------------------------------
 

@@ -610,3 +610,41 @@ def test_a_coached_empty_board_shows_no_failure(page, server):
     expect(findings).to_contain_text("waiting")
     expect(findings.locator("[data-status='fail']")).to_have_count(0)
     expect(findings).to_contain_text("Not drawn yet")
+
+
+@pytest.mark.parametrize("coached", [False, True])
+def test_the_interviewer_chooses_what_the_candidate_sees(browser, server, coached):
+    # issue 24: rehearsal by default, as in a real interview; coached if the host says so
+    from bench.live_rooms import commit_notes, join, open_page, wait_for_text
+
+    interviewer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    candidate = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    open_page(interviewer, f"{server['url']}/mock")
+    expect(widget(interviewer, "w_mock_host")).to_be_visible(timeout=90_000)
+    if coached:
+        interviewer.locator(".st-key-w_host_practice_as").get_by_text("Coached").click()
+        wait_idle(interviewer)
+    widget(interviewer, "w_mock_host").locator("button").click()
+    link_box = widget(interviewer, "w_iv_candidate_link").locator("code").first
+    expect(link_box).to_be_visible(timeout=90_000)
+    join(candidate, link_box.inner_text().strip())
+    commit_notes(candidate, "requirements", "Flag within 5 minutes of the play")
+    wait_for_text(interviewer, "Flag within 5 minutes of the play")  # both pages settled
+    wait_idle(candidate)
+    drop(candidate, "client_app", 120, 160)
+    expect(node(candidate, "client_app")).to_be_visible()
+    drop(candidate, "ranker", 480, 160)
+    connect(candidate, "client_app", "ranker")
+    expect_board_saved(candidate)
+    ranker = node(candidate, "ranker").locator(".wb-node")
+    if coached:
+        expect(widget(candidate, "w_findings")).to_be_visible()
+        expect(ranker).to_have_attribute("data-status", "fail")
+    else:
+        expect(candidate.get_by_text("Rehearsal").first).to_be_visible()
+        assert widget(candidate, "w_findings").count() == 0
+        expect(ranker).not_to_have_attribute("data-status", "fail")
+    # the interviewer sees every verdict either way
+    expect(interviewer.get_by_text("Rubric score").first).to_be_visible(timeout=30_000)
+    interviewer.context.close()
+    candidate.context.close()
