@@ -909,3 +909,19 @@ def test_a_coached_empty_board_shows_no_failure_and_checks_count_once_their_step
     data = findings_data(at)
     failing = {f["rule"] for g in data["groups"] for f in g["items"] if f["status"] == "fail"}
     assert "monitoring.coverage" in failing
+
+
+def test_history_tells_rehearsals_from_coached_attempts_and_keeps_their_scores_apart():
+    at = started()
+    at.button(key="w_finish").click().run()
+    at.switch_page("ui/library.py").run()
+    at.segmented_control(key="lib_practice_as").set_value("Rehearsal").run()
+    at.button(key="lib_start_skip-prediction").click().run()
+    at.switch_page("ui/practice.py").run()
+    at.button(key="w_finish").click().run()
+    at.switch_page("ui/history.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["practice"]) == ["coached", "rehearsal"]
+    labels = {m.label for m in at.metric}
+    assert {"Best coached", "Best rehearsal"} <= labels
