@@ -168,12 +168,18 @@ def _star(design: Design, answers: bool) -> dict | None:
     return None
 
 
-def star(design: Design) -> dict | None:
-    return _star(design, answers=False)
+def _variant(redraw, name: str, **options):
+    """A named redrawing: ``redraw`` with ``options`` (the name shows in test failures)."""
+
+    def variant(design: Design) -> dict | None:
+        return redraw(design, **options)
+
+    variant.__name__ = name
+    return variant
 
 
-def star_answers(design: Design) -> dict | None:
-    return _star(design, answers=True)
+star = _variant(_star, "star", answers=False)
+star_answers = _variant(_star, "star_answers", answers=True)
 
 
 def answers(design: Design) -> dict | None:
@@ -192,11 +198,10 @@ def answers(design: Design) -> dict | None:
     return data if pairs else None
 
 
-def call_direction(design: Design) -> dict | None:
-    data = _data(design)
-    graph = _graph(data)
+def _side_reads(graph) -> list[tuple[str, str]]:
+    """(store, reader): stores a request-path node reads from the side, drawn store -> node."""
     requested = _request_nodes(graph)
-    flips = [
+    return [
         (s, r)
         for s, r in graph.edges
         if graph.nodes[s]["type"] in READ_STORES
@@ -205,6 +210,11 @@ def call_direction(design: Design) -> dict | None:
         and not graph.has_edge(r, s)
         and not any(graph.nodes[p]["role"] in ("online", "entry") for p in graph.predecessors(s))
     ]
+
+
+def call_direction(design: Design) -> dict | None:
+    data = _data(design)
+    flips = _side_reads(_graph(data))
     if not flips:
         return None
     for edge in data["edges"]:
@@ -216,16 +226,7 @@ def call_direction(design: Design) -> dict | None:
 def _cache(design: Design, call: bool) -> dict | None:
     data = _data(design)
     graph = _graph(data)
-    requested = _request_nodes(graph)
-    reads = [
-        (s, r)
-        for s, r in graph.edges
-        if graph.nodes[s]["type"] in READ_STORES
-        and r in requested
-        and graph.nodes[r]["role"] == "online"
-        and not graph.has_edge(r, s)
-        and not any(graph.nodes[p]["role"] in ("online", "entry") for p in graph.predecessors(s))
-    ]
+    reads = _side_reads(graph)
     if not reads:
         return None
     order = {"ann_index": 0, "precomputed_store": 1, "feature_store": 2}
@@ -243,12 +244,8 @@ def _cache(design: Design, call: bool) -> dict | None:
     return data
 
 
-def cache_before_store(design: Design) -> dict | None:
-    return _cache(design, call=False)
-
-
-def cache_call_direction(design: Design) -> dict | None:
-    return _cache(design, call=True)
+cache_before_store = _variant(_cache, "cache_before_store", call=False)
+cache_call_direction = _variant(_cache, "cache_call_direction", call=True)
 
 
 def logging(design: Design) -> dict | None:

@@ -837,16 +837,7 @@ def _feedback_shown(at: AppTest) -> dict:
 def test_a_rehearsal_shows_no_verdict_until_it_is_finished():
     at = rehearsal_started()
     assert at.session_state["session"].rehearsal is True
-    canvas_send(
-        at,
-        {
-            "components": [
-                {"id": "client", "type": "client_app"},
-                {"id": "ranker", "type": "ranker"},
-            ],
-            "edges": [{"from": "client", "to": "ranker"}],
-        },
-    )
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]})
     type_notes(at, "requirements", "peak 15k QPS, p99 under 200 ms")
     assert not at.exception
     assert not any(_feedback_shown(at).values()), _feedback_shown(at)
@@ -860,16 +851,7 @@ def test_a_rehearsal_shows_no_verdict_until_it_is_finished():
 
 def test_a_coached_session_still_shows_its_feedback_as_it_goes():
     at = started()
-    canvas_send(
-        at,
-        {
-            "components": [
-                {"id": "client", "type": "client_app"},
-                {"id": "ranker", "type": "ranker"},
-            ],
-            "edges": [{"from": "client", "to": "ranker"}],
-        },
-    )
+    canvas_send(at, {"components": [CLIENT, RANKER], "edges": [{"from": "client", "to": "ranker"}]})
     shown_now = _feedback_shown(at)
     assert shown_now["findings"] and shown_now["checklist"] and shown_now["hints"]
     assert shown_now["marks"]

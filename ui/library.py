@@ -9,7 +9,7 @@ from design_framework.session import Session
 from scenarios.model import Mode, Scenario
 from storage import Listing, StorageError
 from ui import state
-from ui.widgets import length_select
+from ui.widgets import COACHED, length_select, practice_select
 
 st.title("ML system-design whiteboard")
 st.caption(
@@ -64,18 +64,13 @@ with st.container(horizontal=True, gap="large"):
     )
     modes = st.pills("Mode", [m.value for m in Mode], key="lib_mode", selection_mode="multi")
     length = length_select("lib_length")
-    rehearsal = (
-        st.segmented_control(
-            "How to practise",
-            ["Coached", "Rehearsal"],
-            key="lib_practice_as",
-            default="Coached",
-            required=True,
-            help="Coached: the rubric, the checklist, follow-ups and hints as you go. "
-            "Rehearsal, as in the real room: the clock, the board and your notes only; "
-            "every verdict waits until you finish or the time runs out.",
-        )
-        == "Rehearsal"
+    rehearsal = practice_select(
+        "lib_practice_as",
+        "How to practise",
+        COACHED,
+        help="Coached: the rubric, the checklist, follow-ups and hints as you go. "
+        "Rehearsal, as in the real room: the clock, the board and your notes only; "
+        "every verdict waits until you finish or the time runs out.",
     )
 chosen_tags = st.multiselect("Tags", tags, key="lib_tags", placeholder="Any topic")
 

@@ -30,7 +30,15 @@ from design_framework.session import (
 from design_framework.steps import load_framework
 from storage import RoomClosed, StorageError
 from ui import live, state
-from ui.widgets import clock, diagram, findings, length_select, point_line
+from ui.widgets import (
+    REHEARSAL,
+    clock,
+    diagram,
+    findings,
+    length_select,
+    point_line,
+    practice_select,
+)
 
 st.title("Mock interview")
 framework = load_framework()
@@ -57,12 +65,10 @@ if seat is None:
         format_func=lambda sid: scenarios[sid].title,
     )
     length_select("w_host_length")
-    st.segmented_control(
+    practice_select(
+        "w_host_practice_as",
         "What the candidate sees",
-        ["Rehearsal", "Coached"],
-        key="w_host_practice_as",
-        default="Rehearsal",
-        required=True,
+        REHEARSAL,
         help="Rehearsal, as in a real interview: the candidate has the clock, the board and "
         "their notes; the rubric, the checklist and the board's marks wait until the end. "
         "Coached: they see the verdicts as they go. You see everything either way.",
@@ -73,7 +79,8 @@ if seat is None:
             scenario_id=st.session_state["w_host_scenario"],
             length_minutes=st.session_state["w_host_length"] or None,  # 0: untimed
             mode="mock",
-            rehearsal=st.session_state.get("w_host_practice_as", "Rehearsal") == "Rehearsal",
+            # read when clicked: the choice as the host left it
+            rehearsal=st.session_state.get("w_host_practice_as", REHEARSAL) == REHEARSAL,
         )
         try:
             # no owner yet: the candidate who opens the link becomes its owner

@@ -115,6 +115,18 @@ def length_select(key: str) -> int | None:
     )
 
 
+REHEARSAL, COACHED = "Rehearsal", "Coached"
+
+
+def practice_select(key: str, label: str, default: str, help: str) -> bool:
+    """How the attempt is practised, one click on a row of two: True for a rehearsal (the
+    verdicts wait until the end), False for coached practice."""
+    chosen = st.segmented_control(
+        label, [COACHED, REHEARSAL], key=key, default=default, required=True, help=help
+    )
+    return (chosen or default) == REHEARSAL
+
+
 def uploaded_text(upload) -> str | None:
     """An uploaded file as text, or None after saying why it cannot be (size, encoding)."""
     data = upload.getvalue()
