@@ -302,14 +302,6 @@ def campaign_graph(graph: nx.DiGraph) -> nx.DiGraph:
     return _cached(graph, "campaign_graph", compute)
 
 
-def relayed(graph: nx.DiGraph, store: str) -> set[str]:
-    """The store and the caches it fills directly: a near cache of feature rows in front of
-    the ranker is still a read of the feature store behind it."""
-    return {store} | {
-        n for n in graph.successors(store) if graph.nodes[n]["type"] == "cache" and n != store
-    }
-
-
 def store_readers(graph: nx.DiGraph, store: str) -> list[str]:
     """Nodes on a request or event path (or a campaign) that read a store, from the side or
     as a hop."""
@@ -320,11 +312,11 @@ def store_readers(graph: nx.DiGraph, store: str) -> list[str]:
             request_serving_nodes(graph) | event_path_nodes(graph) | set(campaign_readers(graph))
         ),
     )
-    near = set()
-    for s in relayed(graph, store):
-        near |= set(graph.successors(s))
-        # an arrow into the store is a read only where it is no write (a hop, a lookup)
-        near |= {p for p in graph.predecessors(s) if graph.edges[p, s].get("kind") != "write"}
+    # a cache in front of the store is read through to it (components/reading.py); an
+    # arrow into the store is a read only where it is no write (a hop, a lookup)
+    near = set(graph.successors(store)) | {
+        p for p in graph.predecessors(store) if graph.edges[p, store].get("kind") != "write"
+    }
     return sorted(n for n in near if n in serving and n != store)
 
 

@@ -302,6 +302,11 @@ def plausible_range(kind, name: str) -> tuple[float, float] | None:
     return None
 
 
+NO_MARKS = {"nodes": {}, "path": [], "pathStatus": "pass"}
+"""The board's marks while a rehearsal holds its verdicts back: no status, no figures, no
+slowest path."""
+
+
 def board_marks(design: Design, report=None, catalog_size: int | None = None) -> dict:
     """The rubric drawn on the board: per node its status (fail/warn), the rules that blame
     it and its figure lines (funnel sizes, ms); the slowest path and whether it fails."""

@@ -578,7 +578,7 @@ def _through_caches(graph, readings) -> None:
         for reader in readers:
             for store in behind:
                 if not graph.has_edge(store, reader) and not graph.has_edge(reader, store):
-                    graph.add_edge(store, reader, label=None, kind="data", via=cache)
+                    graph.add_edge(store, reader, label=None, kind="data")
             readings.append(
                 Reading(
                     f"{reader} reads {', '.join(behind)} through {cache}", (reader, cache, *behind)

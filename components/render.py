@@ -58,8 +58,8 @@ def too_large_to_draw(design: Design) -> str | None:
         return None
     return (
         f"Too large to draw: {nodes:,} components and {edges:,} edges (drawings stop at "
-        f"{MAX_DRAWN_COMPONENTS:,} components and {MAX_DRAWN_EDGES:,} edges). The rubric "
-        "still checks it, and the YAML and Mermaid exports still work."
+        f"{MAX_DRAWN_COMPONENTS:,} components and {MAX_DRAWN_EDGES:,} edges). It is kept, and "
+        "the YAML and Mermaid exports still work."
     )
 
 

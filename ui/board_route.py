@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from components.analysis import DEFAULT_CATALOG_SIZE
-from components.board import BoardError, board_marks, design_from_board
+from components.board import NO_MARKS, BoardError, board_marks, design_from_board
 from components.design import Design
 from components.loading import MAX_FILE_BYTES, InputError
 from components.render import too_large_to_draw
@@ -89,19 +89,13 @@ _CHECKED: OrderedDict[tuple, Report] = OrderedDict()
 _CHECKED_KEPT = 256
 _CHECKED_LOCK = threading.Lock()
 
-NO_MARKS = {"nodes": {}, "path": [], "pathStatus": "pass"}
-"""The board's marks in a rehearsal (ui.canvas.NO_MARKS): no status, figures or path."""
-
 
 def too_large_report(design: Design, refusal: str) -> Report:
     """A verdict that checks nothing, for a design over the drawing cap: every rule skips,
     saying why and how to check it anyway."""
     from design_framework.rubric import all_rules
 
-    why = (
-        f"{refusal.replace(' The rubric still checks it, and', ' It is kept, and')} "
-        "Check it with `python -m design_framework check`."
-    )
+    why = f"{refusal} Check it with `python -m design_framework check`."
     return Report(design.scenario, [rule.RULE.skipped(why) for rule in all_rules()])
 
 
@@ -228,11 +222,11 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
         revision = store.save_session(session, expected=base)
         if tab is not None:
             _remember(session_id, tab, base, revision, session)
+    if session.rehearsing:  # the verdicts wait for the end: none is drawn, none is sent
+        return 200, {"revision": revision, "seq": seq, "marks": NO_MARKS, "findings": None}
     scenario = scenario_for(session.scenario_id, session.scenario_yaml)
     report = checked(design, session.scenario_id, session.scenario_yaml)
     size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
-    if session.rehearsing:  # the verdicts wait for the end: nothing of them is sent
-        return 200, {"revision": revision, "seq": seq, "marks": NO_MARKS, "findings": None}
     waiting = waiting_rules(report, design, session.current_step)
     return 200, {
         "revision": revision,

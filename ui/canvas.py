@@ -20,6 +20,7 @@ from whiteboard_canvas import canvas
 
 from components.analysis import DEFAULT_CATALOG_SIZE
 from components.board import (
+    NO_MARKS,
     BoardError,
     auto_layout,
     board_data,
@@ -129,10 +130,6 @@ def direct_route(session: Session, allowed: bool = True) -> dict | None:
         "token": board_token(session.id),
         "tab": state.tab_id(),
     }
-
-
-NO_MARKS = {"nodes": {}, "path": [], "pathStatus": "pass"}
-"""The board's marks in a rehearsal: no status, no figures, no slowest path."""
 
 
 def board(session: Session, report, scenario, *, direct: bool = True) -> None:

@@ -143,26 +143,25 @@ def notes_panel(session: Session, scenario, step, shown: tuple) -> None:
         data=box_data(session, step.id),
         on_text_change=lambda: _on_text(session, step.id),
     )
-    if session.rehearsing:  # what the notes cover waits for the end, as in the real room
-        with st.expander("Questions to ask yourself"):
-            for question in step.questions:
-                st.markdown(f"- {question}")
-        return
-    coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
-    st.progress(
-        coverage.credit,
-        text=f"Notes cover {coverage.covered} of {coverage.total} points "
-        f"({coverage.target} earn this step's full points)",
-    )
-    with st.expander("Checklist", expanded=True):
-        checklist(coverage)
+    coached = not session.rehearsing  # in a rehearsal what the notes cover waits for the end
+    if coached:
+        coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
+        st.progress(
+            coverage.credit,
+            text=f"Notes cover {coverage.covered} of {coverage.total} points "
+            f"({coverage.target} earn this step's full points)",
+        )
+        with st.expander("Checklist", expanded=True):
+            checklist(coverage)
     with st.expander("Questions to ask yourself"):
         for question in step.questions:
             st.markdown(f"- {question}")
-        if step.red_flags:
+        if coached and step.red_flags:
             st.markdown("**Red flags**")
             for flag in step.red_flags:
                 st.markdown(f"- {flag}")
+    if not coached:
+        return
     with st.expander("The interviewer asks", expanded=True):
         offset_key = f"w_followup_offset_{step.id}"
         st.session_state.setdefault(offset_key, 0)

@@ -61,9 +61,7 @@ class Report:
             "scenario": self.scenario,
             "passed": self.passed,
             "score": self.score,
-            "findings": [
-                f.model_dump(mode="json", exclude={"title", "read_as"}) for f in self.findings
-            ],
+            "findings": [f.model_dump(mode="json", exclude={"title"}) for f in self.findings],
         }
 
 
@@ -144,6 +142,5 @@ def as_drawn(finding: Finding, analysed: Analysed) -> Finding:
             "figures": drawn(finding.figures),
             "message": message,
             "hint": text(finding.hint) if finding.hint else finding.hint,
-            "read_as": read_as,
         }
     )

@@ -41,11 +41,6 @@ class Finding(BaseModel):
     figures: dict[str, Any] = Field(default_factory=dict, description="Numbers behind the verdict.")
     hint: str | None = Field(None, description="What to change, when something is wrong.")
     title: str = Field("", description="Rule title.")
-    read_as: list[str] = Field(
-        default_factory=list,
-        description="What the reading took another way than drawn, about the boxes this "
-        "finding names (model v3): 'exp <-> home read as a call from exp and its answer'.",
-    )
 
 
 def known_type(type_id: str) -> str:

@@ -64,12 +64,10 @@ def stand_ins(design) -> dict[str, list[str]]:
 
 def _linked(design, source: str, target: str, standing: dict[str, list[str]]) -> bool:
     """A link of types exists in the reading: something of the source type flows into a
-    node of the target type (or its stand-in), directly, through a cache in front of it, or
-    through the
-    service before it on the request path that reads it and passes it on (the service
-    hydrates features, then calls the ranker)."""
+    node of the target type (or its stand-in), directly (a cache in front of a store is read
+    through to it by the reading), or into the service before it on the request path that
+    reads it and passes it on (the service hydrates features, then calls the ranker)."""
     targets = set(design.of_type(target)) | set(standing.get(target, ()))
-    relays = {n for n in design.graph if design.type(n) == "cache"}
     for node in targets:
         readers = [node]
         if node in design.request:
@@ -78,17 +76,10 @@ def _linked(design, source: str, target: str, standing: dict[str, list[str]]) ->
                 for a in nx.ancestors(design.request, node)
                 if design.type(a) in ("recommendation_service", "api_gateway")
             ]
-        for reader in readers:
-            # what flows into the reader, in the reading's direction (reads drawn in call
-            # direction already turned; a write such as bandit -> event_stream flows too)
-            frontier, seen = list(design.graph.predecessors(reader)), set()
-            while frontier:
-                nxt = frontier.pop()
-                if design.type(nxt) == source:
-                    return True
-                if nxt in relays and nxt not in seen:
-                    seen.add(nxt)
-                    frontier += list(design.graph.predecessors(nxt))
+        # what flows into the reader, in the reading's direction (reads drawn in call
+        # direction already turned; a write such as bandit -> event_stream flows too)
+        if any(design.type(p) == source for r in readers for p in design.graph.predecessors(r)):
+            return True
     return False
 
 

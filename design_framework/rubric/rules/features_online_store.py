@@ -49,11 +49,10 @@ class Options(BaseOptions):
 
 
 def _reads_store(design, node, store_types) -> bool:
+    # a cache in front of the store is read through to it (components/reading.py)
     return any(
         design.type(s) in store_types and design.role(s) == "online_store"
-        for n in design.neighbours(node)
-        for s in [n, *design.graph.predecessors(n)]
-        if s == n or design.type(n) == "cache"  # a near cache in front of the store
+        for s in design.reads(node)
     )
 
 

@@ -69,10 +69,6 @@ def _hint(design, slowest, cost) -> str:
     return "Run stages in parallel, cache, or pick faster stores for the slowest node."
 
 
-OFFLINE_EXEMPT = ("model_registry",)
-"""Edges to the registry are deployment, not calls (serving.no_offline_reads agrees)."""
-
-
 def _uncosted_calls(design, path_nodes) -> list[tuple[str, str]]:
     """(node, offline system) pairs: request-path nodes joined to an offline system."""
     calls = []
@@ -80,7 +76,7 @@ def _uncosted_calls(design, path_nodes) -> list[tuple[str, str]]:
         if design.role(node) != "online":
             continue
         for other in sorted(design.reads(node)):
-            if design.role(other) == "offline" and design.type(other) not in OFFLINE_EXEMPT:
+            if design.role(other) == "offline":
                 calls.append((node, other))
     return calls
 
