@@ -907,3 +907,17 @@ def test_history_tells_rehearsals_from_coached_attempts_and_keeps_their_scores_a
     assert sorted(table["practice"]) == ["coached", "rehearsal"]
     labels = {m.label for m in at.metric}
     assert {"Best coached", "Best rehearsal"} <= labels
+
+
+def test_a_rehearsal_opened_after_its_time_ran_out_is_finished():
+    import time as clock
+
+    session = Session(scenario_id="skip-prediction", length_minutes=30, rehearsal=True)
+    session.start(now=clock.time() - 31 * 60)
+    store().save_session(session)
+    at = new_app()
+    at.switch_page("ui/practice.py")
+    at.query_params["s"] = session.id
+    at.run()
+    assert not at.exception
+    assert store().load_session(session.id).finished_at is not None

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.markdown import escape, no_images
+from design_framework.session import clock_view
 from design_framework.steps import STEP_IDS, load_framework
 from ui import live, state
 from ui.canvas import select_nodes
@@ -88,6 +89,17 @@ def finish() -> None:
     st.session_state["w_go_to_report"] = True  # the button is gone on the next run
 
 
+def rehearsal_over() -> bool:
+    """A rehearsal whose interview time has run out (opened late, or the browser's clock
+    trigger never came): it is over, as in the real room."""
+    if not session.rehearsing or in_room or not session.running:
+        return False
+    left = clock_view(session).total_left_s
+    return left is not None and left <= 0
+
+
+if rehearsal_over():
+    finish()
 if st.session_state.pop("w_go_to_report", False):  # a callback cannot switch pages
     live.switch_page("ui/report.py", {state.SESSION_PARAM: session.id})
 
