@@ -25,7 +25,7 @@ import gc
 import streamlit as st
 from starlette.routing import Route
 
-from ui.board_route import BOARD_PATH, board_change
+from ui.board_route import BOARD_PATH, SESSION_WATCH_PATH, board_change, session_watch
 from ui.room_route import WATCH_PATH, room_watch
 
 
@@ -80,6 +80,7 @@ app = st.App(
     routes=[
         Route(WATCH_PATH, room_watch),
         Route(BOARD_PATH, board_change, methods=["POST"]),
+        Route(SESSION_WATCH_PATH, session_watch),
     ],
     lifespan=lifespan,
 )

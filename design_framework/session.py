@@ -97,6 +97,18 @@ class TimelineEntry(Model):
     text: str = Field("", max_length=5000, description="What the candidate was shown.")
 
 
+class ConflictCopy(Model):
+    """A version of this session that two tabs' edits at the same time could not both keep:
+    it is saved as a session of its own, and every tab open on this one names it."""
+
+    id: str = Field(pattern=r"^[a-z0-9]{8,32}$", description="The copy's session id.")
+    parts: list[str] = Field(
+        max_length=20, description="What both tabs changed: 'notes on Data', 'the design'."
+    )
+    at: float = Field(description="Epoch seconds when the copy was made.")
+    dismissed: bool = Field(False, description="Someone clicked it away: no tab shows it.")
+
+
 class Session(Model):
     """One attempt at one scenario."""
 
@@ -162,6 +174,12 @@ class Session(Model):
     )
     room_seq: int = Field(
         0, ge=0, description="Last room event applied to this session (mock interviews)."
+    )
+    copies: list[ConflictCopy] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Versions kept as sessions of their own when two tabs changed the same "
+        "part at once, newest last (each tab names the ones not dismissed).",
     )
 
     @model_validator(mode="after")
@@ -528,4 +546,18 @@ def merge_sessions(base: Session, mine: Session, theirs: Session) -> Merge:
     for name in ("length_minutes", "mode", "room", "feedback", "drawing_for"):
         if getattr(mine, name) != getattr(base, name):
             setattr(merged, name, getattr(mine, name))
+    merged.copies = merge_copies(mine.copies, theirs.copies)
     return Merge(merged, conflicts)
+
+
+def merge_copies(mine: list[ConflictCopy], theirs: list[ConflictCopy]) -> list[ConflictCopy]:
+    """Both sides' conflict copies, once each, in the order they were made; dismissed where
+    either side dismissed it. The oldest go past the field's limit."""
+    by_id: dict[str, ConflictCopy] = {}
+    for copy in [*theirs, *mine]:
+        known = by_id.get(copy.id)
+        if known is None:
+            by_id[copy.id] = copy.model_copy()
+        elif copy.dismissed:
+            known.dismissed = True
+    return sorted(by_id.values(), key=lambda c: c.at)[-100:]

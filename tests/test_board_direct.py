@@ -41,7 +41,7 @@ def saved_directly(at, design: dict = TWO, seq: int = 1, base: int | None = None
 
 
 def conflict_shown(at) -> bool:
-    return any("Another tab changed" in w.value for w in at.warning)
+    return any("Two tabs changed" in w.value for w in at.warning)
 
 
 def test_the_board_is_handed_the_direct_route_of_the_open_session():

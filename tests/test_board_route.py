@@ -261,3 +261,31 @@ def test_what_the_route_keeps_of_tabs_saves_is_bounded_in_bytes(monkeypatch):
     assert 60 * 3 * 270_000 > 2 * board_route._OWN_BYTES >= 2 * held  # the bound did bite
     newest = f"{59:032x}"
     assert board_route.own_saves_since(newest, "c", 1) is not None  # the newest kept
+
+
+def test_a_tab_polling_its_session_tells_another_tabs_save_from_its_own(store, monkeypatch):
+    session, revision = saved_session(store)
+    monkeypatch.setattr(board_route, "shared_store", lambda: store)
+    client = TestClient(
+        Starlette(
+            routes=[
+                Route(BOARD_PATH, board_change, methods=["POST"]),
+                Route(board_route.SESSION_WATCH_PATH, board_route.session_watch),
+            ]
+        )
+    )
+
+    def poll(tab: str, token: str | None = None):
+        query = {"session": session.id, "token": token or board_token(session.id), "tab": tab}
+        return client.get(board_route.SESSION_WATCH_PATH, params=query)
+
+    assert poll("tab-a").json()["v"] == revision
+    client.post(BOARD_PATH, content=body(session, revision, tab="tab-a"))
+    # tab A's own board save: the number moved, and A knows it wrote it
+    assert poll("tab-a").json() == {**poll("tab-a").json(), "v": revision + 1, "own": revision + 1}
+    # to tab B, the same number is another tab's save
+    assert poll("tab-b").json()["own"] is None
+    assert poll("tab-a", token="0" * 32).status_code == 403
+    store.save_session(session, expected=revision + 1)  # another tab, through its page
+    answer = poll("tab-a").json()
+    assert answer["v"] == revision + 2 and answer["own"] == revision + 1

@@ -183,11 +183,14 @@ def test_two_tabs_on_one_session_never_overwrite_each_other(app_data, monkeypatc
     type_notes(tab_a, "requirements", "A: 40k QPS, p99 200 ms")
     type_notes(tab_b, "requirements", "B: 10k QPS")
     assert not tab_b.exception
-    assert "Another tab changed notes on Clarify requirements" in page_text(tab_b)
-    copy_id = tab_b.session_state["session_conflict"][1]
+    assert "Two tabs changed notes on Clarify requirements" in page_text(tab_b)
     store = open_store(app_data / "data")
+    (copy,) = store.load_session(session_id).copies
     assert store.load_session(session_id).notes["requirements"] == "B: 10k QPS"
-    assert store.load_session(copy_id).notes["requirements"] == "A: 40k QPS, p99 200 ms"
+    assert store.load_session(copy.id).notes["requirements"] == "A: 40k QPS, p99 200 ms"
+    # the tab whose text went to the copy names it too, on its next run (its watcher's)
+    tab_a.run()
+    assert f"saved as session `{copy.id}`" in page_text(tab_a)
 
 
 def test_a_full_disk_keeps_the_notes_on_screen_and_saves_them_later(small_disk, monkeypatch):
@@ -354,6 +357,8 @@ def test_both_tabs_editing_the_same_text_keep_the_other_as_a_named_copy(app_data
     type_notes(tab_b, "requirements", "10k QPS", base="40k QPS")  # edits, not appends
     store = open_store(app_data / "data")
     assert store.load_session(session_id).notes["requirements"] == "10k QPS"
-    assert "Another tab changed notes on Clarify requirements" in page_text(tab_b)
-    copy_id = tab_b.session_state["session_conflict"][1]
-    assert store.load_session(copy_id).notes["requirements"] == "40k QPS at peak, 300M users"
+    assert "Two tabs changed notes on Clarify requirements" in page_text(tab_b)
+    (copy,) = store.load_session(session_id).copies
+    assert store.load_session(copy.id).notes["requirements"] == "40k QPS at peak, 300M users"
+    tab_a.run()  # the other tab names the same copy
+    assert f"saved as session `{copy.id}`" in page_text(tab_a)

@@ -48,8 +48,10 @@ from design_framework.waiting import waiting_rules
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
 from ui.findings_data import findings_data, without_waiting
+from ui.room_route import BOOT_ID
 
 BOARD_PATH = "/api/board"
+SESSION_WATCH_PATH = "/api/session-watch"
 MAX_BODY_BYTES = 2 * MAX_FILE_BYTES
 """A design as the board sends it is larger than its file (positions, labels), never this."""
 _SECRET = secrets.token_bytes(32)
@@ -155,6 +157,20 @@ def _remember(session_id: str, tab: str, base: int, revision: int, session: Sess
             held -= len(gone["last"][1])
 
 
+_WROTE: OrderedDict[tuple[str, str], int] = OrderedDict()
+_WROTE_KEPT = 4096  # a pair of short strings and a number each: well under a megabyte
+
+
+def wrote(session_id: str, tab: str, revision: int) -> None:
+    """Note the revision a tab's own save made (its board here, its page run in ui/state.py),
+    so the tab's session watcher does not take its own save for another tab's."""
+    with _OWN_LOCK:
+        _WROTE.pop((session_id, tab), None)
+        _WROTE[(session_id, tab)] = revision
+        while len(_WROTE) > _WROTE_KEPT:
+            _WROTE.popitem(last=False)
+
+
 def own_saves_since(session_id: str, tab: str, revision: int):
     """``(revision, session)`` as this tab's board left the session, if every save since
     ``revision`` was that board's through this route (each made from the one before, so
@@ -222,6 +238,7 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
         revision = store.save_session(session, expected=base)
         if tab is not None:
             _remember(session_id, tab, base, revision, session)
+            wrote(session_id, tab, revision)
     if session.rehearsing:  # the verdicts wait for the end: none is drawn, none is sent
         return 200, {"revision": revision, "seq": seq, "marks": NO_MARKS, "findings": None}
     scenario = scenario_for(session.scenario_id, session.scenario_yaml)
@@ -255,3 +272,24 @@ async def board_change(request: Request) -> JSONResponse:
     except StorageError as error:
         status, answer = _refused(503, str(error))
     return JSONResponse(answer, status, headers=_HEADERS)
+
+
+def session_watch(request: Request) -> JSONResponse:
+    """``GET /api/session-watch?session=ID&token=T&tab=TAB``: the session's stored revision
+    ``v``, and ``own``, the last one this tab saved itself. A solo tab polls it (ui/state.py
+    ``watch_session``) and runs its page when another tab saved, so every open tab shows what
+    is stored before its user types over it. The board's key for the session is the key
+    here too (403 without it): a revision is little, but it is nobody else's business."""
+    query = request.query_params
+    session_id, token, tab = query.get("session", ""), query.get("token", ""), query.get("tab", "")
+    if not all(_short_ascii(v) for v in (session_id, token, tab)) or not hmac.compare_digest(
+        token.encode(), board_token(session_id).encode()
+    ):
+        return JSONResponse({"error": "no key of that session"}, 403, headers=_HEADERS)
+    try:
+        revision = shared_store().session_revision(session_id)
+    except StorageError as error:
+        return JSONResponse({"error": str(error)}, 503, headers=_HEADERS)
+    with _OWN_LOCK:
+        own = _WROTE.get((session_id, tab))
+    return JSONResponse({"v": revision, "own": own, "boot": BOOT_ID}, headers=_HEADERS)

@@ -105,7 +105,13 @@ def _on_text(session: Session, step_id: str) -> None:
 
 def box_data(session: Session, step_id: str) -> dict:
     """What the box for one step is sent (see static/notes.js)."""
+    base = st.session_state.get(state.BASE)
+    stored = base.notes.get(step_id, "") if base is not None else ""
+    pending = bool(st.session_state.get(state.UNSAVED)) and session.notes.get(step_id, "") != stored
     return {
+        # the text waits for a failed save: a box mounted again must not call it saved
+        "pending": pending,
+        "storedText": stored if pending else None,
         "boxKey": f"{session.id}:{step_id}",
         "text": session.notes.get(step_id, ""),
         "rev": f"{session.id}:{st.session_state.get(NOTES_REV, 0)}",
@@ -137,6 +143,7 @@ def notes_panel(session: Session, scenario, step, shown: tuple) -> None:
         # way runs its callback in this fragment's run (Streamlit folds the two requests
         # into one): the step bar, the clock buttons and the page switch need the page.
         st.rerun()
+    state.rerun_page_if_stale()  # a merge, or the banner of a failed save to draw or clear
     state.show_notices()  # a failed save's toast (see state.notify)
     notes_box(
         key=notes_key(step.id),

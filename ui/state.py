@@ -21,17 +21,26 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 import streamlit as st
 
 from components.design import Design
 from components.markdown import escape
 from design_framework.rubric import Report
-from design_framework.session import Session, merge_sessions
+from design_framework.session import ConflictCopy, Session, merge_sessions
 from design_framework.steps import load_framework
 from scenarios.loader import scenario_from_string, shipped_scenarios
 from storage import ConflictError, StorageError, Store, shared_store
-from ui.board_route import checked, own_saves_since, scenario_for
+from ui.board_route import (
+    SESSION_WATCH_PATH,
+    board_token,
+    checked,
+    own_saves_since,
+    scenario_for,
+    wrote,
+)
+from ui.room_route import BOOT_ID
 
 SESSION = "session"
 SESSION_PARAM = "s"
@@ -40,7 +49,7 @@ ROOM_PARAM = "room"
 REVISION = "session_revision"  # revision of the open session this tab last read or wrote
 BASE = "session_base"  # the open session as of that revision (for three-way merges)
 UNSAVED = "session_unsaved"  # why the last save failed; the session waits in memory
-CONFLICT = "session_conflict"  # what the last merge could not reconcile, and where it went
+MERGED = "session_merged"  # a merge in a fragment's run: the whole page must show it
 OWNER = "owner"
 OWNER_COOKIE = "whiteboard_owner"
 _OWNER_KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -208,7 +217,7 @@ def _forget_open() -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("w_")]:
         del st.session_state[key]
     st.session_state.pop(UNSAVED, None)
-    st.session_state.pop(CONFLICT, None)
+    st.session_state.pop(MERGED, None)
 
 
 NOTICES = "w_notices"
@@ -260,6 +269,7 @@ def _write(session: Session, announce: bool = True) -> bool:
         st.session_state[REVISION] = revision
         st.session_state[BASE] = session.model_copy(deep=True)
         st.session_state.pop(UNSAVED, None)
+        wrote(session.id, tab_id(), revision)  # not another tab's, to this tab's watcher
         return True
     st.session_state[UNSAVED] = "Another tab keeps saving this session; will try again."
     return False
@@ -271,9 +281,8 @@ def _merge(session: Session, conflict: ConflictError) -> None:
     base = st.session_state.get(BASE) or theirs
     merged = merge_sessions(base, session, theirs)
     if merged.conflicts:
-        copy = theirs.model_copy(deep=True, update={"id": Session().id})
-        _try(lambda: store().save_session(copy, owner()))
-        st.session_state[CONFLICT] = (merged.conflicts, copy.id)
+        _keep_copy(merged.session, theirs, merged.conflicts)
+    st.session_state[MERGED] = True
     _replace(session, merged.session)
     st.session_state[REVISION] = conflict.revision
     st.session_state[BASE] = theirs.model_copy(deep=True)
@@ -281,12 +290,22 @@ def _merge(session: Session, conflict: ConflictError) -> None:
 
 def keep_their_copy(session: Session, step_id: str, theirs: str) -> None:
     """The other tab's text of one step's notes, which this tab's typing replaces, kept as
-    a copy of the session and named at the top of the page (as a merge does)."""
+    a copy of the session and named in every tab (as a merge does)."""
     titles = {s.id: s.title for s in load_framework().steps}
     notes = {**session.notes, step_id: theirs}
-    copy = session.model_copy(deep=True, update={"id": Session().id, "notes": notes})
+    _keep_copy(
+        session,
+        session.model_copy(update={"notes": notes}),
+        [f"notes on {titles.get(step_id, step_id)}"],
+    )
+
+
+def _keep_copy(session: Session, version: Session, parts: list[str]) -> None:
+    """Save ``version`` as a session of its own and name it in ``session`` (saved with it),
+    so this tab and every other tab open on the session say where it went."""
+    copy = version.model_copy(deep=True, update={"id": Session().id, "copies": []})
     _try(lambda: store().save_session(copy, owner()))
-    st.session_state[CONFLICT] = ([f"notes on {titles.get(step_id, step_id)}"], copy.id)
+    session.copies = [*session.copies, ConflictCopy(id=copy.id, parts=parts, at=time.time())][-100:]
 
 
 def _replace(session: Session, new: Session, board_drew_it: bool = False) -> None:
@@ -362,25 +381,121 @@ def _retry_or_refresh(session: Session) -> None:
         st.session_state[BASE] = fresh[0].model_copy(deep=True)
 
 
+RETRY_S = 10
+"""How often a page whose save failed tries again on its own."""
+
+
+def waiting(session: Session) -> list[str]:
+    """What a failed save left only on this page: the parts that differ from what is stored
+    (as of this tab's last read), in words a user recognises."""
+    base = st.session_state.get(BASE)
+    if base is None:
+        return ["the whole session (never stored yet)"]
+    titles = {s.id: s.title for s in load_framework().steps}
+    parts = [
+        f"your notes on {titles.get(step, step)} ({len(text):,} characters)"
+        for step, text in session.notes.items()
+        if text != base.notes.get(step, "")
+    ]
+    if session.design != base.design:
+        parts.append(f"the design ({len(session.design.components)} boxes)")
+    rest = ("spent_s", "running_since", "current_step", "hints_used", "finished_at", "feedback")
+    if any(getattr(session, name) != getattr(base, name) for name in rest):
+        parts.append("the clock and step")
+    return parts
+
+
 def storage_notice() -> None:
-    """What the user must know about saving: a failed save, a merge with another tab."""
-    if st.session_state.get(UNSAVED):
+    """What the user must know about saving, at the top of the page until it is over: a
+    failed save (what waits, and that the page retries and guards the tab's closing), and
+    versions kept as copies when two tabs changed the same part at once."""
+    # One container in every run, whatever it holds: a banner that comes and goes must not
+    # move the page's later elements, or the browser mounts them again (a notes box mounted
+    # again forgot what was on its way).
+    with st.container(key="w_storage_notice"):
+        _storage_notice()
+
+
+def _storage_notice() -> None:
+    session = st.session_state.get(SESSION)
+    unsaved = st.session_state.get(UNSAVED)
+    st.session_state.pop(MERGED, None)  # this run draws the whole page from the merge
+    if unsaved:
+        parts = waiting(session) if session is not None else []
+        what = f" Waiting: {', '.join(parts)}." if parts else ""
         st.error(
             ":material/cloud_off: **Not saved.** "
-            + escape(st.session_state[UNSAVED])
-            + " Your work stays on this page and is saved on your next change; do not "
-            "close the tab until this message is gone.",
+            + escape(unsaved)
+            + escape(what)
+            + f" It stays on this page (typed notes in this browser too), and the page tries "
+            f"again every {RETRY_S} s; do not close the tab until this message is gone.",
         )
-    if st.session_state.get(CONFLICT):
-        parts, copy_id = st.session_state[CONFLICT]
+    _guard_closing(bool(unsaved))
+    if session is None:
+        return
+    for copy in [c for c in session.copies if not c.dismissed][-3:]:
         st.warning(
-            f":material/call_split: Another tab changed {', '.join(parts)} of this session "
-            "at the same time. This tab's version is kept here; the other version is saved "
-            f"as session `{copy_id}` (open it with `?s={copy_id}` or from the library)."
+            f":material/call_split: Two tabs changed {escape(', '.join(copy.parts))} of this "
+            "session at the same time. The version saved last is kept here; the other one "
+            f"is saved as session `{copy.id}` (open it with `?s={copy.id}` or from the "
+            "library)."
         )
         st.button(
-            "Got it", key="w_conflict_ok", on_click=lambda: st.session_state.pop(CONFLICT, None)
+            "Got it", key=f"w_copy_ok_{copy.id}", on_click=_dismiss_copy, args=(session, copy.id)
         )
+
+
+def _dismiss_copy(session: Session, copy_id: str) -> None:
+    catch_up(session)
+    for copy in session.copies:
+        if copy.id == copy_id:
+            copy.dismissed = True
+    save(session)
+
+
+def _guard_closing(unsaved: bool) -> None:
+    """While a save waits, closing or reloading the tab asks first (``beforeunload``); the
+    flag is drawn on every change of state, since a script of the same text runs once."""
+    if st.session_state.get("w_guard_drawn") == unsaved:
+        return
+    st.session_state["w_guard_drawn"] = unsaved
+    st.html(
+        "<script>(function(){var w=window;w.__wbUnsaved=%s;if(!w.__wbGuard){w.__wbGuard=1;"
+        "w.addEventListener('beforeunload',function(e){if(w.__wbUnsaved){e.preventDefault();"
+        "e.returnValue='';}});}})();</script>" % ("true" if unsaved else "false"),
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+def rerun_page_if_stale() -> None:
+    """In a fragment's run: after a merge (the other panels must show the merged session) or
+    when a save failed or went through since the page drew its banner, run the whole page."""
+    guard = st.session_state.get("w_guard_drawn", False)
+    if st.session_state.pop(MERGED, False) or bool(st.session_state.get(UNSAVED)) != guard:
+        st.rerun()
+
+
+def watch_session(session: Session) -> None:
+    """Run the page when another tab saved this session (the browser polls the revision,
+    ``ui.board_route.session_watch``), so what this tab shows is what is stored before its
+    user types over it; and, while a save waits, every ``RETRY_S`` to try it again."""
+    from whiteboard_canvas import room_watch
+
+    revision = st.session_state.get(REVISION)
+    room_watch(
+        key="w_session_watch",
+        data={
+            "path": SESSION_WATCH_PATH,
+            "query": {"session": session.id, "token": board_token(session.id), "tab": tab_id()},
+            "seen": revision if isinstance(revision, int) else -1,
+            "boot": BOOT_ID,
+            "intervalMs": 1500,
+            "retryMs": RETRY_S * 1000 if st.session_state.get(UNSAVED) else 0,
+            "testid": "wb-session-watch",
+        },
+        on_moved_change=lambda: None,  # the run itself picks up what is stored
+    )
 
 
 def set_design(session: Session, design: Design, drawn: bool = True) -> None:

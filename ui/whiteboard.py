@@ -64,4 +64,5 @@ def board_panel(session: Session, scenario) -> None:
 def board_fragment(session: Session, scenario) -> None:
     state.show_notices()  # what this fragment's callbacks had to say (see state.notify)
     state.catch_up(session)  # what the board saved through its direct route since
+    state.rerun_page_if_stale()
     board_panel(session, scenario)

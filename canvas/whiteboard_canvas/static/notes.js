@@ -6,6 +6,8 @@
 //           session); the box then replaces what it shows, unless the user has typed since
 //           their last send (their text wins and is sent). Any other data.text is Python's
 //           echo of an older send and is never written into the box.
+//           pending/storedText: this step's text waits for a save that failed (a box
+//           mounted again then starts as "not saved", and storedText is what is stored).
 //           saved: the seq of the last send Python stored; unsaved: why the last save
 //           failed ("" once one goes through). "Saved" is shown only when saved reaches the
 //           last send; a failing save shows its reason until then, is tried again every
@@ -15,7 +17,10 @@
 //           Ctrl+Enter, page hide and unload. Each send is one rerun, so never per key.
 //           Not stored within 2.5 s, it goes again with the same seq (and an `attempt`).
 // A draft of unsent text is kept in localStorage (per box) until Python stores it, so a
-// reload that beats the send still brings the text back.
+// reload that beats the send still brings the text back. A draft typed on a text that has
+// changed since (another tab saved, the server refused it until the tab closed) is not
+// thrown away: the box offers it back ("Restore it" sends it with the text it was typed on,
+// and Python's three-way merge keeps both sides; "Discard" forgets it).
 
 const DEBOUNCE_MS = 700;
 const RESEND_MS = 2500;
@@ -61,7 +66,7 @@ function build(parentElement, box) {
   box.status = root.querySelector(".wbn-status");
   box.area.addEventListener("input", () => {
     box.dirty = true;
-    writeDraft(box.key, { base: box.serverText, text: box.area.value });
+    writeDraft(box.key, { base: box.serverText, text: box.area.value, at: Date.now() });
     showStatus(box);
     clearTimeout(box.timer);
     box.timer = setTimeout(() => send(box), DEBOUNCE_MS);
@@ -85,6 +90,40 @@ function build(parentElement, box) {
   document.addEventListener("visibilitychange", box.onHide);
   window.addEventListener("pagehide", box.onUnload);
   window.addEventListener("beforeunload", box.onUnload);
+}
+
+function offerDraft(box, draft) {
+  const bar = document.createElement("div");
+  bar.className = "wbn-offer";
+  bar.dataset.testid = "wbn-offer";
+  bar.setAttribute("role", "alert");
+  bar.innerHTML = `<span class="wbn-offer-text"></span>
+    <button type="button" class="wbn-restore">Restore it</button>
+    <button type="button" class="wbn-discard">Discard</button>`;
+  const when = draft.at ? ` at ${new Date(draft.at).toLocaleString()}` : "";
+  bar.querySelector(".wbn-offer-text").textContent =
+    `Text typed in this browser${when} was never saved ` +
+    `(${draft.text.length.toLocaleString("en")} characters). Restore it to merge it with ` +
+    "the notes stored since, or discard it.";
+  box.root.insertBefore(bar, box.area);
+  bar.querySelector(".wbn-restore").addEventListener("click", () => {
+    send(box); // anything typed since opening goes first
+    if (!box.dirty && box.saved >= box.pendingSeq) box.area.value = draft.text;
+    box.seq += 1;
+    box.pendingSeq = box.seq;
+    box.sentText = draft.text;
+    box.sentBase = draft.base;
+    box.retries = 0;
+    writeDraft(box.key, { base: draft.base, text: draft.text, at: draft.at });
+    box.setStateValue("text", { seq: box.seq, text: draft.text, base: draft.base });
+    watchSave(box);
+    bar.remove();
+    showStatus(box);
+  });
+  bar.querySelector(".wbn-discard").addEventListener("click", () => {
+    if (!box.dirty) writeDraft(box.key, null);
+    bar.remove();
+  });
 }
 
 function send(box) {
@@ -207,10 +246,26 @@ export default function notes(args) {
       box.serverText = data.text;
       // a reload that beat the last send: the draft typed on top of this very text wins
       const draft = readDraft(box.key);
-      if (draft && draft.base === data.text && draft.text !== data.text && !box.disabled) {
+      const unsent = draft && typeof draft.text === "string" && draft.text !== data.text;
+      if (unsent && draft.base === data.text && !box.disabled) {
         box.area.value = draft.text;
         box.dirty = true;
         send(box);
+      } else if (unsent && !box.disabled && typeof draft.base === "string") {
+        box.area.value = data.text; // what is stored, and the draft offered beside it
+        offerDraft(box, draft);
+      } else if (data.pending && !box.disabled) {
+        // mounted again while its text waits for a save that failed: still not "Saved",
+        // kept in this browser, and sent again until the store takes it
+        box.area.value = data.text;
+        box.serverText = data.storedText || "";
+        box.seq = box.saved + 1;
+        box.pendingSeq = box.seq;
+        box.sentText = data.text;
+        box.sentBase = box.serverText;
+        box.retries = 0;
+        writeDraft(box.key, { base: box.serverText, text: data.text, at: Date.now() });
+        watchSave(box);
       } else {
         writeDraft(box.key, null);
         box.area.value = data.text;

@@ -1,13 +1,17 @@
-// A room's watcher: polls the server's /api/room-watch for one integer and asks the page
-// to run again only when it moved (hand-written, no build).
+// A watcher: polls a server route for one integer and asks the page to run again only
+// when it moved (hand-written, no build). A room's watcher polls /api/room-watch
+// (whiteboard_canvas.room_watch, ui/live.py); a session's, /api/session-watch (ui/state.py).
 //
-// Contract with Python (whiteboard_canvas.room_watch, ui/live.py):
-//   data    = {path, room, key, seen, boot, intervalMs}: `seen` is the number the page
+// Contract with Python:
+//   data    = {path, query, seen, boot, intervalMs, retryMs}: `seen` is the number the page
 //             was drawn with, `boot` the server process that drew it; the browser polls
-//             `path` every `intervalMs` and gets {v, boot}.
+//             `path` with `query` (or the older {room, key}) every `intervalMs` and gets
+//             {v, boot, own}. `own`, where given, is a number this tab wrote itself: not a
+//             move. `retryMs`, where given, asks for a run that often whatever the number
+//             (a save that failed is tried again without waiting for the user).
 //   trigger = moved: the new number, sent once per number (again after 2.5 s if no run
 //             came back with it); the page's run that follows draws what changed and
-//             sends a new `seen`.
+//             sends a new `seen`. A retry sends -(count): never a number the route gives.
 // A quiet room costs one small HTTP request per poll and no script run. A failed poll
 // (a replica restarting, a network blip) is retried on the next tick.
 
@@ -30,8 +34,8 @@ async function poll(watcher) {
   count(watcher, "polls");
   try {
     const url = new URL(data.path, window.location.origin);
-    url.searchParams.set("room", data.room);
-    url.searchParams.set("key", data.key);
+    const query = data.query || { room: data.room, key: data.key };
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const response = await fetch(url, {
       cache: "no-store",
       credentials: "same-origin",
@@ -47,7 +51,9 @@ async function poll(watcher) {
     watcher.root.dataset.latest = String(value);
     // another server process answers: the one that drew this page died and the browser
     // reconnected elsewhere; a run there draws the page from the database
-    const moved = value !== watcher.data.seen || (body.boot && body.boot !== watcher.data.boot);
+    const mine = body.own !== undefined && body.own !== null && value === Number(body.own);
+    const moved =
+      (value !== watcher.data.seen && !mine) || (body.boot && body.boot !== watcher.data.boot);
     // ask once per number, and again if no run came back with it within ASK_AGAIN_MS
     // (a request lost on the way, a replica that died while running it)
     const now = performance.now();
@@ -70,12 +76,13 @@ export default function watch(args) {
   let watcher = watchers.get(parentElement);
   if (!watcher) {
     const root = document.createElement("div");
-    root.dataset.testid = "wb-room-watch";
+    root.dataset.testid = data.testid || "wb-room-watch";
     root.hidden = true;
     parentElement.appendChild(root);
     watcher = { root, asked: null, askedAt: 0, busy: false };
     watcher.cleanup = () => {
       clearInterval(watcher.timer);
+      clearInterval(watcher.retryTimer);
       root.remove();
       watchers.delete(parentElement);
     };
@@ -88,6 +95,18 @@ export default function watch(args) {
     watcher.timer = setInterval(() => poll(watcher), interval);
   }
   if (!watcher.data || watcher.data.seen !== data.seen) watcher.asked = null;
+  const retry = Number(data.retryMs) || 0;
+  if (watcher.retry !== retry) {
+    clearInterval(watcher.retryTimer);
+    watcher.retry = retry;
+    watcher.retryTimer = retry
+      ? setInterval(() => {
+          watcher.retries = (watcher.retries || 0) + 1;
+          count(watcher, "retries");
+          watcher.setTriggerValue("moved", -watcher.retries);
+        }, Math.max(1000, retry))
+      : null;
+  }
   watcher.data = data;
   watcher.setTriggerValue = setTriggerValue;
   watcher.root.dataset.seen = String(data.seen);
