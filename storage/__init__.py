@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import sqlite3
 import threading
 import time
@@ -65,6 +66,12 @@ SCHEMA = [
         finished_at DOUBLE PRECISION NOT NULL,
         score INTEGER NOT NULL,
         summary TEXT NOT NULL)""",
+    # A read-only link to a session: its own random key, so the session's id (which opens it
+    # for writing where no login is configured) is never handed out to share it.
+    """CREATE TABLE IF NOT EXISTS shares (
+        key TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL)""",
 ]
 COLUMNS = [  # added after the first release; added to older files on open
     ("sessions", "owner", "TEXT"),
@@ -74,7 +81,10 @@ COLUMNS = [  # added after the first release; added to older files on open
     *ROOM_COLUMNS,
 ]
 SCHEMA += ROOM_TABLES
-INDEXES = [*ROOM_INDEXES]  # created after COLUMNS, which may add the columns they index
+INDEXES = [
+    *ROOM_INDEXES,
+    "CREATE INDEX IF NOT EXISTS shares_session ON shares (session_id)",
+]  # created after COLUMNS, which may add the columns they index
 
 
 class StorageError(RuntimeError):
@@ -321,6 +331,32 @@ class Store(RoomsMixin):
                 (owner, session_id),
             )
         )
+
+    # ---- read-only links ------------------------------------------------------------------
+
+    def share_key(self, session_id: str, create: bool = False) -> str | None:
+        """The key of the session's read-only link; with ``create``, made if there is none."""
+        row = self._read("SELECT key FROM shares WHERE session_id = ?", (session_id,), one=True)
+        if row or not create:
+            return row[0] if row else None
+        key = secrets.token_hex(16)
+        self._write(
+            lambda db: db.execute(
+                "INSERT INTO shares (key, session_id, created_at) VALUES (?, ?, ?)",
+                (key, session_id, time.time()),
+            )
+        )
+        return key
+
+    def shared_session(self, key: str) -> Session | None:
+        """The session a read-only link's key opens, as stored now; None for an unknown or
+        revoked key."""
+        row = self._read("SELECT session_id FROM shares WHERE key = ?", (key,), one=True)
+        return self.load_session(row[0]) if row else None
+
+    def unshare(self, session_id: str) -> None:
+        """Revoke the session's read-only link: its key opens nothing from now on."""
+        self._write(lambda db: db.execute("DELETE FROM shares WHERE session_id = ?", (session_id,)))
 
     def recent_sessions(self, limit: int = 10, owner: str | None = None) -> Listing:
         """The owner's sessions, newest first (every session when ``owner`` is None)."""

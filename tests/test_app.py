@@ -921,3 +921,34 @@ def test_a_rehearsal_opened_after_its_time_ran_out_is_finished():
     at.run()
     assert not at.exception
     assert store().load_session(session.id).finished_at is not None
+
+
+def test_a_read_only_link_opens_the_report_for_reading_and_stops_when_revoked():
+    """Issue 20: without login the session's address opens it for writing, so sharing it
+    handed out the pen. The report makes a link of its own that only reads."""
+    at = started()
+    session_id = open_session_id(at)
+    type_notes(at, "requirements", "Peak 40k QPS, p99 under 200 ms.")
+    at.switch_page("ui/report.py").run()
+    at.button(key="w_share_create").click().run()
+    assert not at.exception
+    key = store().share_key(session_id)
+    assert key and key != session_id and any(key in c.value for c in at.get("code"))
+    viewer = new_app()  # another browser, which owns nothing here
+    viewer.query_params["view"] = key
+    viewer.switch_page("ui/report.py")
+    viewer.query_params["view"] = key
+    viewer.run()
+    assert not viewer.exception
+    assert any("read-only copy" in i.value for i in viewer.info)
+    assert viewer.title[0].value == at.title[0].value  # the same session's report
+    for absent in ("w_report_finish", "w_share_create", "w_share_stop"):
+        assert not [b for b in viewer.button if b.key == absent]
+    assert "session" not in viewer.session_state  # not opened as the viewer's own session
+    before = store().session_revision(session_id)
+    viewer.run()
+    assert store().session_revision(session_id) == before  # reading writes nothing
+    at.button(key="w_share_stop").click().run()
+    assert store().share_key(session_id) is None
+    viewer.run()
+    assert any("opens no session" in e.value for e in viewer.error)

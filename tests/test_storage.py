@@ -10,7 +10,7 @@ import pytest
 
 from components.design import Design
 from design_framework.room import RoomEvent
-from design_framework.session import Feedback, Rating, Session, merge_sessions
+from design_framework.session import ConflictCopy, Feedback, Rating, Session, merge_sessions
 from storage import ConflictError, RoomClosed, StorageError, Store, open_store
 from storage.rooms import KEEP_DAYS
 
@@ -396,3 +396,30 @@ def test_the_process_shares_one_store_per_data_folder_until_released(tmp_path, m
     release_shared_stores()  # as a restart: the next call opens the file afresh
     assert shared_store() is not first
     release_shared_stores()
+
+
+def test_a_read_only_link_has_its_own_key_survives_a_reopen_and_can_be_revoked(reopen):
+    store = reopen()
+    session = Session(scenario_id="realtime-playlist-recs", notes={"data": "logged events"})
+    store.save_session(session, owner="browser:a")
+    assert store.share_key(session.id) is None  # nothing is shared until asked
+    key = store.share_key(session.id, create=True)
+    assert len(key) == 32 and key != session.id
+    assert store.share_key(session.id, create=True) == key  # one link per session
+    store = reopen()  # another process, or a replica, on the same database
+    assert store.shared_session(key).notes == {"data": "logged events"}
+    assert store.shared_session(session.id) is None  # the session's id is no link key
+    store.unshare(session.id)
+    assert store.shared_session(key) is None and store.share_key(session.id) is None
+
+
+def test_two_tabs_conflict_copies_are_both_kept_once_in_the_merge():
+    base = Session(scenario_id="realtime-playlist-recs", notes={"requirements": "40k QPS"})
+    mine = base.model_copy(deep=True)
+    theirs = base.model_copy(deep=True)
+    first = ConflictCopy(id="a" * 32, parts=["the design"], at=1.0)
+    second = ConflictCopy(id="b" * 32, parts=["notes on Data"], at=2.0)
+    mine.copies = [first.model_copy(update={"dismissed": True})]
+    theirs.copies = [first, second]
+    merged = merge_sessions(base, mine, theirs).session
+    assert [(c.id, c.dismissed) for c in merged.copies] == [("a" * 32, True), ("b" * 32, False)]

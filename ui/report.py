@@ -15,11 +15,32 @@ from storage import StorageError
 from ui import live, state
 from ui.widgets import checklist, diagram, findings, table
 
-seat, refusal = live.seat_from_link()
+VIEW_PARAM = "view"  # a read-only link: ?view=<key> (Store.share_key)
+
+shared_key = st.query_params.get(VIEW_PARAM)
+seat, refusal = (None, None) if shared_key else live.seat_from_link()
 if refusal:
     st.error(refusal)
     st.stop()
-if seat is not None and seat.role == "interviewer":
+if shared_key:
+    # Someone's read-only link: the session as stored now, opened for reading only (it is
+    # not this browser's open session, and nothing on this page writes it).
+    try:
+        session = state.store().shared_session(shared_key[:64])
+    except StorageError as error:
+        st.error(f"{error} The shared session cannot be shown until then.")
+        st.stop()
+    if session is None:
+        st.error(
+            "This read-only link opens no session: it was mistyped, or its owner stopped "
+            "sharing it."
+        )
+        st.stop()
+    st.info(
+        ":material/visibility: A read-only copy of someone's session, shared with this link. "
+        "Nothing on this page changes it; the exports are yours to keep.",
+    )
+elif seat is not None and seat.role == "interviewer":
     # the interviewer reads the candidate's report through the room, never owns the session
     session = live.candidate_view(seat.room)
     if session is None:
@@ -48,7 +69,7 @@ if seat is not None and not live.over(seat.room):
         if seat.role == "candidate"
         else "The interview is still going; this is a preview of the candidate's report."
     )
-elif session.finished_at is None and (seat is None or seat.role == "candidate"):
+elif session.finished_at is None and not shared_key and (seat is None or seat.role == "candidate"):
     st.info(
         "The session is still open; this is a preview. Finishing stops the clock and "
         "records the attempt in your history."
@@ -202,6 +223,55 @@ cols[2].download_button(
     key="w_export_markdown",
     width="stretch",
 )
+
+
+def _share(session_id: str) -> None:
+    try:
+        state.store().share_key(session_id, create=True)
+    except StorageError as error:
+        state.notify(f"No link was made: {error}", icon=":material/error:")
+
+
+def _stop_sharing(session_id: str) -> None:
+    try:
+        state.store().unshare(session_id)
+    except StorageError as error:
+        state.notify(f"The link still works: {error}", icon=":material/error:")
+
+
+if not shared_key and (seat is None or seat.role == "candidate"):
+    st.subheader("Share")
+    try:
+        key = state.store().share_key(session.id)
+    except StorageError as error:
+        st.warning(f"{error} Links to share cannot be made until then.")
+        key = None
+    if key:
+        # this page's address as the browser has it (none without a browser: a path)
+        link = (st.context.url or "/report").split("?")[0] + f"?{VIEW_PARAM}={key}"
+        st.caption(
+            "Anyone with this link can read this session's report, design and notes as they "
+            "are stored (not change them); the session's own address stays yours."
+        )
+        st.code(link, language=None)
+        st.button(
+            "Stop sharing",
+            key="w_share_stop",
+            icon=":material/link_off:",
+            on_click=_stop_sharing,
+            args=(session.id,),
+            help="The link stops working at once; a new one can be made later.",
+        )
+    else:
+        st.button(
+            "Create a read-only link",
+            key="w_share_create",
+            icon=":material/link:",
+            on_click=_share,
+            args=(session.id,),
+            help="A link of its own that opens this report for reading only: share it "
+            "instead of the session's address, which opens it for writing.",
+        )
 
 if seat is not None and not (live.over(seat.room) and seat.room.next_code):
     live.watch(seat, lambda: state.store().room_version(seat.room.code), "report")
