@@ -82,6 +82,76 @@ class Requirements(Model):
         return self
 
 
+class RequirementChanges(Model):
+    """Numbers a curveball (or a what-if) changes; each one left out stays as it was."""
+
+    users: People | None = Field(None, description="Monthly active users, as changed.")
+    peak_qps: Rate | None = Field(None, description="Peak requests per second, as changed.")
+    catalog_size: Items | None = Field(None, description="Items in the catalog, as changed.")
+    latency_budget_ms: Millis | None = Field(
+        None, description="End-to-end budget of the request path, as changed."
+    )
+    slate_size: Slate | None = Field(None, description="Items shown in one response, as changed.")
+    feature_freshness_s: Seconds | None = Field(
+        None, description="How fresh features must be, in seconds, as changed."
+    )
+    batch_window_h: Hours | None = Field(
+        None, description="Hours a batch run may take, as changed."
+    )
+
+    def changed(self) -> dict[str, int | float]:
+        """The numbers set, by field name."""
+        return self.model_dump(exclude_none=True)
+
+
+CURVEBALL_LIMIT = 10
+
+
+class Curveball(Model):
+    """A change of requirements said during the interview ("traffic just went up ten
+    times"): the rubric checks the design against the changed scenario from that moment."""
+
+    id: str = Field(description="Stable kebab-case id.", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = Field(max_length=80, description="A few words for lists: 'Traffic x10'.")
+    say: str = Field(
+        max_length=1000, description="The words said to the candidate, as an interviewer would."
+    )
+    at_minute: int | None = Field(
+        None,
+        ge=1,
+        le=240,
+        description="When it arrives in solo practice, in minutes from the start (the "
+        "interviewer chooses in a room). Left out: two thirds of the interview's length.",
+    )
+    changes: RequirementChanges = Field(
+        default_factory=RequirementChanges, description="The numbers it changes."
+    )
+    requires: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Component types the design must have from now on (added to "
+        "components.required).",
+    )
+    rules: dict[str, Annotated[dict[str, Any], BeforeValidator(_none_is_empty)]] = Field(
+        default_factory=dict,
+        description="Rubric rules applied from now on, by id, with options: a rule the "
+        "scenario applies already takes these options instead.",
+    )
+    strong_answer: list[str] = Field(
+        min_length=1,
+        max_length=10,
+        description="What a strong answer shows: for the interviewer's guide and the report.",
+    )
+
+    @model_validator(mode="after")
+    def _changes_something(self):
+        if not (self.changes.changed() or self.requires or self.rules):
+            raise ValueError(
+                "a curveball must change a number, require a component or apply a rule"
+            )
+        return self
+
+
 class Source(Model):
     """Where a figure comes from."""
 
@@ -147,6 +217,12 @@ class Scenario(Model):
     hints: list[str] = Field(default_factory=list, description="Nudges a candidate may ask for.")
     pitfalls: list[str] = Field(default_factory=list, description="Common mistakes.")
     reference_design: Design = Field(description="A design that passes every rule applied.")
+    curveballs: list[Curveball] = Field(
+        default_factory=list,
+        max_length=CURVEBALL_LIMIT,
+        description="Changes of requirements an interviewer may throw in, in the order they "
+        "suit the interview (solo practice can deliver one at its minute).",
+    )
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -180,6 +256,7 @@ class Scenario(Model):
                         f"steps.{step_id}.not_relevant.{point_id}: not a checklist point of "
                         f"this step (points: {', '.join(known)})"
                     )
+        problems += self._curveball_problems(catalog)
         if self.reference_design.scenario not in (None, self.id):
             problems.append(
                 f"reference_design.scenario: names {self.reference_design.scenario!r}"
@@ -188,6 +265,55 @@ class Scenario(Model):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _curveball_problems(self, catalog) -> list[str]:
+        problems = []
+        seen: set[str] = set()
+        for index, ball in enumerate(self.curveballs):
+            where = f"curveballs.{index}"
+            if ball.id in seen:
+                problems.append(f"{where}.id: {ball.id!r} is used twice")
+            seen.add(ball.id)
+            for type_index, type_id in enumerate(ball.requires):
+                if type_id not in catalog:
+                    close = difflib.get_close_matches(type_id, list(catalog.ids), n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    problems.append(f"{where}.requires.{type_index}: unknown component type{hint}")
+            for rule_id, options in ball.rules.items():
+                if rule_id not in RULE_MODULES:
+                    close = difflib.get_close_matches(rule_id, list(RULE_MODULES), n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    problems.append(f"{where}.rules.{rule_id}: unknown rule{hint}")
+                    continue
+                try:
+                    parse_options(rule_id, rule_options(options))
+                except UnknownOption as error:
+                    problems.append(f"{where}.rules.{rule_id}: {error}")
+            try:
+                self.with_curveballs([ball])
+            except ValueError as error:  # the changed numbers no longer fit the mode
+                problems.append(f"{where}.changes: {str(error).splitlines()[0]}")
+        return problems
+
+    def with_curveballs(self, balls: list[Curveball]) -> Scenario:
+        """This scenario as it stands after ``balls``, in order: their numbers replace the
+        requirements', their required types join components.required, their rules apply
+        (a rule already applied takes the curveball's options)."""
+        if not balls:
+            return self
+        numbers = self.requirements.model_dump()
+        rules = {rule_id: dict(options) for rule_id, options in self.rules.items()}
+        for ball in balls:
+            numbers.update(ball.changes.changed())
+            for rule_id, options in ball.rules.items():
+                rules[rule_id] = dict(options)
+            if ball.requires:
+                required = rules.setdefault("components.required", {})
+                types = list(required.get("types", []))
+                types += [t for t in ball.requires if t not in types]
+                required["types"] = types
+        requirements = Requirements.model_validate(numbers)
+        return self.model_copy(update={"requirements": requirements, "rules": rules})
 
     def severity(self, rule_id: str) -> str:
         return self.rules.get(rule_id, {}).get("severity", "fail")
