@@ -24,6 +24,12 @@ from typing import Literal
 
 from pydantic import Field
 
+from design_framework.curveballs import (
+    RequirementChanges,
+    custom_curveball,
+    deliver,
+    what_changed,
+)
 from design_framework.session import Model, Session, TimelineEntry, clock_view, mmss
 from design_framework.steps import STEP_IDS, load_framework
 
@@ -32,9 +38,17 @@ ROOM_HOURS = 12.0
 """A room's links stop working this long after it opens (the session itself stays)."""
 
 EventKind = Literal[
-    "question", "hint", "time_call", "pointer", "clock_start", "clock_pause", "advance", "end"
+    "question",
+    "hint",
+    "time_call",
+    "pointer",
+    "curveball",
+    "clock_start",
+    "clock_pause",
+    "advance",
+    "end",
 ]
-PUSHED = ("question", "hint", "time_call", "pointer")
+PUSHED = ("question", "hint", "time_call", "pointer", "curveball")
 """Kinds the candidate is shown as a message; the others drive the clock."""
 
 
@@ -60,6 +74,12 @@ class RoomEvent(Model):
         None, max_length=200, description="Node id or rule id a pointer points at."
     )
     target_kind: Literal["node", "finding"] | None = Field(None, description="What target is.")
+    curveball: str | None = Field(
+        None, max_length=80, description="Id of the scenario's curveball thrown."
+    )
+    changes: RequirementChanges | None = Field(
+        None, description="Numbers of a curveball the interviewer set by hand."
+    )
 
 
 def message(event: RoomEvent, scenario=None, session: Session | None = None) -> str:
@@ -81,6 +101,12 @@ def message(event: RoomEvent, scenario=None, session: Session | None = None) -> 
             if node is not None and node.label:
                 name = f"{node.label} ({node.id})"
         return f"Look at the {what} {name}" + (f": {event.text}" if event.text else "")
+    if event.kind == "curveball":
+        ball = _curveball(event, scenario, session)
+        if ball is None:
+            return event.text
+        changed = what_changed(ball, scenario.requirements) if scenario else []
+        return ball.say + (f" (Now: {'; '.join(changed)}.)" if changed else "")
     if event.kind == "clock_start":
         return "The interviewer started the clock."
     if event.kind == "clock_pause":
@@ -88,6 +114,15 @@ def message(event: RoomEvent, scenario=None, session: Session | None = None) -> 
     if event.kind == "advance":
         return f"The interviewer moved the interview on to {titles.get(event.step, event.step)}."
     return "The interviewer ended the interview."
+
+
+def _curveball(event: RoomEvent, scenario, session: Session | None):
+    """The curveball an event throws: the scenario's by id, or the interviewer's numbers."""
+    if event.curveball and scenario is not None:
+        return next((b for b in scenario.curveballs if b.id == event.curveball), None)
+    if event.changes is not None and event.changes.changed() and session is not None:
+        return custom_curveball(session, event.changes.changed(), event.text, "interviewer")
+    return None
 
 
 def apply(session: Session, event: RoomEvent, scenario=None) -> bool:
@@ -108,16 +143,34 @@ def apply(session: Session, event: RoomEvent, scenario=None) -> bool:
         session.go_to(event.step, now=at)
     elif event.kind == "end" and session.finished_at is None:
         session.finish(now=at)
-    session.timeline.append(
-        TimelineEntry(at=at, step=step, kind=event.kind, text=message(event, scenario, session))
-    )
+    text = message(event, scenario, session)
+    if event.kind == "curveball" and session.finished_at is None:
+        ball = _curveball(event, scenario, session)
+        if ball is not None:
+            deliver(session, ball, "interviewer", scenario, _check, now=at)
+    session.timeline.append(TimelineEntry(at=at, step=step, kind=event.kind, text=text))
     session.room_seq = max(session.room_seq, event.seq)
     return True
 
 
+def _check(design, scenario):
+    from design_framework.rubric import check_design
+
+    return check_design(design, scenario)
+
+
 def apply_all(session: Session, events: list[RoomEvent], scenario=None) -> list[RoomEvent]:
-    """Apply events in order; returns those that were new."""
-    return [e for e in sorted(events, key=lambda e: e.seq) if apply(session, e, scenario)]
+    """Apply events in order; returns those that were new. ``scenario`` is the scenario as
+    the session stands (every curveball so far applied); each curveball applied here
+    changes it for the events after it."""
+    new = []
+    for event in sorted(events, key=lambda e: e.seq):
+        held = len(session.curveballs)
+        if apply(session, event, scenario):
+            new.append(event)
+            if scenario is not None and len(session.curveballs) > held:
+                scenario = scenario.with_curveballs(session.curveballs[held:])
+    return new
 
 
 def project(session: Session, events: list[RoomEvent], scenario=None) -> Session:

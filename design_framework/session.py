@@ -28,6 +28,7 @@ from components.loading import (
     read_text,
     validate,
 )
+from design_framework.curveballs import SESSION_CURVEBALL_LIMIT, AppliedCurveball
 from design_framework.steps import INTERVIEW_LENGTHS, STEP_IDS, load_framework
 
 MAX_STEP_SECONDS = 30 * 24 * 3600.0
@@ -174,6 +175,18 @@ class Session(Model):
     )
     room_seq: int = Field(
         0, ge=0, description="Last room event applied to this session (mock interviews)."
+    )
+    curveball_plan: str | None = Field(
+        None,
+        max_length=80,
+        description="Solo practice with curveballs on: the scenario's curveball that arrives "
+        "at its minute (chosen when they were turned on).",
+    )
+    curveballs: list[AppliedCurveball] = Field(
+        default_factory=list,
+        max_length=SESSION_CURVEBALL_LIMIT,
+        description="Changes of requirements delivered in this session, in order: the "
+        "rubric checks the design against the scenario after all of them.",
     )
     copies: list[ConflictCopy] = Field(
         default_factory=list,
@@ -543,11 +556,26 @@ def merge_sessions(base: Session, mine: Session, theirs: Session) -> Merge:
         seen = list(theirs.hints_used.get(step, []))
         seen += [i for i in mine.hints_used.get(step, []) if i not in seen]
         merged.hints_used[step] = seen
-    for name in ("length_minutes", "mode", "room", "feedback", "drawing_for"):
+    for name in ("length_minutes", "mode", "room", "feedback", "drawing_for", "curveball_plan"):
         if getattr(mine, name) != getattr(base, name):
             setattr(merged, name, getattr(mine, name))
     merged.copies = merge_copies(mine.copies, theirs.copies)
+    merged.curveballs = merge_curveballs(mine.curveballs, theirs.curveballs)
     return Merge(merged, conflicts)
+
+
+def merge_curveballs(
+    mine: list[AppliedCurveball], theirs: list[AppliedCurveball]
+) -> list[AppliedCurveball]:
+    """Both sides' curveballs once each, in the order they came; where both hold one, the
+    side that saw it answered (``passed_again_at``) wins."""
+    by_key: dict[tuple[str, float], AppliedCurveball] = {}
+    for ball in [*theirs, *mine]:
+        key = (ball.id, ball.at)
+        known = by_key.get(key)
+        if known is None or (known.passed_again_at is None and ball.passed_again_at):
+            by_key[key] = ball.model_copy(deep=True)
+    return sorted(by_key.values(), key=lambda b: b.at)[-SESSION_CURVEBALL_LIMIT:]
 
 
 def merge_copies(mine: list[ConflictCopy], theirs: list[ConflictCopy]) -> list[ConflictCopy]:

@@ -16,6 +16,18 @@ from pydantic import (
 
 from components.catalog import load_catalog
 from components.design import Design
+from design_framework.curveballs import (
+    CURVEBALL_LIMIT,
+    Curveball,
+    Hours,
+    Items,
+    Millis,
+    People,
+    Rate,
+    Seconds,
+    Slate,
+    none_is_empty,
+)
 from design_framework.rubric.registry import (
     RULE_MODULES,
     UnknownOption,
@@ -25,24 +37,8 @@ from design_framework.rubric.registry import (
 from design_framework.steps import STEP_IDS, Point, load_framework
 
 
-def _none_is_empty(value):
-    # `path.request:` with nothing after it is the natural YAML for "apply with defaults"
-    return {} if value is None else value
-
-
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-# Bounds at the door: every figure a real system has fits well inside them, and arithmetic
-# on them (capacity, latency sums) can never overflow.
-People = Annotated[int, Field(gt=0, le=100_000_000_000)]
-Rate = Annotated[int, Field(gt=0, le=1_000_000_000)]
-Items = Annotated[int, Field(gt=0, le=10_000_000_000_000)]
-Millis = Annotated[int, Field(gt=0, le=3_600_000)]
-Slate = Annotated[int, Field(gt=0, le=100_000)]
-Seconds = Annotated[int, Field(gt=0, le=366 * 24 * 3600)]
-Hours = Annotated[float, Field(ge=0, le=24 * 366)]
 
 
 class Mode(StrEnum):
@@ -79,76 +75,6 @@ class Requirements(Model):
             raise ValueError("latency_budget_ms: a realtime scenario needs a latency budget")
         if self.mode is Mode.batch and self.batch_window_h is None:
             raise ValueError("batch_window_h: a batch scenario needs a batch window")
-        return self
-
-
-class RequirementChanges(Model):
-    """Numbers a curveball (or a what-if) changes; each one left out stays as it was."""
-
-    users: People | None = Field(None, description="Monthly active users, as changed.")
-    peak_qps: Rate | None = Field(None, description="Peak requests per second, as changed.")
-    catalog_size: Items | None = Field(None, description="Items in the catalog, as changed.")
-    latency_budget_ms: Millis | None = Field(
-        None, description="End-to-end budget of the request path, as changed."
-    )
-    slate_size: Slate | None = Field(None, description="Items shown in one response, as changed.")
-    feature_freshness_s: Seconds | None = Field(
-        None, description="How fresh features must be, in seconds, as changed."
-    )
-    batch_window_h: Hours | None = Field(
-        None, description="Hours a batch run may take, as changed."
-    )
-
-    def changed(self) -> dict[str, int | float]:
-        """The numbers set, by field name."""
-        return self.model_dump(exclude_none=True)
-
-
-CURVEBALL_LIMIT = 10
-
-
-class Curveball(Model):
-    """A change of requirements said during the interview ("traffic just went up ten
-    times"): the rubric checks the design against the changed scenario from that moment."""
-
-    id: str = Field(description="Stable kebab-case id.", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    title: str = Field(max_length=80, description="A few words for lists: 'Traffic x10'.")
-    say: str = Field(
-        max_length=1000, description="The words said to the candidate, as an interviewer would."
-    )
-    at_minute: int | None = Field(
-        None,
-        ge=1,
-        le=240,
-        description="When it arrives in solo practice, in minutes from the start (the "
-        "interviewer chooses in a room). Left out: two thirds of the interview's length.",
-    )
-    changes: RequirementChanges = Field(
-        default_factory=RequirementChanges, description="The numbers it changes."
-    )
-    requires: list[str] = Field(
-        default_factory=list,
-        max_length=10,
-        description="Component types the design must have from now on (added to "
-        "components.required).",
-    )
-    rules: dict[str, Annotated[dict[str, Any], BeforeValidator(_none_is_empty)]] = Field(
-        default_factory=dict,
-        description="Rubric rules applied from now on, by id, with options: a rule the "
-        "scenario applies already takes these options instead.",
-    )
-    strong_answer: list[str] = Field(
-        min_length=1,
-        max_length=10,
-        description="What a strong answer shows: for the interviewer's guide and the report.",
-    )
-
-    @model_validator(mode="after")
-    def _changes_something(self):
-        if not (self.changes.changed() or self.requires or self.rules):
-            raise ValueError(
-                "a curveball must change a number, require a component or apply a rule"
-            )
         return self
 
 
@@ -205,7 +131,7 @@ class Scenario(Model):
     funnel: dict[str, StageBounds] = Field(
         default_factory=dict, description="Output bounds per funnel stage type."
     )
-    rules: dict[str, Annotated[dict[str, Any], BeforeValidator(_none_is_empty)]] = Field(
+    rules: dict[str, Annotated[dict[str, Any], BeforeValidator(none_is_empty)]] = Field(
         min_length=1,
         description="Rubric rules this scenario applies, by id, with options (`rule.id:` alone "
         "applies it with defaults). The reserved option 'severity: warn' turns failures of "

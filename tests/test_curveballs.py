@@ -69,3 +69,67 @@ def test_a_curveball_changes_the_numbers_the_rubric_checks_and_adds_what_it_requ
     assert after.by_rule()["components.required"].status == Status.failed
     assert "cache" in after.by_rule()["components.required"].message
     assert scenario.requirements.latency_budget_ms == 200  # the scenario itself is unchanged
+
+
+def playlist_with_budget_curveball():
+    return scenario_from_string(
+        with_curveballs(
+            [
+                {
+                    **TRAFFIC,
+                    "id": "budget-60",
+                    "title": "Budget 60 ms",
+                    "say": "The shelf now has to render with the track list: 60 ms end to end.",
+                    "changes": {"latency_budget_ms": 60},
+                    "strong_answer": ["Precomputes candidates"],
+                }
+            ]
+        )
+    )
+
+
+def test_a_delivered_curveball_records_what_it_broke_and_when_the_design_passed_again():
+    from design_framework.curveballs import deliver, note_recovery
+    from design_framework.session import Session
+
+    scenario = playlist_with_budget_curveball()
+    session = Session(scenario_id=PLAYLIST, design=scenario.reference_design)
+    session.start(now=1000.0)
+    applied = deliver(session, scenario.curveballs[0], "scenario", scenario, check_design, 1600.0)
+    assert applied.broke == ["latency.budget"] and applied.passed_again_at is None
+    assert applied.elapsed_s == 600.0 and applied.before["latency.budget"] == "pass"
+    changed = scenario.with_curveballs(session.curveballs)
+    # the same design checked again: still broken, nothing recorded
+    assert not note_recovery(session, check_design(session.design, changed), now=1700.0)
+    # every box made nearly free: the path fits 60 ms again
+    fast = session.design.model_copy(deep=True)
+    for component in fast.components:
+        component.params.latency_ms = 1
+    assert check_design(fast, changed).by_rule()["latency.budget"].status == Status.passed
+    assert note_recovery(session, check_design(fast, changed), now=1900.0)
+    assert session.curveballs[0].passed_again_at == 1900.0
+
+
+def test_an_interviewer_s_curveball_reaches_the_candidate_s_session_through_the_room():
+    from design_framework.room import RoomEvent, apply_all, message
+    from design_framework.session import Session
+
+    scenario = playlist_with_budget_curveball()
+    session = Session(scenario_id=PLAYLIST, design=scenario.reference_design, mode="mock")
+    events = [
+        RoomEvent(seq=1, at=10.0, kind="curveball", curveball="budget-60"),
+        RoomEvent(
+            seq=2, at=20.0, kind="curveball", changes={"peak_qps": 150000}, text="Traffic x10."
+        ),
+    ]
+    assert "60 ms end to end" in message(events[0], scenario, session)
+    assert "latency budget 200 ms -> 60 ms" in message(events[0], scenario, session)
+    applied = apply_all(session, events, scenario)
+    assert len(applied) == 2
+    first, second = session.curveballs
+    assert (first.id, first.source) == ("budget-60", "interviewer")
+    assert (second.id, second.changes.peak_qps, second.say) == ("custom-1", 150000, "Traffic x10.")
+    # the second was checked against the first already: the budget stays broken in both
+    assert second.before["latency.budget"] == "fail"
+    assert [e.kind for e in session.timeline] == ["curveball", "curveball"]
+    assert not apply_all(session, events, scenario)  # applied once only

@@ -42,6 +42,7 @@ from components.board import NO_MARKS, BoardError, board_marks, design_from_boar
 from components.design import Design
 from components.loading import MAX_FILE_BYTES, InputError
 from components.render import too_large_to_draw
+from design_framework.curveballs import curveball_key, note_recovery
 from design_framework.rubric import Report, check_design
 from design_framework.session import Session
 from design_framework.waiting import waiting_rules
@@ -101,22 +102,37 @@ def too_large_report(design: Design, refusal: str) -> Report:
     return Report(design.scenario, [rule.RULE.skipped(why) for rule in all_rules()])
 
 
-def checked(design: Design, scenario_id: str | None, scenario_yaml: str | None) -> Report:
-    """The rubric's verdict, remembered per design (as the rubric reads it) and scenario: a
-    move on the board answers the verdict it had. The pages read the same cache
-    (``ui.state.rubric``); a verdict is shared, not copied, and only read."""
+def effective_scenario(session: Session):
+    """The scenario a session's design is checked against: its own, changed by every
+    curveball delivered so far (``design_framework.curveballs``)."""
+    scenario = scenario_for(session.scenario_id, session.scenario_yaml)
+    if scenario is None or not session.curveballs:
+        return scenario
+    return scenario.with_curveballs(session.curveballs)
+
+
+def checked(
+    design: Design, scenario_id: str | None, scenario_yaml: str | None, curveballs=()
+) -> Report:
+    """The rubric's verdict, remembered per design (as the rubric reads it), scenario and
+    curveballs so far: a move on the board answers the verdict it had. The pages read the
+    same cache (``ui.state.rubric``); a verdict is shared, not copied, and only read."""
     refusal = too_large_to_draw(design)
     if refusal is not None:
         # Limits before work: no page of a shared server spends seconds of a core on a design
         # the board cannot draw anyway (the command line still checks it).
         return too_large_report(design, refusal)
-    key = (rubric_key(design), scenario_id or "", scenario_yaml or "")
+    changes = curveball_key(curveballs)
+    key = (rubric_key(design), scenario_id or "", scenario_yaml or "", changes)
     with _CHECKED_LOCK:  # the route answers from a pool of threads
         report = _CHECKED.get(key)
         if report is not None:
             _CHECKED.move_to_end(key)
             return report
-    report = check_design(design, scenario_for(scenario_id, scenario_yaml))
+    scenario = scenario_for(scenario_id, scenario_yaml)
+    if scenario is not None and curveballs:
+        scenario = scenario.with_curveballs(list(curveballs))
+    report = check_design(design, scenario)
     with _CHECKED_LOCK:
         _CHECKED[key] = report
         while len(_CHECKED) > _CHECKED_KEPT:
@@ -233,16 +249,17 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
         design = design_from_board(change, session.design)
     except BoardError as error:
         return _refused(422, f"That change was not kept: {error}")
+    report = checked(design, session.scenario_id, session.scenario_yaml, session.curveballs)
     if design != session.design:
         session.record_design(design)
+        note_recovery(session, report)  # a curveball's broken rules pass again: when
         revision = store.save_session(session, expected=base)
         if tab is not None:
             _remember(session_id, tab, base, revision, session)
             wrote(session_id, tab, revision)
     if session.rehearsing:  # the verdicts wait for the end: none is drawn, none is sent
         return 200, {"revision": revision, "seq": seq, "marks": NO_MARKS, "findings": None}
-    scenario = scenario_for(session.scenario_id, session.scenario_yaml)
-    report = checked(design, session.scenario_id, session.scenario_yaml)
+    scenario = effective_scenario(session)
     size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
     waiting = waiting_rules(report, design, session.current_step)
     return 200, {

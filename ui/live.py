@@ -34,6 +34,7 @@ ICONS = {
     "hint": ":material/lightbulb:",
     "time_call": ":material/timer:",
     "pointer": ":material/my_location:",
+    "curveball": ":material/bolt:",
 }
 KEY_PARAM = "key"
 HOURS_ENV = "WHITEBOARD_ROOM_HOURS"

@@ -27,6 +27,7 @@ import streamlit as st
 
 from components.design import Design
 from components.markdown import escape
+from design_framework.curveballs import note_recovery
 from design_framework.rubric import Report
 from design_framework.session import ConflictCopy, Session, merge_sessions
 from design_framework.steps import load_framework
@@ -36,8 +37,8 @@ from ui.board_route import (
     SESSION_WATCH_PATH,
     board_token,
     checked,
+    effective_scenario,
     own_saves_since,
-    scenario_for,
     wrote,
 )
 from ui.room_route import BOOT_ID
@@ -77,7 +78,7 @@ def scenario_of(session: Session | None):
     (``ui.board_route.scenario_for``, which the board's direct route reads too)."""
     if session is None:
         return None
-    return scenario_for(session.scenario_id, session.scenario_yaml)
+    return effective_scenario(session)
 
 
 # ---- owners ---------------------------------------------------------------------------------
@@ -506,6 +507,8 @@ def set_design(session: Session, design: Design, drawn: bool = True) -> None:
         session.record_design(design)
     else:
         session.design = design
+    if session.curveballs:  # a curveball's broken rules pass again: when
+        note_recovery(session, rubric(session))
     save(session)
 
 
@@ -529,7 +532,7 @@ def rubric(session: Session) -> Report:
     change reruns the page, and most reruns do not touch the diagram. One cache with the
     board's direct route (``ui.board_route.checked``), so the run after a direct save finds
     the verdict the route drew."""
-    return checked(session.design, session.scenario_id, session.scenario_yaml)
+    return checked(session.design, session.scenario_id, session.scenario_yaml, session.curveballs)
 
 
 def widget_value(key: str, initial):
