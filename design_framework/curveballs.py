@@ -252,10 +252,10 @@ def number(name: str, value) -> str:
 
 
 def what_changed(ball, requirements) -> list[str]:
-    """'peak QPS 15,000 -> 150,000', 'needs a cache', ...: a curveball's changes against
+    """'peak QPS 15,000 → 150,000', 'needs a cache', ...: a curveball's changes against
     the requirements as they stood before it."""
     lines = [
-        f"{NUMBER_NAMES[name]} {number(name, getattr(requirements, name, None))} -> "
+        f"{NUMBER_NAMES[name]} {number(name, getattr(requirements, name, None))} → "
         f"{number(name, value)}"
         for name, value in ball.changes.changed().items()
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from components.design import Design
 from design_framework.rubric import check_design
 from design_framework.session import Session
 from design_framework.steps import load_framework
-from scenarios.loader import get_scenario
+from scenarios.loader import get_scenario, scenario_from_string
 from storage import open_store
 from tests.notes_box import component_data, component_element, notes_data, text_view, type_notes
 from ui.whiteboard import TEXT_VIEWS_LABEL
@@ -952,3 +953,62 @@ def test_a_read_only_link_opens_the_report_for_reading_and_stops_when_revoked():
     assert store().share_key(session_id) is None
     viewer.run()
     assert any("opens no session" in e.value for e in viewer.error)
+
+
+def test_a_solo_curveball_arrives_at_its_minute_and_the_board_checks_the_new_numbers():
+    """Issue 22: with curveballs on, one arrives at its minute (here the page finds it due
+    on its next run, as after the clock's trigger), says what changed, and the rubric checks
+    the same design against the new numbers."""
+    from tests.test_curveballs import TRAFFIC, with_curveballs
+
+    text = with_curveballs(
+        [
+            {
+                **TRAFFIC,
+                "id": "budget-60",
+                "title": "Budget 60 ms",
+                "say": "Product wants the shelf inside 60 ms end to end.",
+                "at_minute": 10,
+                "changes": {"latency_budget_ms": 60},
+            }
+        ]
+    )
+    scenario = scenario_from_string(text)
+    session = Session(scenario_yaml=text, length_minutes=45, design=scenario.reference_design)
+    session.start(now=time.time() - 5 * 60)  # five minutes in
+    store().save_session(session)
+    at = new_app()
+    at.switch_page("ui/practice.py")
+    at.query_params["s"] = session.id
+    at.run()
+    assert not at.exception
+    at.toggle(key="w_curveballs_on").set_value(True).run()
+    assert store().load_session(session.id).curveball_plan == "budget-60"
+    assert not [w for w in at.warning if "Curveball" in w.value]  # not due yet
+    assert canvas_data(at)["marks"]  # the reference passes at 200 ms
+    budget = next(f for f in state_rubric(at) if f.rule == "latency.budget")
+    assert budget.status == "pass"
+    # eleven minutes in: due
+    stored = store().load_session(session.id)
+    stored.running_since -= 6 * 60
+    store().save_session(stored)
+    fresh = new_app()
+    fresh.switch_page("ui/practice.py")
+    fresh.query_params["s"] = session.id
+    fresh.run()
+    assert not fresh.exception
+    (arrived,) = store().load_session(session.id).curveballs
+    assert arrived.id == "budget-60" and arrived.broke == ["latency.budget"]
+    shown = next(w.value for w in fresh.warning if "Curveball at" in w.value)
+    assert "Budget 60 ms" in shown and "latency budget 200 ms → 60 ms" in shown
+    budget = next(f for f in state_rubric(fresh) if f.rule == "latency.budget")
+    assert budget.status == "fail" and "60 ms budget" in budget.message
+
+
+def state_rubric(at: AppTest):
+    from ui.board_route import checked
+
+    session = at.session_state["session"]
+    return checked(
+        session.design, session.scenario_id, session.scenario_yaml, session.curveballs
+    ).findings

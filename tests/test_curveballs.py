@@ -123,7 +123,7 @@ def test_an_interviewer_s_curveball_reaches_the_candidate_s_session_through_the_
         ),
     ]
     assert "60 ms end to end" in message(events[0], scenario, session)
-    assert "latency budget 200 ms -> 60 ms" in message(events[0], scenario, session)
+    assert "latency budget 200 ms → 60 ms" in message(events[0], scenario, session)
     applied = apply_all(session, events, scenario)
     assert len(applied) == 2
     first, second = session.curveballs

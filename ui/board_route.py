@@ -111,6 +111,15 @@ def effective_scenario(session: Session):
     return scenario.with_curveballs(session.curveballs)
 
 
+def requirements_before(session: Session, thrown):
+    """The scenario's requirements as they stood just before the curveball ``thrown``."""
+    scenario = scenario_for(session.scenario_id, session.scenario_yaml)
+    if scenario is None:
+        return None
+    earlier = [b for b in session.curveballs if b.at < thrown.at]
+    return scenario.with_curveballs(earlier).requirements
+
+
 def checked(
     design: Design, scenario_id: str | None, scenario_yaml: str | None, curveballs=()
 ) -> Report:

@@ -1,17 +1,46 @@
 """The whiteboard: the clock, one step at a time with notes, the graph and the live rubric."""
 
+import random
+
 import streamlit as st
 
 from components.markdown import escape, no_images
-from design_framework.session import clock_view
+from design_framework.curveballs import deliver, planned, what_changed
+from design_framework.rubric import check_design
+from design_framework.session import clock_view, mmss
 from design_framework.steps import STEP_IDS, load_framework
 from ui import live, state
+from ui.board_route import requirements_before
 from ui.canvas import select_nodes
 from ui.notes import notes_panel, page_view
 from ui.whiteboard import board_fragment
 from ui.widgets import clock
 
 session = state.require_session()
+
+
+def throw_due_curveball() -> bool:
+    """Solo practice with curveballs on: the planned one arrives once the interview reaches
+    its minute (the clock's trigger, or this page run if it came while the page was away).
+    Returns whether it arrived."""
+    plan = planned(session, state.scenario_of(session))
+    if plan is None or session.finished_at is not None or session.mode != "solo":
+        return False
+    ball, due_s = plan
+    if session.elapsed_seconds() + 1 < due_s:
+        return False
+    deliver(session, ball, "scenario", state.scenario_of(session), check_design)
+    state.save(session)
+    state.notify(f"Curveball: {ball.say}", icon=":material/bolt:")
+    return True
+
+
+def on_curveball_due() -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
+    throw_due_curveball()
+
+
+throw_due_curveball()  # due while the page was away (closed, or no trigger came)
 scenario = state.scenario_of(session)
 arrived = live.candidate_sync(session, scenario)  # what the interviewer sent, if in a room
 if arrived and (pointed := live.pointed_nodes(arrived, state.rubric(session))):
@@ -83,6 +112,17 @@ def reveal_hint(shown: int) -> None:
         state.save(session)
 
 
+def set_curveballs() -> None:
+    state.catch_up(session)  # the board's direct saves first (ui/state.py)
+    if st.session_state.get("w_curveballs_on"):
+        thrown = {b.id for b in session.curveballs}
+        left = [b.id for b in (scenario.curveballs if scenario else []) if b.id not in thrown]
+        session.curveball_plan = random.choice(left) if left else None
+    else:
+        session.curveball_plan = None
+    state.save(session)
+
+
 def finish() -> None:
     state.catch_up(session)  # the board's direct saves first (ui/state.py)
     state.finish(session)
@@ -139,6 +179,8 @@ with head:
                 facts.append(f"freshness {r.feature_freshness_s:,} s")
             if r.batch_window_h:
                 facts.append(f"batch window {r.batch_window_h:g} h")
+            if session.curveballs:
+                facts.append(f"as changed by {len(session.curveballs)} curveball(s)")
             st.caption(" · ".join(facts))
 finished = session.finished_at is not None
 
@@ -190,7 +232,23 @@ with controls:
             "Finish", key="w_finish", icon=":material/flag:", on_click=finish, width="stretch"
         )
     # in a room the interviewer ends the interview; alone, a rehearsal ends with its time
-    clock(session, on_timeout=finish if session.rehearsing and not in_room else None)
+    plan = None if in_room else planned(session, scenario)
+    clock(
+        session,
+        on_timeout=finish if session.rehearsing and not in_room else None,
+        due_at=plan[1] if plan else None,
+        on_due=on_curveball_due,
+    )
+    offered = [b for b in (scenario.curveballs if scenario else [])]
+    if offered and not in_room and not finished and session.mode == "solo":
+        st.toggle(
+            "Curveballs",
+            key=state.widget_value("w_curveballs_on", session.curveball_plan is not None),
+            on_change=set_curveballs,
+            help="One of the scenario's curveballs arrives at its minute, as an interviewer "
+            "would throw it: the numbers change, and the board checks your design against "
+            "them from then on. The report tells how you adapted.",
+        )
 
 # ---- steps -----------------------------------------------------------------------------------
 
@@ -228,6 +286,22 @@ board_fragment(session, scenario)  # a canvas change reruns only this fragment
 notes_col = st.container()
 
 with notes_col:
+    for thrown in reversed(session.curveballs):
+        changed = "; ".join(what_changed(thrown, requirements_before(session, thrown)))
+        answered = ""
+        if not session.rehearsing and thrown.broke:
+            answered = (
+                f" Your design passed again {mmss(thrown.passed_again_at - thrown.at)} after it."
+                if thrown.passed_again_at
+                else f" It broke {', '.join(thrown.broke)}: still failing."
+            )
+        st.warning(
+            f"**Curveball at {mmss(thrown.elapsed_s)}: {escape(thrown.title)}.** "
+            f"{no_images(thrown.say)}"
+            + (f" Now: {escape(changed)}." if changed else "")
+            + answered,
+            icon=":material/bolt:",
+        )
     st.markdown(f"### {step_index + 1}. {step.title}")
     st.caption(step.purpose)
     notes_panel(session, scenario, step, page_view(session))  # a save reruns only this

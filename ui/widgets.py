@@ -244,19 +244,28 @@ def table(rows: list[dict], right: tuple[str, ...] = ()) -> str:
     return "\n".join(lines)
 
 
-def clock(session: Session, mode: str = "candidate", key: str = "w_clock", on_timeout=None) -> None:
+def clock(
+    session: Session,
+    mode: str = "candidate",
+    key: str = "w_clock",
+    on_timeout=None,
+    due_at: float | None = None,
+    on_due=None,
+) -> None:
     """The session clock. It ticks in the browser (whiteboard_canvas.clock): no server run
     each second, so nothing the user does can collide with a tick. Each run of the page
     sends where the clock stands; the candidate's view adds the status badge, the step's
     overrun and the later steps' shrunk shares. ``on_timeout``: a rehearsal's end, called
-    once when its time runs out."""
+    once when its time runs out; ``on_due``, called once when the interview reaches
+    ``due_at`` seconds (a solo curveball's minute)."""
     data = {
         **clock_plan(session),
         "mode": mode,
         "dark": dark_theme(),
         "endAtZero": on_timeout is not None and session.rehearsing,
+        "dueAt": due_at,
     }
-    clock_face(key=key, data=data, on_timeout_change=on_timeout)
+    clock_face(key=key, data=data, on_timeout_change=on_timeout, on_due_change=on_due)
 
 
 def drawing_caption(session: Session) -> None:

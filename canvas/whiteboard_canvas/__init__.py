@@ -65,11 +65,14 @@ def notes_box(*, key: str, data: dict, on_text_change=None):
     return _registered(NOTES_NAME, "notes.js", "notes.css")(key=key, data=data, **callbacks)
 
 
-def clock_face(*, key: str, data: dict, on_timeout_change=None):
-    """Mount the session clock. ``data`` is ``clock_plan`` plus ``mode``, ``dark`` and
-    ``endAtZero`` (see static/clock.js); it ticks in the browser and sends nothing back but
-    the trigger ``timeout`` of a rehearsal whose time ran out."""
+def clock_face(*, key: str, data: dict, on_timeout_change=None, on_due_change=None):
+    """Mount the session clock. ``data`` is ``clock_plan`` plus ``mode``, ``dark``,
+    ``endAtZero`` and ``dueAt`` (see static/clock.js); it ticks in the browser and sends
+    nothing back but the trigger ``timeout`` of a rehearsal whose time ran out and ``due``
+    when the interview reaches ``dueAt``."""
     callbacks = {"on_timeout_change": on_timeout_change} if on_timeout_change is not None else {}
+    if on_due_change is not None:
+        callbacks["on_due_change"] = on_due_change
     return _registered(CLOCK_NAME, "clock.js", "clock.css")(key=key, data=data, **callbacks)
 
 

@@ -6,6 +6,8 @@
 //           mode: "candidate" | "interviewer", dark, endAtZero}
 //   endAtZero (a rehearsal): when the interview's time left reaches 0 while running, the
 //   trigger `timeout` fires once; the page finishes the attempt and shows the report.
+//   dueAt (interview seconds, optional): when the elapsed time reaches it while running,
+//   the trigger `due` fires once (a solo curveball arrives).
 // Figures are as of `at` (epoch seconds, when the page run took them). While `running`,
 // each one moves by a second per second from then; nothing goes back to the server.
 // The arithmetic is clock_view's (design_framework/session.py) advanced by those seconds.
@@ -74,6 +76,12 @@ function draw(face) {
   const untimed = data.totalLeft === null || data.totalLeft === undefined;
   if (untimed) set("elapsed", mmss(data.elapsed + dt));
   else set("totalLeft", mmss(data.totalLeft - dt));
+  // Something planned for an interview second (a solo curveball): once it comes, the page
+  // is told (trigger `due`), once per planned second.
+  if (data.dueAt != null && data.running && data.elapsed + dt >= data.dueAt && face.dueSent !== data.dueAt) {
+    face.dueSent = data.dueAt;
+    face.setTriggerValue?.("due", { at: data.dueAt });
+  }
   // A rehearsal ends when its time does: once, the page is told (trigger `timeout`).
   if (data.endAtZero && !untimed && data.running && data.totalLeft - dt <= 0 && !face.ended) {
     face.ended = true;
