@@ -101,15 +101,77 @@ def load_inputs(args):
     return None
 
 
+SET_NAMES = {
+    "qps": "peak_qps",
+    "peak_qps": "peak_qps",
+    "users": "users",
+    "catalog": "catalog_size",
+    "catalog_size": "catalog_size",
+    "latency_budget_ms": "latency_budget_ms",
+    "budget_ms": "latency_budget_ms",
+    "slate": "slate_size",
+    "slate_size": "slate_size",
+    "freshness_s": "feature_freshness_s",
+    "feature_freshness_s": "feature_freshness_s",
+    "batch_window_h": "batch_window_h",
+}
+
+
+def what_if(settings: list[str], scenario):
+    """``--set NAME=VALUE`` as a curveball of numbers (``design_framework.curveballs``), or
+    a message naming the setting that cannot be used."""
+    from pydantic import ValidationError
+
+    from design_framework.curveballs import AppliedCurveball, RequirementChanges
+
+    if scenario is None:
+        return (
+            None,
+            "--set: the numbers belong to a scenario; give --scenario or name one in the design",
+        )
+    changes: dict[str, float] = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        field_name = SET_NAMES.get(name.strip().lower())
+        if field_name is None:
+            return None, f"--set {setting}: unknown number (one of {', '.join(sorted(SET_NAMES))})"
+        try:
+            number = float(value.replace(",", "").replace("_", ""))
+        except ValueError:
+            return None, f"--set {setting}: {value!r} is not a number"
+        changes[field_name] = number if field_name == "batch_window_h" else int(number)
+    try:
+        figures = RequirementChanges.model_validate(changes)
+        ball = AppliedCurveball(
+            id="what-if-1",
+            title="what if",
+            source="self",
+            at=0.0,
+            step="requirements",
+            changes=figures,
+        )
+        return scenario.with_curveballs([ball]), None
+    except (ValidationError, ValueError) as error:
+        first = str(error).splitlines()
+        return None, f"--set: {' '.join(first[:3])}"
+
+
 def cmd_check(args) -> int:
     loaded = load_inputs(args)
     if loaded is None:
         return EXIT_UNREADABLE
     design, scenario = loaded
+    if args.set:
+        scenario, problem = what_if(args.set, scenario)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_UNREADABLE
     report = check_design(design, scenario)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
     else:
+        if args.set:
+            print(f"what if: {', '.join(args.set)}")
         print(format_text(report, args.design))
     return EXIT_OK if report.passed else EXIT_FAILED
 
@@ -179,6 +241,8 @@ def cmd_report(args) -> int:
     session, scenario = loaded
     # a file is a snapshot: a clock left running counts up to the last save, not to now
     now = session.finished_at or session.updated_at
+    if scenario is not None and session.curveballs:  # checked against the numbers after them
+        scenario = scenario.with_curveballs(session.curveballs)
     report = build_report(session, scenario, now=now)
     if args.format == "json":
         print(json.dumps(to_json(report), indent=2))
@@ -199,6 +263,13 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("design", help="design YAML file (version: 1)")
     check.add_argument("--scenario", help="scenario id, or a scenario YAML file")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="what if a number were different: qps, users, catalog, latency_budget_ms, "
+        "slate, freshness_s, batch_window_h (again for more)",
+    )
     check.set_defaults(run=cmd_check)
     render = sub.add_parser("render", help="draw a design as PNG, SVG, DOT or Mermaid")
     render.add_argument("design", help="design YAML file (version: 1)")

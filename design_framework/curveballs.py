@@ -144,6 +144,9 @@ class AppliedCurveball(Model):
         description="Each rule's status when it arrived, against the numbers after it.",
     )
     elapsed_s: float = Field(0.0, ge=0, description="Interview seconds on the clock then.")
+    was: dict[str, float | None] = Field(
+        default_factory=dict, description="Each number it changed, as it was before it."
+    )
     components_at: list[str] = Field(
         default_factory=list, description="The design's box ids when it arrived."
     )
@@ -200,6 +203,9 @@ def deliver(session, ball, source: CurveballSource, scenario, check, now: float 
         components_at=[c.id for c in session.design.components],
     )
     if scenario is not None:
+        applied.was = {
+            name: getattr(scenario.requirements, name, None) for name in ball.changes.changed()
+        }
         applied.before = statuses(check(session.design, scenario))
         applied.after = statuses(check(session.design, scenario.with_curveballs([applied])))
     if not applied.broke:
@@ -251,12 +257,16 @@ def number(name: str, value) -> str:
     return shown + UNITS.get(name, "")
 
 
-def what_changed(ball, requirements) -> list[str]:
+def what_changed(ball, requirements=None) -> list[str]:
     """'peak QPS 15,000 → 150,000', 'needs a cache', ...: a curveball's changes against
-    the requirements as they stood before it."""
+    the numbers before it (as it recorded them, else ``requirements``)."""
+    was = getattr(ball, "was", None) or {}
+
+    def before(name):
+        return was[name] if name in was else getattr(requirements, name, None)
+
     lines = [
-        f"{NUMBER_NAMES[name]} {number(name, getattr(requirements, name, None))} → "
-        f"{number(name, value)}"
+        f"{NUMBER_NAMES[name]} {number(name, before(name))} → {number(name, value)}"
         for name, value in ball.changes.changed().items()
     ]
     lines += [f"needs a {type_id.replace('_', ' ')}" for type_id in ball.requires]
@@ -300,3 +310,63 @@ def planned(session, scenario):
     if session.length_minutes:  # never after the end of a shorter interview
         due_s = min(due_s, session.length_minutes * 60 * 0.8)
     return ball, due_s
+
+
+def outcomes(session) -> list[dict]:
+    """How the candidate adapted to each curveball, for the report: what it said and
+    changed, the rules it broke (their status before and after, on the design of that
+    moment), how long until they passed again (None: not by the end), and the boxes added
+    and removed since."""
+    final = {c.id for c in session.design.components}
+    result = []
+    for ball in session.curveballs:
+        then = set(ball.components_at)
+        result.append(
+            {
+                "id": ball.id,
+                "title": ball.title,
+                "source": ball.source,
+                "said": ball.say,
+                "at": mmss_of(ball.elapsed_s),
+                "step": ball.step,
+                "changed": what_changed(ball),
+                "broke": [
+                    {"rule": rule, "before": ball.before.get(rule, "pass"), "after": "fail"}
+                    for rule in ball.broke
+                ],
+                "passed_again_after_s": None
+                if ball.passed_again_at is None
+                else round(max(0.0, ball.passed_again_at - ball.at), 1),
+                "added": sorted(final - then),
+                "removed": sorted(then - final),
+                "strong_answer": list(ball.strong_answer),
+            }
+        )
+    return result
+
+
+def outcome_line(outcome: dict) -> str:
+    """One curveball's outcome in a sentence (the text report and the Markdown)."""
+    changed = "; ".join(outcome["changed"]) or "no number"
+    if not outcome["broke"]:
+        verdict = "it broke no rule of the design as it stood"
+    elif outcome["passed_again_after_s"] is None:
+        rules = ", ".join(b["rule"] for b in outcome["broke"])
+        verdict = f"it broke {rules}, still failing at the end"
+    else:
+        rules = ", ".join(b["rule"] for b in outcome["broke"])
+        verdict = f"it broke {rules}; the design passed again {mmss_of(outcome['passed_again_after_s'])} later"
+    board = []
+    if outcome["added"]:
+        board.append("added " + ", ".join(outcome["added"]))
+    if outcome["removed"]:
+        board.append("removed " + ", ".join(outcome["removed"]))
+    moves = (
+        f" Board since: {'; '.join(board)}." if board else " Board since: no box added or removed."
+    )
+    return f"{outcome['title']} at {outcome['at']} ({changed}): {verdict}.{moves}"
+
+
+def mmss_of(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"

@@ -49,6 +49,8 @@ from design_framework.coverage import (
     StepCoverage,
     notes_coverage,
 )
+from design_framework.curveballs import outcome_line
+from design_framework.curveballs import outcomes as curveball_outcomes
 from design_framework.rubric import Report as RubricReport
 from design_framework.rubric import Status, check_design
 from design_framework.session import Session, mmss, step_budgets
@@ -601,6 +603,7 @@ def to_json(report: SessionReport) -> dict:
             {"area": p.area, "points": round(p.points, 2), "reason": p.reason, "status": p.status}
             for p in report.lost
         ],
+        "curveballs": curveball_outcomes(report.session),
     }
 
 
@@ -630,6 +633,9 @@ def to_text(report: SessionReport, source: str) -> str:
         "Points lost:",
     ]
     lines += [f"  -{p.points:.1f} ({p.area}) {p.reason}" for p in report.lost] or ["  none"]
+    if data["curveballs"]:
+        lines += ["", "Curveballs:"]
+        lines += [f"  {outcome_line(outcome)}" for outcome in data["curveballs"]]
     lines += ["", "Notes (" + ", ".join(f"{m} {s}" for s, m in STATUS_MARKS.items()) + "):"]
     for step in report.steps:
         if not step.coverage.total and not step.coverage.not_relevant:
@@ -693,6 +699,11 @@ def to_markdown(report: SessionReport) -> str:
         out += [f"- **-{p.points:.1f}** ({p.area}) {_md(p.reason)}" for p in report.lost]
     else:
         out.append("None.")
+    outcomes = curveball_outcomes(session)
+    if outcomes:
+        out += ["", "## Curveballs", ""]
+        out += [f"- {_md(outcome_line(outcome))}" for outcome in outcomes]
+        out += ["", "The rubric below checks the design against the numbers after them."]
     out += ["", "## Rubric", ""]
     for f in report.rubric.findings:
         if f.status == Status.skipped:

@@ -180,3 +180,63 @@ def test_render_refuses_a_design_too_large_to_draw_before_checking_it(
     path.write_text(f"version: 1\ncomponents:\n{nodes}\nedges:\n{edges}\n")
     assert design_main(["render", str(path), "-o", str(tmp_path / "big.png")]) == 2
     assert "Too large to draw: 60 components and 1,770 edges" in capsys.readouterr().err
+
+
+def test_check_answers_what_if_with_other_numbers(tmp_path, capsys):
+    """Issue 22: `check --set` tries other numbers without a scenario file of its own."""
+    design = tmp_path / "design.yaml"
+    design.write_text(get_scenario("realtime-playlist-recs").reference_design.to_yaml())
+    args = ["check", str(design), "--scenario", "realtime-playlist-recs", "--format", "json"]
+    assert design_main(args) == 0
+    capsys.readouterr()
+    assert design_main([*args, "--set", "latency_budget_ms=60", "--set", "qps=150,000"]) == 1
+    found = {f["rule"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert found["latency.budget"]["status"] == "fail"
+    assert found["latency.budget"]["figures"]["budget_ms"] == 60
+    for bad, says in [
+        ("qps=lots", "'lots' is not a number"),
+        ("speed=3", "unknown number"),
+        ("latency_budget_ms=-5", "latency_budget_ms"),
+    ]:
+        assert design_main([*args, "--set", bad]) == 2
+        assert says in capsys.readouterr().err
+    assert design_main(["check", str(design), "--set", "qps=5"]) == 2
+    assert "give --scenario" in capsys.readouterr().err
+
+
+def test_report_tells_how_a_session_adapted_to_its_curveballs(tmp_path, capsys):
+    from components.catalog import load_catalog
+    from design_framework.curveballs import custom_curveball, deliver, note_recovery
+    from design_framework.rubric import check_design
+    from design_framework.session import Session
+
+    scenario = get_scenario("realtime-playlist-recs")
+    session = Session(scenario_id=scenario.id, design=scenario.reference_design, length_minutes=45)
+    session.start(now=1000.0)
+    ball = custom_curveball(session, {"latency_budget_ms": 60}, "Now 60 ms.", "interviewer")
+    deliver(session, ball, "interviewer", scenario, check_design, now=1600.0)
+    kept = session.design.model_dump(by_alias=True)
+    kept["components"] = [c for c in kept["components"] if c["id"] != "trending"]
+    kept["edges"] = [e for e in kept["edges"] if "trending" not in (e["from"], e["to"])]
+    session.design = type(session.design).model_validate(kept)
+    catalog = load_catalog()
+    for component in session.design.components:  # every box nearly free: fits 60 ms
+        kind = catalog.get(component.type)
+        if kind.latency_ms is not None and kind.role not in ("entry", "offline"):
+            component.params.latency_ms = 1
+    changed = scenario.with_curveballs(session.curveballs)
+    note_recovery(session, check_design(session.design, changed), now=1990.0)
+    session.updated_at = 2000.0
+    path = tmp_path / "s.session.yaml"
+    path.write_text(session.to_yaml())
+    assert design_main(["report", str(path), "--format", "json"]) == 0
+    (outcome,) = json.loads(capsys.readouterr().out)["curveballs"]
+    assert outcome["changed"] == ["latency budget 200 ms → 60 ms"]
+    assert outcome["broke"] == [{"rule": "latency.budget", "before": "pass", "after": "fail"}]
+    assert outcome["passed_again_after_s"] == 390.0 and outcome["removed"] == ["trending"]
+    assert design_main(["report", str(path), "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert "## Curveballs" in markdown
+    assert "the design passed again 6:30 later" in markdown
+    assert design_main(["report", str(path)]) == 0
+    assert "Curveballs:" in capsys.readouterr().out

@@ -364,3 +364,33 @@ def test_the_interviewer_decides_what_the_candidate_sees(choice, verdicts):
     assert _candidate_sees_verdicts(candidate) is verdicts
     interviewer.run()
     assert "Rubric score" in texts(interviewer)  # the interviewer sees every verdict
+
+
+def test_an_interviewer_s_curveball_changes_what_the_candidate_s_design_is_checked_against():
+    """Issue 22: the interviewer sets new numbers mid-interview; the candidate hears them,
+    and from that moment the rubric checks the same design against them, on both sides."""
+    interviewer, room = host()
+    candidate = join(room)
+    # the candidate has drawn the reference (as their board's route would store it)
+    stored, revision = store().load_versioned(room.session_id)
+    stored.design = shipped_scenarios()[SCENARIO].reference_design
+    store().save_session(stored, expected=revision)
+    candidate.run()
+    interviewer.run()
+    interviewer.number_input(key="w_iv_curve_latency_budget_ms").set_value(60)
+    interviewer.text_input(key="w_iv_curve_text").set_value("Now it must fit in 60 ms.")
+    interviewer.button(key="w_iv_send_curveball").click().run()
+    assert not interviewer.exception, interviewer.exception
+    assert "Curveballs thrown (1)" in [e.label for e in interviewer.expander]
+    assert "still failing: latency.budget" in texts(interviewer)
+    candidate.run()
+    assert not candidate.exception, candidate.exception
+    (thrown,) = candidate.session_state["session"].curveballs
+    assert (thrown.id, thrown.source, thrown.broke) == (
+        "custom-1",
+        "interviewer",
+        ["latency.budget"],
+    )
+    shown = next(w.value for w in candidate.warning if "Curveball at" in w.value)
+    assert "Now it must fit in 60 ms." in shown and "latency budget 200 ms → 60 ms" in shown
+    assert [t.value for t in candidate.toast][-1].startswith("Now it must fit in 60 ms.")

@@ -15,6 +15,7 @@ import streamlit as st
 
 from components.markdown import escape, no_images
 from design_framework.coverage import notes_coverage
+from design_framework.curveballs import RequirementChanges, number
 from design_framework.interview import follow_ups
 from design_framework.room import RoomEvent, next_step, time_call
 from design_framework.session import (
@@ -228,7 +229,9 @@ coverage = notes_coverage(candidate.notes, scenario)
 report = state.rubric(candidate)
 with st.container(border=True):
     st.markdown("**Send to the candidate** (it appears on their screen at once)")
-    ask, hint, timing, point = st.tabs(["Question", "Hint", "Time call", "Point at"])
+    ask, hint, timing, point, curve = st.tabs(
+        ["Question", "Hint", "Time call", "Point at", "Curveball"]
+    )
     with ask:
         suggested = follow_ups(
             candidate.current_step, coverage[candidate.current_step], scenario, limit=8
@@ -310,6 +313,77 @@ with st.container(border=True):
                 st.session_state["w_iv_point_text"] = ""
 
             st.button("Point", key="w_iv_send_point", on_click=send_pointer)
+    with curve:
+        thrown = {b.id for b in candidate.curveballs}
+        offered = [b for b in (scenario.curveballs if scenario else []) if b.id not in thrown]
+        by_id = {b.id: b for b in offered}
+        picked = st.selectbox(
+            "A curveball from the scenario",
+            [None, *by_id],
+            key="w_iv_curve_pick",
+            format_func=lambda i: by_id[i].title if i else "(or set new numbers below)",
+        )
+        if picked:
+            ball = by_id[picked]
+            st.caption(f"They hear: “{no_images(ball.say)}”")
+            st.caption("A strong answer: " + "; ".join(no_images(a) for a in ball.strong_answer))
+        numbers = st.columns(3)
+        fields = [
+            ("peak_qps", "Peak QPS", 1),
+            ("latency_budget_ms", "Latency budget (ms)", 1),
+            ("catalog_size", "Catalog size", 1),
+            ("users", "Monthly users", 1),
+            ("feature_freshness_s", "Feature freshness (s)", 1),
+            ("batch_window_h", "Batch window (h)", 0.5),
+        ]
+        for index, (name, label, step_by) in enumerate(fields):
+            numbers[index % 3].number_input(
+                label,
+                min_value=step_by,
+                value=None,
+                step=step_by,
+                key=f"w_iv_curve_{name}",
+                disabled=bool(picked),
+                placeholder=number(name, getattr(scenario.requirements, name, None))
+                if scenario
+                else "",
+            )
+        st.text_input(
+            "What you say (for new numbers)", key="w_iv_curve_text", disabled=bool(picked)
+        )
+
+        def send_curveball() -> None:
+            chosen = st.session_state.get("w_iv_curve_pick")
+            if chosen:
+                send("curveball", curveball=chosen)
+                st.session_state["w_iv_curve_pick"] = None
+                return
+            changes = {
+                name: st.session_state.get(f"w_iv_curve_{name}")
+                for name, _, _ in fields
+                if st.session_state.get(f"w_iv_curve_{name}") is not None
+            }
+            if not changes:
+                st.session_state["w_send_error"] = "Pick a curveball or set a number first."
+                return
+            try:
+                RequirementChanges.model_validate(changes)
+            except ValueError as error:
+                st.session_state["w_send_error"] = f"Those numbers cannot be used: {error}"
+                return
+            text = (st.session_state.get("w_iv_curve_text") or "").strip()
+            send("curveball", changes=changes, text=text)
+            for name, _, _ in fields:
+                st.session_state[f"w_iv_curve_{name}"] = None
+            st.session_state["w_iv_curve_text"] = ""
+
+        st.button(
+            "Throw the curveball",
+            key="w_iv_send_curveball",
+            on_click=send_curveball,
+            help="From now on the candidate's design is checked against the new numbers; "
+            "the report shows the verdicts before and after, and how long the fix took.",
+        )
 
 # ---- what the candidate sees, and the guide -----------------------------------------------------
 
@@ -356,6 +430,20 @@ with guide:
         # drawn only when asked for: every redraw of this page is on the live path
         if st.toggle("Show the reference design", key="w_iv_reference"):
             diagram(scenario.reference_design, None, scenario, key="w_mock_reference")
+    if candidate.curveballs:
+        with st.expander(f"Curveballs thrown ({len(candidate.curveballs)})", expanded=True):
+            for ball in candidate.curveballs:
+                if not ball.broke:
+                    status = "broke no rule of the design then"
+                elif ball.passed_again_at:
+                    status = f"passed again {mmss(ball.passed_again_at - ball.at)} after it"
+                else:
+                    status = f"still failing: {', '.join(ball.broke)}"
+                answer = "; ".join(no_images(a) for a in ball.strong_answer)
+                st.markdown(
+                    f"**{escape(ball.title)}** at {mmss(ball.elapsed_s)}: {status}."
+                    + (f"  \nA strong answer: {answer}" if answer else "")
+                )
     if candidate.timeline:
         with st.expander(f"Sent so far ({len(candidate.timeline)})"):
             for entry in candidate.timeline:
