@@ -340,6 +340,7 @@ def outcomes(session) -> list[dict]:
                 "added": sorted(final - then),
                 "removed": sorted(then - final),
                 "strong_answer": list(ball.strong_answer),
+                "ended": session.finished_at is not None,
             }
         )
     return result
@@ -352,7 +353,7 @@ def outcome_line(outcome: dict) -> str:
         verdict = "it broke no rule of the design as it stood"
     elif outcome["passed_again_after_s"] is None:
         rules = ", ".join(b["rule"] for b in outcome["broke"])
-        verdict = f"it broke {rules}, still failing at the end"
+        verdict = f"it broke {rules}, still failing" + (" at the end" if outcome["ended"] else "")
     else:
         rules = ", ".join(b["rule"] for b in outcome["broke"])
         verdict = f"it broke {rules}; the design passed again {mmss_of(outcome['passed_again_after_s'])} later"

@@ -1012,3 +1012,34 @@ def state_rubric(at: AppTest):
     return checked(
         session.design, session.scenario_id, session.scenario_yaml, session.curveballs
     ).findings
+
+
+def test_what_if_numbers_recheck_the_board_without_changing_the_session_until_kept():
+    """Issue 22: other numbers tried on the whiteboard re-mark the board and the findings;
+    the session keeps its own until "Keep as a curveball" makes them one."""
+    at = started()
+    session_id = open_session_id(at)
+    stored, revision = store().load_versioned(session_id)
+    stored.design = get_scenario("realtime-playlist-recs").reference_design
+    store().save_session(stored, expected=revision)
+    at.run()
+    listed = {f["rule"]: f for g in findings_data(at)["groups"] for f in g["items"]}
+    assert "latency.budget" not in listed or listed["latency.budget"]["status"] == "pass"
+    at.number_input(key="w_whatif_latency_budget_ms").set_value(60).run()
+    assert not at.exception
+    banner = next(w.value for w in at.warning if "What if:" in w.value)
+    assert "latency budget 200 ms → 60 ms" in banner
+    listed = {f["rule"]: f for g in findings_data(at)["groups"] for f in g["items"]}
+    assert listed["latency.budget"]["status"] == "fail"
+    assert "60 ms budget" in listed["latency.budget"]["message"]
+    assert canvas_data(at)["direct"] is None  # changes go through the page while trying
+    assert store().load_session(session_id).curveballs == []  # the session is unchanged
+    at.button(key="w_whatif_back").click().run()
+    assert not [w for w in at.warning if "What if:" in w.value]
+    at.number_input(key="w_whatif_latency_budget_ms").set_value(60).run()
+    at.button(key="w_whatif_keep").click().run()
+    assert not at.exception
+    (kept,) = store().load_session(session_id).curveballs
+    assert (kept.id, kept.source, kept.broke) == ("what-if-1", "self", ["latency.budget"])
+    assert not [w for w in at.warning if "What if:" in w.value]
+    assert any("Curveball at" in w.value for w in at.warning)

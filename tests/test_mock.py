@@ -394,3 +394,7 @@ def test_an_interviewer_s_curveball_changes_what_the_candidate_s_design_is_check
     shown = next(w.value for w in candidate.warning if "Curveball at" in w.value)
     assert "Now it must fit in 60 ms." in shown and "latency budget 200 ms → 60 ms" in shown
     assert [t.value for t in candidate.toast][-1].startswith("Now it must fit in 60 ms.")
+    candidate.switch_page("ui/report.py").run()
+    assert not candidate.exception, candidate.exception
+    assert "Curveballs" in [h.value for h in candidate.subheader]
+    assert "it broke latency.budget, still failing" in texts(candidate)

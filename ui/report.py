@@ -4,6 +4,8 @@ import streamlit as st
 
 from components.markdown import escape, no_images
 from components.render import RenderError, export
+from design_framework.curveballs import outcome_line
+from design_framework.curveballs import outcomes as curveball_outcomes
 from design_framework.report import (
     booking_note,
     build_report,
@@ -107,6 +109,20 @@ if report.lost:
         st.markdown(f"**−{lost.points:.1f}** · {lost.area} · {no_images(lost.reason)}")
 else:
     st.success("No points lost.")
+
+if session.curveballs:
+    st.subheader("Curveballs")
+    st.caption(
+        "How the design adapted to each change of requirements: what it broke on the design "
+        "of that moment, and how long until it passed again. The rubric below checks the "
+        "design against the numbers after all of them."
+    )
+    for outcome in curveball_outcomes(session):
+        st.markdown(f"- {escape(outcome_line(outcome))}")
+        if outcome["strong_answer"]:
+            st.caption(
+                "A strong answer: " + "; ".join(no_images(a) for a in outcome["strong_answer"])
+            )
 
 st.subheader("Time per step")
 st.caption(booking_note(report))

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.markdown import escape
+from design_framework.curveballs import (
+    RequirementChanges,
+    custom_curveball,
+    deliver,
+    number,
+    what_changed,
+)
+from design_framework.rubric import check_design
 from design_framework.session import Session
 from design_framework.waiting import waiting_rules
 from ui import state
+from ui.board_route import rubric_key
 from ui.builder import text_views
 from ui.canvas import board, board_key, view
 from ui.findings_data import without_waiting
@@ -27,14 +37,18 @@ def board_panel(session: Session, scenario) -> None:
         view(session.design, report, scenario, key="w_finished_board")
         findings(report)
         return
+    trying = None if session.rehearsing else what_if_panel(session, scenario)
+    if trying is not None:
+        scenario, report = trying
     # Open text views follow the board through page runs; closed, a change on the board is
-    # saved and checked by the direct route, without one (ui/board_route.py).
+    # saved and checked by the direct route, without one (ui/board_route.py). So does a
+    # what-if: the route answers the session's own numbers.
     waiting = waiting_rules(report, session.design, session.current_step)
     board(
         session,
         without_waiting(report, waiting),
         scenario,
-        direct=not st.session_state.get(TEXT_VIEWS_KEY),
+        direct=not st.session_state.get(TEXT_VIEWS_KEY) and trying is None,
     )
     rubric_col, text_col = st.columns([3, 2], gap="large")
     with rubric_col:
@@ -58,6 +72,98 @@ def board_panel(session: Session, scenario) -> None:
         if views.open:
             with views:
                 text_views(session)
+
+
+WHAT_IF_FIELDS = [
+    ("peak_qps", "Peak QPS", 1),
+    ("users", "Monthly users", 1),
+    ("catalog_size", "Catalog size", 1),
+    ("latency_budget_ms", "Latency budget (ms)", 1),
+    ("batch_window_h", "Batch window (h)", 0.5),
+]
+
+
+def _what_if_numbers() -> dict:
+    return {
+        name: st.session_state[f"w_whatif_{name}"]
+        for name, _, _ in WHAT_IF_FIELDS
+        if st.session_state.get(f"w_whatif_{name}") is not None
+    }
+
+
+def _back_to_real_numbers() -> None:
+    for name, _, _ in WHAT_IF_FIELDS:
+        st.session_state[f"w_whatif_{name}"] = None
+
+
+def _keep_what_if(session: Session) -> None:
+    """The numbers tried become a curveball the candidate set themselves."""
+    state.catch_up(session)
+    numbers = _what_if_numbers()
+    if not numbers:
+        return
+    before = state.scenario_of(session)
+    ball = custom_curveball(session, numbers, "", "self")
+    deliver(session, ball, "self", before, check_design)
+    state.save(session)
+    _back_to_real_numbers()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _what_if_report(design_json: str, scenario_json: str, _design, _scenario):
+    # keyed by the design and scenario as JSON; the objects themselves are read
+    return check_design(_design, _scenario)
+
+
+def what_if_panel(session: Session, scenario):
+    """Other numbers tried on the board without changing the session: ``(scenario,
+    report)`` as they would be, or None while the real numbers are shown."""
+    if scenario is None:
+        return None
+    with st.expander(":material/science: What if the numbers were different?", key="w_whatif"):
+        cols = st.columns(len(WHAT_IF_FIELDS))
+        for col, (name, label, step_by) in zip(cols, WHAT_IF_FIELDS, strict=True):
+            col.number_input(
+                label,
+                min_value=step_by,
+                value=None,
+                step=step_by,
+                key=f"w_whatif_{name}",
+                placeholder=number(name, getattr(scenario.requirements, name, None)),
+            )
+    numbers = _what_if_numbers()
+    if not numbers:
+        return None
+    try:
+        figures = RequirementChanges.model_validate(numbers)
+        trial = custom_curveball(session, figures.changed(), "", "self")
+        tried = scenario.with_curveballs([trial])
+    except ValueError as error:
+        st.error(f"Those numbers cannot be tried: {str(error).splitlines()[0]}")
+        return None
+    shown = "; ".join(what_changed(trial, scenario.requirements))
+    banner = st.container(key="w_whatif_banner")
+    banner.warning(
+        f":material/science: **What if:** {escape(shown)}. The board and the findings show "
+        "your design checked against these numbers; your session keeps its own."
+    )
+    back, keep = banner.columns(2)
+    back.button("Back to the real numbers", key="w_whatif_back", on_click=_back_to_real_numbers)
+    keep.button(
+        "Keep as a curveball",
+        key="w_whatif_keep",
+        on_click=_keep_what_if,
+        args=(session,),
+        help="From now on your design is checked against these numbers, and the report "
+        "tells how it adapted.",
+    )
+    report = _what_if_report(
+        rubric_key(session.design),
+        tried.model_dump_json(include={"id", "requirements", "rules"}),
+        session.design,
+        tried,
+    )
+    return tried, report
 
 
 @st.fragment
