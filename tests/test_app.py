@@ -1043,3 +1043,21 @@ def test_what_if_numbers_recheck_the_board_without_changing_the_session_until_ke
     assert (kept.id, kept.source, kept.broke) == ("what-if-1", "self", ["latency.budget"])
     assert not [w for w in at.warning if "What if:" in w.value]
     assert any("Curveball at" in w.value for w in at.warning)
+
+
+def test_the_author_page_shows_what_each_curveball_does_and_where_one_is_wrong():
+    from tests.test_curveballs import TRAFFIC, with_curveballs
+
+    at = new_app()
+    at.switch_page("ui/author.py").run()
+    budget = {**TRAFFIC, "id": "budget-60", "title": "Budget 60 ms"}
+    budget["changes"] = {"latency_budget_ms": 60}
+    at.text_area(key="w_author_text").set_value(with_curveballs([budget])).run()
+    assert not at.exception
+    shown = next(m.value for m in at.markdown if "Curveballs" in m.value)
+    assert "Budget 60 ms" in shown and "breaks latency.budget" in shown
+    wrong = {**budget, "requires": ["feture_store"]}
+    at.text_area(key="w_author_text").set_value(with_curveballs([wrong])).run()
+    said = at.error[0].value
+    assert re.search(r"scenario\.yaml:\d+: curveballs\.0\.requires\.0", said)  # file:line
+    assert "did you mean 'feature\\_store'" in said  # Markdown-escaped underscore

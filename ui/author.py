@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.loading import InputError, excerpt
 from components.markdown import escape, no_images
+from design_framework.curveballs import what_changed
 from design_framework.rubric import Status
 from design_framework.session import Session
 from ui import state
@@ -79,6 +80,25 @@ if text.strip():
             st.success(
                 f"Valid: **{escape(scenario.title)}** (`{scenario.id}`), {len(scenario.rules)} "
                 f"rules, reference design passes all of them."
+            )
+        if scenario.curveballs:
+            # what each curveball does to the reference design: a curveball that breaks
+            # nothing gives the candidate nothing to adapt
+            lines = []
+            for ball in scenario.curveballs:
+                before = {f.rule: str(f.status) for f in report.findings}
+                after = state.check_against(scenario.reference_design, scenario, ball)
+                broke = sorted(
+                    r for r, s in after.items() if s == "fail" and before.get(r) != "fail"
+                )
+                changed = "; ".join(what_changed(ball, scenario.requirements))
+                effect = (
+                    f"breaks {', '.join(broke)}" if broke else "breaks no rule of the reference"
+                )
+                lines.append(f"- **{escape(ball.title)}** ({escape(changed)}): {effect}")
+            st.markdown(
+                f"**Curveballs** ({len(scenario.curveballs)}), on the reference design:\n\n"
+                + "\n".join(lines)
             )
         length = length_select("w_author_length")
         if st.button("Practise on this scenario", key="w_author_practise", type="primary"):

@@ -527,6 +527,14 @@ def finish(session: Session) -> None:
     _try(lambda: store().record_attempt(session, report.score, report.summary(), owner()))
 
 
+def check_against(design: Design, scenario, ball) -> dict[str, str]:
+    """Each rule's status for ``design`` against ``scenario`` after the curveball ``ball``."""
+    from design_framework.curveballs import statuses
+    from design_framework.rubric import check_design
+
+    return statuses(check_design(design, scenario.with_curveballs([ball])))
+
+
 def rubric(session: Session) -> Report:
     """Rubric findings of the session's design, cached by design and scenario: every widget
     change reruns the page, and most reruns do not touch the diagram. One cache with the
