@@ -261,11 +261,15 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
     report = checked(design, session.scenario_id, session.scenario_yaml, session.curveballs)
     if design != session.design:
         session.record_design(design)
-        note_recovery(session, report)  # a curveball's broken rules pass again: when
+        # a curveball's broken rules pass again: when (and the page beyond the board says so)
+        recovered = note_recovery(session, report)
         revision = store.save_session(session, expected=base)
         if tab is not None:
             _remember(session_id, tab, base, revision, session)
-            wrote(session_id, tab, revision)
+            if not recovered:
+                wrote(session_id, tab, revision)
+            # else the tab's watcher takes this save for news and runs the page, whose
+            # curveball line then says the design passes again
     if session.rehearsing:  # the verdicts wait for the end: none is drawn, none is sent
         return 200, {"revision": revision, "seq": seq, "marks": NO_MARKS, "findings": None}
     scenario = effective_scenario(session)

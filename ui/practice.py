@@ -289,7 +289,9 @@ with notes_col:
     for thrown in reversed(session.curveballs):
         changed = "; ".join(what_changed(thrown, requirements_before(session, thrown)))
         answered = ""
-        if not session.rehearsing and thrown.broke:
+        if not session.rehearsing and not thrown.broke:
+            answered = " It broke no rule of your design as it stood."
+        elif not session.rehearsing:
             answered = (
                 f" Your design passed again {mmss(thrown.passed_again_at - thrown.at)} after it."
                 if thrown.passed_again_at

@@ -469,6 +469,11 @@ def _guard_closing(unsaved: bool) -> None:
     )
 
 
+def page_changed() -> None:
+    """A fragment's callback changed what other parts of the page show: run it whole."""
+    st.session_state[MERGED] = True
+
+
 def rerun_page_if_stale() -> None:
     """In a fragment's run: after a merge (the other panels must show the merged session) or
     when a save failed or went through since the page drew its banner, run the whole page."""
@@ -507,8 +512,8 @@ def set_design(session: Session, design: Design, drawn: bool = True) -> None:
         session.record_design(design)
     else:
         session.design = design
-    if session.curveballs:  # a curveball's broken rules pass again: when
-        note_recovery(session, rubric(session))
+    if session.curveballs and note_recovery(session, rubric(session)):
+        page_changed()  # the curveball's line above the notes says it passes again
     save(session)
 
 

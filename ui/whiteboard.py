@@ -107,6 +107,7 @@ def _keep_what_if(session: Session) -> None:
     deliver(session, ball, "self", before, check_design)
     state.save(session)
     _back_to_real_numbers()
+    state.page_changed()  # the curveball's line above the notes, the requirements
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
