@@ -6,7 +6,8 @@
 prints the config for those addresses (the replicas default to the two after --listen), the
 same file a production nginx can run with its real upstream addresses. `start` runs Debian's
 nginx (`make nginx` installs it) with that config in a throwaway prefix folder, as the
-current user (its workers drop to nginx's default user when that is root), and `stop` ends it.
+current user (when that is root, its workers drop to nginx's default user, nobody), and
+`stop` ends it.
 """
 
 from __future__ import annotations
@@ -207,10 +208,6 @@ class Nginx:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
-
-    @property
-    def conf(self) -> Path:
-        return self.prefix / "nginx.conf"
 
     def alive(self) -> bool:
         return self.process.poll() is None

@@ -188,7 +188,7 @@ def test_a_config_nginx_refuses_is_reported_with_its_reason_file_and_line():
     assert "nginx.conf:" in message  # file and line
 
 
-def test_the_shipped_config_is_the_generated_one_for_make_serve_shared(tmp_path):
+def test_the_shipped_config_is_the_generated_one_for_make_serve_shared():
     shipped = nginx.SHIPPED.read_text()
     assert shipped == nginx.render("127.0.0.1:8501", ["127.0.0.1:8502", "127.0.0.1:8503"]), (
         "deploy/nginx.conf is stale: python -m scripts.nginx > deploy/nginx.conf"
