@@ -7,7 +7,7 @@ PORT ?= 8501
 # Localhost only by default; `make run ADDRESS=0.0.0.0` shares the app on the network.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench browser frontend postgres serve-shared clean
+.PHONY: run test lint format bench browser frontend postgres nginx serve-shared clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +40,17 @@ frontend:
 postgres:
 	@bash scripts/ensure-postgresql.sh
 
+# Debian's nginx: `make serve-shared` and the shared-deployment tests put it in front of the
+# replicas (deploy/nginx.conf). They run nginx processes of their own, as you; the package's
+# service is neither started nor enabled.
+nginx:
+	@bash scripts/ensure-nginx.sh
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(VENV)/.dev browser postgres lint
+test: $(VENV)/.dev browser postgres nginx lint
 	$(BIN)/python -m pytest
 
 format: $(VENV)/.dev
@@ -59,10 +65,10 @@ bench: $(VENV)/.dev browser postgres
 	$(BIN)/python bench/live_rooms.py
 	$(BIN)/python bench/page_loads.py
 
-# N app replicas on one PostgreSQL database behind a local balancer on $(PORT):
+# N app replicas on one PostgreSQL database behind nginx on $(PORT) (deploy/nginx.conf):
 # WHITEBOARD_DATABASE_URL if set, else a local cluster kept in ./data/postgres.
 REPLICAS ?= 2
-serve-shared: $(VENV)/.runtime postgres
+serve-shared: $(VENV)/.runtime postgres nginx
 	$(BIN)/python -m scripts.serve_shared --replicas $(REPLICAS) --port $(PORT)
 
 clean:

@@ -113,24 +113,31 @@ def page(browser):
 
 @pytest.fixture(scope="module")
 def shared(postgres_server, tmp_path_factory):
-    """Two app replicas on one PostgreSQL database, and a balancer in front of them
-    (sticky by client address, failing over to the live replica), as a shared deployment
-    runs. Yields the replicas, the balancer, and which replica the balancer sends us to."""
-    from scripts import replicas
-    from scripts.balancer import Balancer
+    """Two app replicas on one PostgreSQL database, and nginx in front of them with
+    deploy/nginx.conf's settings (sticky by cookie, failing over to the live replica), as a
+    shared deployment runs. Yields the replicas, nginx, and ``replica_of(page)``: the
+    replica nginx sends that browser to, as its cookie names it."""
+    from scripts import nginx, replicas
 
     url = postgres_server.create_database(f"shared_{os.getpid()}_{int(time.time())}")
     logs = tmp_path_factory.mktemp("replica-logs")
     started = []
+    proxy = None
+
+    def replica_of(page):
+        cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+        assert nginx.COOKIE in cookies, f"nginx set no {nginx.COOKIE} cookie: {cookies}"
+        return started[nginx.replica_index(cookies[nginx.COOKIE])]
+
     try:
         for n in range(2):
             log = open(logs / f"replica-{n}.log", "wb")  # noqa: SIM115 - the process's output
             started.append(replicas.start(env={"WHITEBOARD_DATABASE_URL": url}, log=log))
-        balancer = Balancer([("127.0.0.1", r.port) for r in started]).start()
-        first = balancer._order("127.0.0.1")[0][1]
-        primary = next(r for r in started if r.port == first)
-        yield {"replicas": started, "balancer": balancer, "primary": primary, "logs": logs}
-        balancer.stop()
+        proxy = nginx.start([r.port for r in started], free_port())
+        yield {"replicas": started, "nginx": proxy, "replica_of": replica_of, "logs": logs}
     finally:
+        if proxy:
+            (logs / "nginx-error.log").write_text(proxy.log())
+            proxy.stop()
         for replica in started:
             replica.stop()

@@ -1,10 +1,10 @@
 """Two mock rounds on a shared deployment, as two people run them: two app replicas on one
-PostgreSQL database behind the failover balancer, Alice on one replica and Bob (through the
-balancer) on the other. Round 1: Alice designs, Bob interviews (notes and a node reach him,
+PostgreSQL database behind nginx (deploy/nginx.conf: sticky by cookie, failing over), Alice on
+one replica and Bob (through nginx) on the other. Round 1: Alice designs, Bob interviews (notes and a node reach him,
 his question and his pointer reach her, his ratings are on both reports at the end). One
 click swaps the roles; round 2 runs on another scenario with Bob designing, and Bob's
-replica is killed mid-round: his browser reconnects through the balancer to the other
-replica and nothing is lost. How fast changes travel is measured by `make bench`
+replica is killed mid-round: his browser reconnects through nginx to the other replica and
+nothing is lost. How fast changes travel is measured by `make bench`
 (bench/live_rooms.py, same helpers); here every change must arrive."""
 
 from __future__ import annotations
@@ -84,13 +84,12 @@ def sees_the_feedback(page: Page, verdict: str, summary: str) -> None:
 
 def test_two_rounds_on_two_replicas_with_roles_swapped_and_a_replica_killed(two_people, shared):
     (alice, bob), page_errors = two_people
-    primary = shared["primary"]  # where the balancer sends Bob
-    other = next(r for r in shared["replicas"] if r is not primary)
-    balancer = shared["balancer"].url
     expect.set_options(timeout=60_000)
 
-    # ---- round 1: Bob interviews (through the balancer), Alice designs (the other replica)
-    link = host(bob, balancer)
+    # ---- round 1: Bob interviews (through nginx), Alice designs (the other replica)
+    link = host(bob, shared["nginx"].url)
+    primary = shared["replica_of"](bob)  # where nginx sends Bob, as his cookie says
+    other = next(r for r in shared["replicas"] if r is not primary)
     first_title = bob.get_by_role("heading", level=3).first.inner_text()
     join(alice, on_replica(link, other.url))
     commit_notes(alice, "requirements", "Peak 40k QPS; p99 budget 200 ms")
@@ -141,9 +140,11 @@ def test_two_rounds_on_two_replicas_with_roles_swapped_and_a_replica_killed(two_
     send_question(alice, "How long may the batch run?")
     wait_for_text(bob, "How long may the batch run?", ARRIVES_S)
 
-    # Bob's replica dies mid-round: his browser reconnects through the balancer to the
-    # other replica, which serves his session from the database
+    # Bob's replica dies mid-round: his browser reconnects through nginx to the other
+    # replica, which serves his session from the database, and his cookie follows it
+    assert shared["replica_of"](bob) is primary  # the page and its socket stayed there
     reconnect_after(bob, primary.kill)
+    assert shared["replica_of"](bob) is other
     expect(widget(bob, "w_notes_requirements").locator("textarea")).to_have_value(
         "Weekly batch over 100M users"
     )
