@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     server = replicas.start(env={"WHITEBOARD_DATA_DIR": data_dir}, log=subprocess.DEVNULL)
     pid = server.process.pid
     times, errors, memory = [], Counter(), {}
-    lock, done = threading.Lock(), threading.Event()
+    lock, done, issued = threading.Lock(), threading.Event(), [0]
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -151,10 +151,11 @@ def main(argv: list[str] | None = None) -> int:
             def drawing(user: User) -> None:
                 while not done.is_set():
                     time.sleep(user.rng.uniform(*args.think))
-                    with lock:
-                        if len(times) + sum(errors.values()) >= args.saves:
+                    with lock:  # a save is counted when it is sent: 3,000, not a few more
+                        if issued[0] >= args.saves:
                             done.set()
                             return
+                        issued[0] += 1
                     status, ms = user.save()
                     with lock:
                         if status == 200:
