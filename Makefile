@@ -64,6 +64,8 @@ bench: $(VENV)/.dev browser postgres
 	$(BIN)/python bench/browser_canvas.py
 	$(BIN)/python bench/live_rooms.py
 	$(BIN)/python bench/page_loads.py
+	$(BIN)/python bench/flood.py
+	$(BIN)/python bench/load.py
 
 # N app replicas on one PostgreSQL database behind nginx on $(PORT) (deploy/nginx.conf):
 # WHITEBOARD_DATABASE_URL if set, else a local cluster kept in ./data/postgres.

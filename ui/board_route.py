@@ -15,8 +15,9 @@ and otherwise refuses, and the board sends the change through the page run inste
   checked its owner) hands it out, and only this server process knows it (403);
 - ``base`` must be the stored revision: anything saved since (a notes box, another tab)
   goes through the page's three-way merge (409), as does a finished session;
-- a design that does not validate comes back 422 with what is wrong; a store that cannot
-  be written, 503.
+- a design over the drawing cap (more than a board draws, so no board sends it) comes back
+  413 before it is read; one that does not validate, 422 with what is wrong; a store that
+  cannot be written, 503.
 
 The page adopts what its own board saved (``own_saves_since``, ``ui.state.catch_up``)
 before it acts on its copy of the session, and picks up anything else on its next run, as
@@ -41,7 +42,7 @@ from components.analysis import DEFAULT_CATALOG_SIZE
 from components.board import NO_MARKS, BoardError, board_marks, design_from_board
 from components.design import Design
 from components.loading import MAX_FILE_BYTES, InputError
-from components.render import too_large_to_draw
+from components.render import MAX_DRAWN_COMPONENTS, MAX_DRAWN_EDGES, too_large_to_draw
 from design_framework.curveballs import curveball_key, note_recovery
 from design_framework.rubric import Report, check_design
 from design_framework.session import Session
@@ -224,6 +225,23 @@ def _short_ascii(value) -> bool:
 
 
 TOO_LARGE = f"the design sent is over {MAX_BODY_BYTES:,} bytes"
+OVER_DRAWING_CAP = (
+    f"the design sent is over the drawing cap ({MAX_DRAWN_COMPONENTS:,} components and "
+    f"{MAX_DRAWN_EDGES:,} edges): the page takes it"
+)
+
+
+def _over_drawing_cap(sent) -> bool:
+    """Whether the design sent holds more than a board draws, counted before it is read: a
+    board never sends that (it is not drawn past the cap), and reading 5,000 boxes and
+    20,000 edges, and the session they replaced, held a core half a second per post
+    (bench/flood.py). The page run takes such a change, as it takes every refused one."""
+    if not isinstance(sent, dict):
+        return False
+    components, edges = sent.get("components"), sent.get("edges")
+    return (isinstance(components, list) and len(components) > MAX_DRAWN_COMPONENTS) or (
+        isinstance(edges, list) and len(edges) > MAX_DRAWN_EDGES
+    )
 
 
 def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
@@ -246,6 +264,8 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
         return _refused(400, "base and seq must be whole numbers")
     if not hmac.compare_digest(token.encode(), board_token(session_id).encode()):
         return _refused(403, "this board holds no key of that session on this server")
+    if _over_drawing_cap(change.get("design")):
+        return _refused(413, OVER_DRAWING_CAP)
     stored = store.load_versioned(session_id)
     if stored is None:
         return _refused(404, "no such session")
