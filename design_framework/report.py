@@ -41,6 +41,7 @@ import math
 from dataclasses import dataclass, field
 
 from components.render import to_mermaid
+from design_framework.consistency import Mismatch, mismatch_line, mismatches
 from design_framework.coverage import (
     FULL_MARKS_SHARE,
     LISTED,
@@ -118,6 +119,9 @@ class SessionReport:
     steps: list[StepReport]
     lost: list[PointsLost]
     study: dict[str, list] = field(default_factory=dict)
+    disagreements: list[Mismatch] = field(default_factory=list)
+    """Figures the notes state that the board (or the scenario) contradicts: warnings, not
+    scored (design_framework/consistency.py)."""
 
     @property
     def score(self) -> int:
@@ -195,7 +199,15 @@ def build_report(
     lost = _design_losses(rubric, judged) + _notes_losses(steps) + _hint_losses(session)
     if session.length_minutes is not None:
         lost += _time_losses(steps)
-    return SessionReport(session, scenario, rubric, steps, lost, study_topics(steps, rubric))
+    return SessionReport(
+        session,
+        scenario,
+        rubric,
+        steps,
+        lost,
+        study_topics(steps, rubric),
+        mismatches(session.notes, session.design, scenario),
+    )
 
 
 def booking_note(report: SessionReport) -> str:
@@ -528,7 +540,8 @@ def study_topics(steps: list[StepReport], rubric: RubricReport, limit: int = 5) 
 
 def to_json(report: SessionReport) -> dict:
     """The report as data: ``{"scenario", "score", "band", "parts", "steps", "rubric",
-    "lost"}``."""
+    "lost", "curveballs", "notes_board"}``: ``notes_board`` lists the figures the notes state that
+    the board (or the scenario) contradicts (design_framework/consistency.py)."""
     timed = report.session.length_minutes is not None
     scenario = report.scenario
     notes_lost = [p for p in report.lost if p.area == "notes"]
@@ -604,8 +617,15 @@ def to_json(report: SessionReport) -> dict:
             for p in report.lost
         ],
         "curveballs": curveball_outcomes(report.session),
+        "notes_board": [m.to_json() for m in report.disagreements],
     }
 
+
+DISAGREE_TITLE = "Notes and board disagree"
+DISAGREE_NOTE = (
+    "Figures the notes state that the board draws otherwise (or, where the board states "
+    "none, the scenario gives otherwise): warnings, not scored."
+)
 
 STATUS_MARKS = {"covered": "[x]", "negated": "[-]", "listed": "[~]", "missing": "[ ]"}
 
@@ -636,6 +656,9 @@ def to_text(report: SessionReport, source: str) -> str:
     if data["curveballs"]:
         lines += ["", "Curveballs:"]
         lines += [f"  {outcome_line(outcome)}" for outcome in data["curveballs"]]
+    if report.disagreements:
+        lines += ["", f"{DISAGREE_TITLE} (warnings, not scored):"]
+        lines += [f"  {mismatch_line(m)}" for m in report.disagreements]
     lines += ["", "Notes (" + ", ".join(f"{m} {s}" for s, m in STATUS_MARKS.items()) + "):"]
     for step in report.steps:
         if not step.coverage.total and not step.coverage.not_relevant:
@@ -711,6 +734,9 @@ def to_markdown(report: SessionReport) -> str:
         out.append(f"- **{f.status.upper()}** `{f.rule}` ({f.step}): {_md(f.message)}")
         if f.status in (Status.failed, Status.warning) and f.hint:
             out.append(f"  - Hint: {_md(f.hint)}")
+    if report.disagreements:
+        out += ["", f"## {DISAGREE_TITLE}", "", DISAGREE_NOTE, ""]
+        out += [f"- {_md(mismatch_line(m))}" for m in report.disagreements]
     out += [
         "",
         "## Notes coverage",

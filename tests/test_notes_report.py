@@ -233,3 +233,44 @@ def test_merging_one_steps_notes_keeps_both_tabs_additions(base, mine, theirs, e
     from ui.notes import merge_texts
 
     assert merge_texts(base, mine, theirs) == (expected, clean)
+
+
+def test_report_lists_where_notes_and_board_disagree_in_text_json_and_markdown(tmp_path, capsys):
+    scenario = get_scenario("realtime-playlist-recs")
+    session = Session(
+        scenario_id=scenario.id,
+        design=scenario.reference_design,
+        notes={
+            "requirements": "15k QPS at peak, p99 under 200 ms.",
+            "model": "The ranker scores 500 candidates.",
+        },
+    )
+    path = tmp_path / "session.yaml"
+    path.write_text(session.to_yaml())
+    line = 'Notes (Model development): "ranker scores 500 candidates"; board: rank takes 400'
+    assert main(["report", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "Notes and board disagree (warnings, not scored):" in text and line in text
+    assert main(["report", str(path), "--format", "json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)["notes_board"]
+    assert found["kind"] == "candidates" and found["board"]["nodes"] == ["rank"]
+    assert (found["notes"]["value"], found["board"]["value"]) == (500, 400)
+    assert found["notes"]["step"] == "model"
+    assert main(["report", str(path), "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert "## Notes and board disagree" in markdown and line in markdown
+
+
+def test_notes_that_agree_with_the_board_add_no_section(tmp_path, capsys):
+    scenario = get_scenario("realtime-playlist-recs")
+    session = Session(
+        scenario_id=scenario.id,
+        design=scenario.reference_design,
+        notes={"model": "The ranker scores 400 candidates and keeps 100."},
+    )
+    path = tmp_path / "session.yaml"
+    path.write_text(session.to_yaml())
+    assert main(["report", str(path), "--format", "md"]) == 0
+    assert "Notes and board disagree" not in capsys.readouterr().out
+    assert main(["report", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["notes_board"] == []
