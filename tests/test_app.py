@@ -1061,3 +1061,25 @@ def test_the_author_page_shows_what_each_curveball_does_and_where_one_is_wrong()
     said = at.error[0].value
     assert re.search(r"scenario\.yaml:\d+: curveballs\.0\.requires\.0", said)  # file:line
     assert "did you mean 'feature\\_store'" in said  # Markdown-escaped underscore
+
+
+def test_numbers_in_the_notes_that_the_board_contradicts_are_listed_with_both_places():
+    """Issue 22: "notes: the ranker scores 500 candidates; board: 400" is a warning on the
+    whiteboard's findings and on the report."""
+    at = started()
+    session_id = open_session_id(at)
+    stored, revision = store().load_versioned(session_id)
+    stored.design = get_scenario("realtime-playlist-recs").reference_design
+    store().save_session(stored, expected=revision)
+    at.run()
+    groups = {g["id"]: g for g in findings_data(at)["groups"]}
+    assert "notes-board" not in groups
+    type_notes(at, "requirements", "The ranker scores 500 candidates from the pre-ranker.")
+    assert not at.exception
+    at.run()  # the notes panel saw the list change and asked for the page
+    groups = {g["id"]: g for g in findings_data(at)["groups"]}
+    (item,) = groups["notes-board"]["items"]
+    assert item["status"] == "warn" and item["nodes"]
+    assert "500 candidates" in item["message"] and "outputs 400" in item["message"]
+    at.switch_page("ui/report.py").run()
+    assert "Notes and board disagree" in [h.value for h in at.subheader]

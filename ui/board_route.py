@@ -43,6 +43,7 @@ from components.board import NO_MARKS, BoardError, board_marks, design_from_boar
 from components.design import Design
 from components.loading import MAX_FILE_BYTES, InputError
 from components.render import MAX_DRAWN_COMPONENTS, MAX_DRAWN_EDGES, too_large_to_draw
+from design_framework.consistency import mismatches
 from design_framework.curveballs import curveball_key, note_recovery
 from design_framework.rubric import Report, check_design
 from design_framework.session import Session
@@ -295,11 +296,12 @@ def board_answer(store: Store, body: bytes) -> tuple[int, dict]:
     scenario = effective_scenario(session)
     size = scenario.requirements.catalog_size if scenario else DEFAULT_CATALOG_SIZE
     waiting = waiting_rules(report, design, session.current_step)
+    disagree = mismatches(session.notes, design, scenario)
     return 200, {
         "revision": revision,
         "seq": seq,
         "marks": board_marks(design, without_waiting(report, waiting), size),
-        "findings": findings_data(report, waiting),
+        "findings": findings_data(report, waiting, disagree),
     }
 
 

@@ -54,16 +54,21 @@ def without_waiting(report: Report, waiting: set[str]) -> Report:
     return Report(report.scenario, [f for f in report.findings if f.rule not in waiting])
 
 
-def findings_data(report: Report, waiting: set[str] = frozenset()) -> dict:
+def findings_data(
+    report: Report, waiting: set[str] = frozenset(), disagreements: list = ()
+) -> dict:
     """What whiteboard_canvas.findings draws (static/findings.js): ``{score, counts, groups,
     skipped, waiting}``; the page adds the theme and which board's answers it follows.
-    ``waiting``: rules whose failing findings wait their turn (listed apart, in grey)."""
+    ``waiting``: rules whose failing findings wait their turn (listed apart, in grey).
+    ``disagreements``: figures the notes state that the board contradicts
+    (``design_framework.consistency.mismatches``), listed last as warnings: no rule, no
+    points, but the same place a candidate looks for what to fix."""
     held = [f for f in report.findings if f.rule in waiting]
     shown = without_waiting(report, waiting)
     counts, groups, skipped = finding_groups(shown)
     counts["waiting"] = len(held)
     steps = {step.id: step.title for step in load_framework().steps}
-    return {
+    data = {
         "score": shown.score if any(f.status != Status.skipped for f in shown.findings) else None,
         "waiting": [
             {
@@ -102,3 +107,46 @@ def findings_data(report: Report, waiting: set[str] = frozenset()) -> dict:
         ],
         "skipped": [{"rule": f.rule, "message": no_images(f.message)} for f in skipped],
     }
+    if disagreements:
+        counts["warn"] += len(disagreements)
+        data["groups"].append(
+            {
+                "id": "notes-board",
+                "title": "Notes and board disagree",
+                "worst": "warn",
+                "items": [
+                    {
+                        "rule": f"notes.{m.kind}",
+                        "title": KIND_TITLES.get(m.kind, m.kind),
+                        "status": "warn",
+                        "message": no_images(m.message),
+                        "nodes": list(m.nodes),
+                        "hint": "Change the notes or the board so they say the same.",
+                        "tables": [],
+                        "show": bool(m.nodes),
+                    }
+                    for m in disagreements
+                ],
+            }
+        )
+    return data
+
+
+KIND_TITLES = {
+    "latency_budget": "Latency budget",
+    "peak_qps": "Peak QPS",
+    "candidates": "Candidates per stage",
+    "slate_size": "Slate size",
+    "catalog_size": "Catalog size",
+    "batch_window": "Batch window",
+    "replicas": "Replicas",
+}
+
+
+DISAGREE_DRAWN = "w_disagree_drawn"
+"""Session-state key: the disagreements the findings list was last drawn with."""
+
+
+def disagreement_keys(found: list) -> tuple:
+    """What tells one list of disagreements from another, for the notes panel's check."""
+    return tuple((m.kind, m.step, m.quote, m.board_value) for m in found)

@@ -17,10 +17,12 @@ import streamlit as st
 from whiteboard_canvas import notes_box
 
 from components.markdown import no_images
+from design_framework.consistency import mismatches
 from design_framework.coverage import MAX_ASSESSED_CHARS, step_coverage
 from design_framework.interview import follow_ups
 from design_framework.session import MAX_NOTES_CHARS, Session
 from ui import state
+from ui.findings_data import DISAGREE_DRAWN, disagreement_keys
 from ui.widgets import checklist
 
 NOTES_REV = "w_notes_rev"
@@ -145,12 +147,16 @@ def notes_panel(session: Session, scenario, step, shown: tuple) -> None:
         st.rerun()
     state.rerun_page_if_stale()  # a merge, or the banner of a failed save to draw or clear
     state.show_notices()  # a failed save's toast (see state.notify)
+    coached = not session.rehearsing  # in a rehearsal what the notes cover waits for the end
+    if coached and DISAGREE_DRAWN in st.session_state:
+        found = mismatches(session.notes, session.design, scenario)
+        if disagreement_keys(found) != st.session_state[DISAGREE_DRAWN]:
+            st.rerun()  # the notes now agree or disagree with the board otherwise: list it
     notes_box(
         key=notes_key(step.id),
         data=box_data(session, step.id),
         on_text_change=lambda: _on_text(session, step.id),
     )
-    coached = not session.rehearsing  # in a rehearsal what the notes cover waits for the end
     if coached:
         coverage = step_coverage(session.notes.get(step.id, ""), step.id, scenario)
         st.progress(

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.markdown import escape, no_images
 from components.render import RenderError, export
+from design_framework.consistency import mismatch_line
 from design_framework.curveballs import outcome_line
 from design_framework.curveballs import outcomes as curveball_outcomes
 from design_framework.report import (
@@ -123,6 +124,13 @@ if session.curveballs:
             st.caption(
                 "A strong answer: " + "; ".join(no_images(a) for a in outcome["strong_answer"])
             )
+
+if report.disagreements:
+    st.subheader("Notes and board disagree")
+    st.caption(
+        "Figures your notes state that the board (or the scenario) contradicts: no points lost, but an interviewer would ask."
+    )
+    st.markdown("\n".join(f"- {escape(mismatch_line(m))}" for m in report.disagreements))
 
 st.subheader("Time per step")
 st.caption(booking_note(report))

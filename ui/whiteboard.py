@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.markdown import escape
+from design_framework.consistency import mismatches
 from design_framework.curveballs import (
     RequirementChanges,
     custom_curveball,
@@ -23,7 +24,7 @@ from ui import state
 from ui.board_route import rubric_key
 from ui.builder import text_views
 from ui.canvas import board, board_key, view
-from ui.findings_data import without_waiting
+from ui.findings_data import DISAGREE_DRAWN, disagreement_keys, without_waiting
 from ui.widgets import board_findings, drawing_caption, findings
 
 TEXT_VIEWS_KEY = "w_text_views"
@@ -63,6 +64,7 @@ def board_panel(session: Session, scenario) -> None:
                 board_key=board_key(session),
                 revision=st.session_state.get(state.REVISION),
                 waiting=waiting,
+                disagreements=disagreements(session, scenario),
             )
     with text_col:
         # Closed until asked for, then open while on the page: the board is the editor most people
@@ -72,6 +74,14 @@ def board_panel(session: Session, scenario) -> None:
         if views.open:
             with views:
                 text_views(session)
+
+
+def disagreements(session: Session, scenario) -> list:
+    """What the notes state that the board contradicts, as the findings list shows it; what
+    was drawn is remembered, so the notes panel can tell when typing changed it."""
+    found = mismatches(session.notes, session.design, scenario)
+    st.session_state[DISAGREE_DRAWN] = disagreement_keys(found)
+    return found
 
 
 WHAT_IF_FIELDS = [

@@ -205,13 +205,14 @@ def board_findings(
     board_key: str | None = None,
     revision: int | None = None,
     waiting: set[str] = frozenset(),
+    disagreements: list = (),
 ) -> None:
     """The whiteboard's findings, grouped and ordered as ``findings`` draws them, as one
     element (whiteboard_canvas.findings): the board's fragment redraws them on every change
     on the board, and thirty Streamlit elements cost the browser about 20 to 30 ms of each
     change (bench/browser_canvas.py). "Show on the board" selects the finding's nodes."""
     data = {
-        **findings_data(report, waiting),
+        **findings_data(report, waiting, disagreements),
         "dark": dark_theme(),
         # the board's direct answers redraw the list too (static/findings.js): it follows
         # this board's, and draws Python's data again once it is as new as the last answer
