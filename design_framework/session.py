@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from components.design import Design, dump_yaml
 from components.loading import (
@@ -29,6 +29,7 @@ from components.loading import (
     validate,
 )
 from design_framework.curveballs import SESSION_CURVEBALL_LIMIT, AppliedCurveball
+from design_framework.history import HistoryEvent, design_patch, notes_splice
 from design_framework.steps import INTERVIEW_LENGTHS, STEP_IDS, load_framework
 
 MAX_STEP_SECONDS = 30 * 24 * 3600.0
@@ -188,6 +189,12 @@ class Session(Model):
         description="Changes of requirements delivered in this session, in order: the "
         "rubric checks the design against the scenario after all of them.",
     )
+    history: list[HistoryEvent] = Field(
+        default_factory=list,
+        description="Everything that happened, in order, for the replay: carried in a session "
+        "file (the store keeps it beside the session, not in it).",
+    )
+    _pending: list[HistoryEvent] = PrivateAttr(default_factory=list)
     copies: list[ConflictCopy] = Field(
         default_factory=list,
         max_length=100,
@@ -254,13 +261,52 @@ class Session(Model):
             design=self.design,
         )
 
+    def __eq__(self, other) -> bool:
+        # What is stored and shown, not what waits for the store: two copies of one session
+        # are the same session whatever history each still has to hand over.
+        if not isinstance(other, Session):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None
+
+    # ---- history ------------------------------------------------------------------------
+
+    def note_event(self, kind: str, text: str = "", now: float | None = None, **change) -> None:
+        """Add an event to the history waiting for the next save (``Store.save_session``
+        appends it beside the session)."""
+        now = time.time() if now is None else now
+        self._pending.append(
+            HistoryEvent(
+                at=now,
+                elapsed_s=round(self.elapsed_seconds(now), 1),
+                step=self.current_step,
+                kind=kind,
+                text=text[:2000],
+                **change,
+            )
+        )
+
+    def take_pending(self) -> list[HistoryEvent]:
+        """The events not stored yet (the store takes them with the save)."""
+        return list(self._pending)
+
+    def stored_pending(self, count: int) -> None:
+        """The store kept the first ``count`` pending events."""
+        del self._pending[:count]
+
+    # ---- the clock ------------------------------------------------------------------------
+
     def start(self, now: float | None = None) -> None:
         if self.running_since is None and self.finished_at is None:
             self.running_since = time.time() if now is None else now
             self.started = True
+            self.note_event("start", now=self.running_since)
 
     def pause(self, now: float | None = None) -> None:
-        self._close_segment(now)
+        if self.running_since is not None:
+            self._close_segment(now)
+            self.note_event("pause", now=now)
 
     def go_to(self, step_id: str, now: float | None = None) -> None:
         """Move to another step; time so far is booked to the step being left."""
@@ -268,16 +314,22 @@ class Session(Model):
             raise KeyError(f"unknown step {step_id!r}")
         was_running = self.running
         self._close_segment(now)
+        moved = step_id != self.current_step
         self.current_step = step_id
+        if moved:
+            self.note_event("step", load_framework().get(step_id).title, now=now)
         if was_running:
-            self.start(now)
+            self.running_since = time.time() if now is None else now
 
     def record_notes(self, step_id: str, text: str, now: float | None = None) -> None:
         """The candidate's notes for a step, as typed; marks the time of the change (a
         later change on the board claims only the time since as drawing)."""
+        splice = notes_splice(step_id, self.notes.get(step_id, ""), text)
         self.notes[step_id] = text
         if self.running:
             self.last_activity_at = time.time() if now is None else now
+        if splice is not None:
+            self.note_event("notes", now=now, splice=splice)
 
     def record_design(self, design: Design, now: float | None = None) -> list[str]:
         """Take a design drawn on the board and book the time spent drawing it.
@@ -291,6 +343,10 @@ class Session(Model):
         from design_framework.drawing import DRAW_GAP_S, steps_for_edit
 
         old, self.design = self.design, design
+        if old != design:
+            patch = design_patch(old, design)
+            if patch is not None:
+                self.note_event("design", now=now, patch=patch)
         if self.running_since is None or self.finished_at is not None or old == design:
             return []
         now = time.time() if now is None else now
@@ -323,6 +379,7 @@ class Session(Model):
         now = time.time() if now is None else now
         self._close_segment(now)
         self.finished_at = now
+        self.note_event("finish", now=now)
 
     def _close_segment(self, now: float | None) -> None:
         if self.running_since is None:

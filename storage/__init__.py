@@ -37,6 +37,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from design_framework.history import (
+    KEYFRAME_EVERY,
+    MAX_BYTES,
+    MAX_EVENTS,
+    HistoryEvent,
+    state_of,
+)
 from design_framework.session import Session
 from storage.rooms import (
     ROOM_COLUMNS,
@@ -68,6 +75,13 @@ SCHEMA = [
         summary TEXT NOT NULL)""",
     # A read-only link to a session: its own random key, so the session's id (which opens it
     # for writing where no login is configured) is never handed out to share it.
+    # Each session's history (design_framework.history): appended by every save, beside the
+    # session's own row, which a save rewrites whole.
+    """CREATE TABLE IF NOT EXISTS history (
+        session_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq))""",
     """CREATE TABLE IF NOT EXISTS shares (
         key TEXT PRIMARY KEY,
         session_id TEXT NOT NULL,
@@ -76,6 +90,8 @@ SCHEMA = [
 COLUMNS = [  # added after the first release; added to older files on open
     ("sessions", "owner", "TEXT"),
     ("sessions", "revision", "INTEGER NOT NULL DEFAULT 1"),
+    ("sessions", "history_count", "INTEGER NOT NULL DEFAULT 0"),
+    ("sessions", "history_bytes", "INTEGER NOT NULL DEFAULT 0"),
     ("rooms", "owner", "TEXT"),
     ("attempts", "owner", "TEXT"),
     *ROOM_COLUMNS,
@@ -263,7 +279,10 @@ class Store(RoomsMixin):
         A stored owner is kept: ``owner`` only fills it where it is empty.
         """
         updated_at = time.time()
-        body = json.dumps(session.to_dict())
+        data = session.to_dict()
+        carried = data.pop("history", None) or []  # a file's history: kept beside, not inside
+        body = json.dumps(data)
+        pending = session.take_pending()
 
         def write(db):
             if expected is None:
@@ -284,8 +303,12 @@ class Store(RoomsMixin):
                 )
                 if cursor.rowcount == 0:
                     return None
-            row = db.execute("SELECT revision FROM sessions WHERE id = ?", (session.id,))
-            return row.fetchone()[0]
+            row = db.execute(
+                "SELECT revision, history_count, history_bytes FROM sessions WHERE id = ?",
+                (session.id,),
+            ).fetchone()
+            self._append_history(db, session, row[1], row[2], carried, pending)
+            return row[0]
 
         revision = self._write(write)
         if revision is None:
@@ -299,7 +322,55 @@ class Store(RoomsMixin):
                 stored[1],
             )
         session.updated_at = updated_at
+        session.stored_pending(len(pending))
         return revision
+
+    # ---- history (design_framework.history) ----------------------------------------------
+
+    def _append_history(self, db, session, count, size, carried, pending) -> None:
+        """Append the session's new events in the save's own transaction; a file's history
+        first where none is stored yet. The last event of a save gets the whole state when
+        it crosses a keyframe (or is the first), so a replay seeks from there. Past the
+        limits nothing more is recorded (the replay says where it stops)."""
+        events = []
+        if carried and count == 0:
+            events = [HistoryEvent.model_validate(e) for e in carried]
+        events += pending
+        if not events or count >= MAX_EVENTS or size >= MAX_BYTES:
+            return
+        crosses = count // KEYFRAME_EVERY != (count + len(events)) // KEYFRAME_EVERY
+        if (count == 0 or crosses) and events[-1].state is None:
+            state = state_of(session.design, session.notes)
+            events[-1] = events[-1].model_copy(update={"state": state})
+        rows = []
+        for offset, event in enumerate(events):
+            body = event.model_dump_json(exclude_none=True)
+            size += len(body)
+            rows.append((session.id, count + offset + 1, body))
+            if size >= MAX_BYTES:
+                break
+        for row in rows:
+            db.execute("INSERT INTO history (session_id, seq, body) VALUES (?, ?, ?)", row)
+        db.execute(
+            "UPDATE sessions SET history_count = ?, history_bytes = ? WHERE id = ?",
+            (count + len(rows), size, session.id),
+        )
+
+    def history(self, session_id: str) -> list[HistoryEvent]:
+        """The session's history, oldest first (what a replay and a session file need)."""
+        rows = self._read(
+            "SELECT body FROM history WHERE session_id = ? ORDER BY seq", (session_id,)
+        )
+        return [HistoryEvent.model_validate_json(body) for (body,) in rows]
+
+    def history_size(self, session_id: str) -> tuple[int, int]:
+        """``(events, bytes)`` kept for the session."""
+        row = self._read(
+            "SELECT history_count, history_bytes FROM sessions WHERE id = ?",
+            (session_id,),
+            one=True,
+        )
+        return (row[0], row[1]) if row else (0, 0)
 
     def load_versioned(self, session_id: str) -> tuple[Session, int] | None:
         """The stored session and its revision, or None if there is none."""
