@@ -241,9 +241,15 @@ def cmd_report(args) -> int:
     session, scenario = loaded
     # a file is a snapshot: a clock left running counts up to the last save, not to now
     now = session.finished_at or session.updated_at
+    timeline = None
+    if session.history:  # the file carries its history: the verdicts over time
+        from design_framework.history import session_timeline
+
+        end = session.elapsed_seconds(now)
+        timeline = session_timeline(session.history, scenario, session.curveballs, end)
     if scenario is not None and session.curveballs:  # checked against the numbers after them
         scenario = scenario.with_curveballs(session.curveballs)
-    report = build_report(session, scenario, now=now)
+    report = build_report(session, scenario, now=now, timeline=timeline)
     if args.format == "json":
         print(json.dumps(to_json(report), indent=2))
     elif args.format == "md":

@@ -211,6 +211,7 @@ def deliver(session, ball, source: CurveballSource, scenario, check, now: float 
     if not applied.broke:
         applied.passed_again_at = at
     session.curveballs.append(applied)
+    session.note_event("curveball", applied.title, now=at)  # the replay's marker
     return applied
 
 

@@ -229,20 +229,21 @@ class Replay:
     def markers(self) -> list[HistoryEvent]:
         return [e for e in self.events if e.kind in MARKERS]
 
-    def design_moments(self, every_s: float = 5.0):
+    def design_moments(self, every_s: float = 10.0):
         """``(elapsed_s, design dict)`` after each change of the design, at most one per
-        ``every_s`` seconds (the last of each window): where the verdict may have moved."""
+        ``every_s`` seconds (the last of each window): where the verdict may have moved. A
+        60-minute session is at most 360 checks, about a second of the rubric; the app
+        caches the result."""
         design: dict = {"version": 1, "components": [], "edges": []}
         notes: dict[str, str] = {}
-        pending = None
+        pending = None  # the last design of the current window, and its time
         for event in self.events:
             _apply(design, notes, event)
             if event.patch is None and event.state is None:
                 continue
-            snapshot = (event.elapsed_s, json.loads(json.dumps(design)))
-            if pending is not None and event.elapsed_s - pending[0] >= every_s:
+            if pending is not None and event.elapsed_s // every_s != pending[0] // every_s:
                 yield pending
-            pending = snapshot
+            pending = (event.elapsed_s, json.loads(json.dumps(design)))
         if pending is not None:
             yield pending
 
@@ -346,3 +347,29 @@ def verdict_timeline(replay: Replay, check, end_s: float | None = None) -> Verdi
 def mmss(seconds: float) -> str:
     seconds = int(max(0, seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def session_timeline(
+    events: list[HistoryEvent], scenario, curveballs=(), end_s: float | None = None, check=None
+) -> VerdictTimeline:
+    """A session's verdict timeline: each design moment checked against the scenario as the
+    curveballs delivered by then had changed it. ``check(design, curveballs so far)`` gives
+    ``{rule: status}``; by default the rubric runs on ``scenario`` (the app passes its
+    cached one)."""
+    from components.design import Design
+    from design_framework.curveballs import statuses
+    from design_framework.rubric import check_design
+
+    if check is None:
+
+        def check(design, balls):
+            changed = (
+                scenario.with_curveballs(balls) if scenario is not None and balls else scenario
+            )
+            return statuses(check_design(design, changed))
+
+    def at(design: dict, elapsed: float) -> dict[str, str]:
+        balls = [b for b in curveballs if b.elapsed_s <= elapsed]
+        return check(Design.model_validate(design), balls)
+
+    return verdict_timeline(Replay(events), at, end_s)

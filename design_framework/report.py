@@ -52,6 +52,7 @@ from design_framework.coverage import (
 )
 from design_framework.curveballs import outcome_line
 from design_framework.curveballs import outcomes as curveball_outcomes
+from design_framework.history import VerdictTimeline
 from design_framework.rubric import Report as RubricReport
 from design_framework.rubric import Status, check_design
 from design_framework.session import Session, mmss, step_budgets
@@ -120,6 +121,7 @@ class SessionReport:
     lost: list[PointsLost]
     study: dict[str, list] = field(default_factory=dict)
     disagreements: list[Mismatch] = field(default_factory=list)
+    timeline: VerdictTimeline | None = None
     """Figures the notes state that the board (or the scenario) contradicts: warnings, not
     scored (design_framework/consistency.py)."""
 
@@ -178,8 +180,14 @@ class SessionReport:
 
 
 def build_report(
-    session: Session, scenario=None, now: float | None = None, rubric: RubricReport | None = None
+    session: Session,
+    scenario=None,
+    now: float | None = None,
+    rubric: RubricReport | None = None,
+    timeline: VerdictTimeline | None = None,
 ) -> SessionReport:
+    """The report of a session. ``timeline``: its verdicts over time, where its history is
+    at hand (``design_framework.history.session_timeline``)."""
     framework = load_framework()
     budgets = step_budgets(session.length_minutes)
     rubric = rubric or check_design(session.design, scenario)
@@ -207,6 +215,7 @@ def build_report(
         lost,
         study_topics(steps, rubric),
         mismatches(session.notes, session.design, scenario),
+        timeline,
     )
 
 
@@ -618,6 +627,9 @@ def to_json(report: SessionReport) -> dict:
         ],
         "curveballs": curveball_outcomes(report.session),
         "notes_board": [m.to_json() for m in report.disagreements],
+        "timeline": None
+        if report.timeline is None
+        else {"headlines": report.timeline.headlines(), "rules": report.timeline.table()},
     }
 
 
@@ -656,6 +668,14 @@ def to_text(report: SessionReport, source: str) -> str:
     if data["curveballs"]:
         lines += ["", "Curveballs:"]
         lines += [f"  {outcome_line(outcome)}" for outcome in data["curveballs"]]
+    if report.timeline is not None:
+        lines += ["", "Verdicts over time:"]
+        lines += [f"  {line}" for line in report.timeline.headlines()]
+        lines += [
+            f"  {row['rule']}: first passed {row['first_pass']}, failing {row['failing']}, "
+            f"at the end {row['final']}"
+            for row in report.timeline.table()
+        ]
     if report.disagreements:
         lines += ["", f"{DISAGREE_TITLE} (warnings, not scored):"]
         lines += [f"  {mismatch_line(m)}" for m in report.disagreements]
@@ -734,6 +754,18 @@ def to_markdown(report: SessionReport) -> str:
         out.append(f"- **{f.status.upper()}** `{f.rule}` ({f.step}): {_md(f.message)}")
         if f.status in (Status.failed, Status.warning) and f.hint:
             out.append(f"  - Hint: {_md(f.hint)}")
+    if report.timeline is not None:
+        out += ["", "## Verdicts over time", ""]
+        out += [f"- {_md(line)}" for line in report.timeline.headlines()]
+        out += [
+            "",
+            "| Rule | First passed | Time failing | At the end |",
+            "| --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| `{row['rule']}` | {row['first_pass']} | {row['failing']} | {row['final']} |"
+            for row in report.timeline.table()
+        ]
     if report.disagreements:
         out += ["", f"## {DISAGREE_TITLE}", "", DISAGREE_NOTE, ""]
         out += [f"- {_md(mismatch_line(m))}" for m in report.disagreements]

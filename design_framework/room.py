@@ -43,6 +43,7 @@ EventKind = Literal[
     "time_call",
     "pointer",
     "curveball",
+    "bookmark",
     "clock_start",
     "clock_pause",
     "advance",
@@ -107,6 +108,12 @@ def message(event: RoomEvent, scenario=None, session: Session | None = None) -> 
             return event.text
         changed = what_changed(ball, scenario.requirements) if scenario else []
         return ball.say + (f" (Now: {'; '.join(changed)}.)" if changed else "")
+    if event.kind == "bookmark":
+        return (
+            f"The interviewer marked this moment: {event.text}"
+            if event.text
+            else ("The interviewer marked this moment.")
+        )
     if event.kind == "clock_start":
         return "The interviewer started the clock."
     if event.kind == "clock_pause":
@@ -149,6 +156,8 @@ def apply(session: Session, event: RoomEvent, scenario=None) -> bool:
         if ball is not None:
             deliver(session, ball, "interviewer", scenario, _check, now=at)
     session.timeline.append(TimelineEntry(at=at, step=step, kind=event.kind, text=text))
+    if event.kind in ("question", "hint", "time_call", "pointer", "bookmark"):
+        session.note_event(event.kind, text, now=at)  # the replay's markers
     session.room_seq = max(session.room_seq, event.seq)
     return True
 

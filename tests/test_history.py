@@ -122,3 +122,29 @@ def test_the_verdict_timeline_says_when_the_design_first_passed_and_how_long_a_r
     spans = [(s.start_s, s.end_s, s.status) for s in timeline.spans if s.rule == "latency.budget"]
     assert spans == [(60, 420, "fail"), (420, 600, "pass")]
     assert "latency.budget failed for 6:00 in all, passing from 7:00." in timeline.headlines()
+
+
+def test_the_report_of_a_session_file_draws_its_verdicts_over_time(store, tmp_path, capsys):
+    from design_framework.cli import main as design_main
+
+    session = Session(scenario_id=PLAYLIST, length_minutes=45)
+    store.save_session(session)
+    session.start(T0)
+    slow = parse_quick(
+        "client: client_app\nindex: ann_index\nretrieval: candidate_generation out_k=500\n"
+        "ranker: ranker latency_ms=250\nclient -> retrieval -> ranker\nindex -> retrieval"
+    )
+    session.record_design(slow, T0 + 60)
+    store.save_session(session)
+    fast = slow.model_copy(deep=True)
+    fast.component("ranker").params.latency_ms = 20
+    session.record_design(fast, T0 + 420)
+    session.finish(T0 + 600)
+    store.save_session(session)
+    path = tmp_path / "s.session.yaml"
+    path.write_text(session.model_copy(update={"history": store.history(session.id)}).to_yaml())
+    assert design_main(["report", str(path), "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert "## Verdicts over time" in markdown
+    assert "latency.budget failed for 6:00 in all, passing from 7:00." in markdown
+    assert "| `latency.budget` | 7:00 | 6:00 | pass |" in markdown

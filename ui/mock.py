@@ -220,6 +220,27 @@ b3.button(
     width="stretch",
     help="Stops the clock; both of you then see the report with your feedback.",
 )
+mark_text, mark_button = st.columns([4, 1], vertical_alignment="bottom")
+mark_text.text_input(
+    "Mark this moment",
+    key="w_iv_bookmark_text",
+    placeholder="What you saw, for the replay (the candidate does not see it now)",
+)
+
+
+def send_bookmark() -> None:
+    send("bookmark", text=(st.session_state.get("w_iv_bookmark_text") or "").strip())
+    st.session_state["w_iv_bookmark_text"] = ""
+
+
+mark_button.button(
+    "Bookmark",
+    key="w_iv_bookmark",
+    icon=":material/bookmark_add:",
+    on_click=send_bookmark,
+    width="stretch",
+    help="A mark on the replay's time line and in the report, with your note.",
+)
 if st.session_state.get("w_send_error"):
     st.error(st.session_state.pop("w_send_error"))
 

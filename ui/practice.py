@@ -109,6 +109,7 @@ def reveal_hint(shown: int) -> None:
     unused = [i for i in range(len(scenario.hints)) if i not in used]
     if unused:
         session.hints_used.setdefault(session.current_step, []).append(unused[0])
+        session.note_event("hint", scenario.hints[unused[0]])
         state.save(session)
 
 
