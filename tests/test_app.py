@@ -1083,3 +1083,34 @@ def test_numbers_in_the_notes_that_the_board_contradicts_are_listed_with_both_pl
     assert "500 candidates" in item["message"] and "outputs 400" in item["message"]
     at.switch_page("ui/report.py").run()
     assert "Notes and board disagree" in [h.value for h in at.subheader]
+
+
+def test_the_report_replays_the_session_and_draws_its_verdicts_over_time():
+    """Issue 23: the report plays the session back: the board, the notes and the verdicts
+    at any moment, and each rule's status over time."""
+    at = started()
+    session_id = open_session_id(at)
+    type_notes(at, "requirements", "Peak 15k QPS.")
+    text_view(at)
+    at.text_area(key="w_quick_text").set_value(
+        "client: client_app\nranker: ranker\nclient -> ranker"
+    )
+    at.button(key="w_quick_apply").click().run()
+    at.text_area(key="w_quick_text").set_value(
+        "client: client_app\nranker: ranker\nfeatures: feature_store\n"
+        "client -> ranker\nfeatures -> ranker"
+    )
+    at.button(key="w_quick_apply").click().run()
+    kinds = [e.kind for e in store().history(session_id)]
+    assert kinds[:1] == ["start"] and kinds.count("design") == 2 and "notes" in kinds
+    at.switch_page("ui/report.py").run()
+    assert not at.exception
+    assert "Replay" in [h.value for h in at.subheader]
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # the verdict timeline
+    assert at.slider(key="w_replay_at").value >= 0
+    # the first moment: nothing drawn yet; the last: three boxes
+    at.slider(key="w_replay_at").set_value(0).run()
+    assert any("0 boxes" in m.value for m in at.markdown)
+    at.slider(key="w_replay_at").set_value(at.slider(key="w_replay_at").max).run()
+    assert any("3 boxes" in m.value for m in at.markdown)
+    assert any("Peak 15k QPS." in t.value for t in at.text)

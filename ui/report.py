@@ -16,6 +16,7 @@ from design_framework.report import (
 from design_framework.session import Feedback, mmss
 from storage import StorageError
 from ui import live, state
+from ui.replay import history_of, replay_section, timeline_of
 from ui.widgets import checklist, diagram, findings, table
 
 VIEW_PARAM = "view"  # a read-only link: ?view=<key> (Store.share_key)
@@ -81,7 +82,9 @@ elif session.finished_at is None and not shared_key and (seat is None or seat.ro
         state.finish(session)
         st.rerun()
 
-report = build_report(session, scenario, rubric=state.rubric(session))
+history = history_of(session)
+verdicts = timeline_of(session, history)
+report = build_report(session, scenario, rubric=state.rubric(session), timeline=verdicts)
 
 st.title(escape(scenario.title) if scenario else "Free design")
 m1, m2, m3, m4 = st.columns(4)
@@ -152,6 +155,7 @@ st.markdown(
 )
 
 live.timeline_section(session)
+replay_section(session, history, verdicts)
 
 # One above the other, each the page's width and as tall as its layout needs: side by side,
 # each board had half the width and a 24-box design was drawn too small to read.
@@ -232,7 +236,8 @@ cols[0].download_button(
 )
 cols[1].download_button(
     "Session file",
-    session.to_yaml(),
+    # with its history, so the replay works wherever the file is opened
+    session.model_copy(update={"history": history}).to_yaml(),
     file_name=f"{base}.session.yaml",
     mime="application/yaml",
     key="w_export_session",
