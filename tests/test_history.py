@@ -3,10 +3,9 @@ the session file, and replayed to exactly what the board and the notes held at a
 
 from __future__ import annotations
 
-import random
-
 from components.design import Design
 from components.quick import parse_quick
+from design_framework.bench import simulated_session as simulate
 from design_framework.history import Replay, verdict_timeline
 from design_framework.rubric import check_design
 from design_framework.session import Session
@@ -15,56 +14,6 @@ from storage import open_store
 
 T0 = 1_700_000_000.0
 PLAYLIST = "realtime-playlist-recs"
-
-
-def simulate(store, changes: int = 120, seed: int = 7):
-    """A candidate at work: typing, adding, moving and removing boxes, moving on through the
-    steps, each change saved as the app saves it. Returns the session and what the board
-    and the notes held after each save, by interview second."""
-    rng = random.Random(seed)
-    session = Session(scenario_id=PLAYLIST, length_minutes=60)
-    store.save_session(session)
-    session.start(T0)
-    now = T0
-    seen = {}
-    design = Design()
-    for n in range(changes):
-        now += rng.uniform(2, 9)
-        roll = rng.random()
-        if roll < 0.3:
-            step = session.current_step
-            text = session.notes.get(step, "")
-            session.record_notes(step, text + f" point {n} at {rng.randint(1, 999)} QPS.", now)
-        elif roll < 0.36 and session.current_step != "serving":
-            steps = ["requirements", "framing", "data", "model", "evaluation", "monitoring"]
-            session.go_to(
-                steps[min(len(steps) - 1, steps.index(session.current_step) + 1)]
-                if session.current_step in steps
-                else "serving",
-                now,
-            )
-        else:
-            data = design.model_dump(by_alias=True, exclude_none=True)
-            boxes = data["components"]
-            if boxes and rng.random() < 0.4:  # move one
-                box = rng.choice(boxes)
-                box["pos"] = {"x": rng.randint(0, 900), "y": rng.randint(0, 500)}
-            elif boxes and rng.random() < 0.15:  # remove one
-                gone = boxes.pop(rng.randrange(len(boxes)))["id"]
-                data["edges"] = [e for e in data["edges"] if gone not in (e["from"], e["to"])]
-            else:  # add one, linked to the last
-                new_id = f"box{n}"
-                boxes.append({"id": new_id, "type": rng.choice(["ranker", "filter", "cache"])})
-                if len(boxes) > 1:
-                    data["edges"].append({"from": boxes[-2]["id"], "to": new_id})
-            design = Design.model_validate(data)
-            session.record_design(design, now)
-        store.save_session(session)
-        seen[round(session.elapsed_seconds(now), 1)] = (
-            session.design.to_dict(),
-            dict(session.notes),
-        )
-    return session, seen
 
 
 def test_a_replay_shows_exactly_what_was_on_the_board_and_in_the_notes_at_each_moment(store):
