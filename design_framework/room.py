@@ -157,7 +157,9 @@ def apply(session: Session, event: RoomEvent, scenario=None) -> bool:
             deliver(session, ball, "interviewer", scenario, _check, now=at)
     session.timeline.append(TimelineEntry(at=at, step=step, kind=event.kind, text=text))
     if event.kind in ("question", "hint", "time_call", "pointer", "bookmark"):
-        session.note_event(event.kind, text, now=at)  # the replay's markers
+        # the replay's markers; a bookmark is marked with the interviewer's own note
+        marked = (event.text or "(no note)") if event.kind == "bookmark" else text
+        session.note_event(event.kind, marked, now=at)
     session.room_seq = max(session.room_seq, event.seq)
     return True
 

@@ -109,7 +109,12 @@ def _chart(timeline: VerdictTimeline, replay: Replay):
         .encode(
             x=alt.X("from:Q", title="minutes into the interview"),
             x2="to:Q",
-            y=alt.Y("rule:N", title=None, sort=sorted(timeline.final)),
+            y=alt.Y(
+                "rule:N",
+                title=None,
+                sort=sorted(timeline.final),
+                axis=alt.Axis(labelLimit=260),
+            ),
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
