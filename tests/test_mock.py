@@ -327,6 +327,38 @@ def test_the_room_watch_route_answers_only_a_key_of_the_room():
         assert answer.status_code == 403 and "v" not in answer.json()
 
 
+def test_a_long_poll_answers_as_soon_as_the_room_moves(monkeypatch):
+    """Issue 23: a screen waits on the route for the next change instead of asking every
+    0.4 s; the answer comes when the number moves, or, with no change, at the wait's end."""
+    import threading
+
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from design_framework.room import RoomEvent
+    from ui import room_route
+
+    monkeypatch.setattr(room_route, "WAIT_S", 0.3)
+    _, room = host()
+    client = TestClient(Starlette(routes=[Route(WATCH_PATH, room_watch)]))
+    seen = store().room_version(room.code)
+    quiet = client.get(
+        WATCH_PATH, params={"room": room.code, "key": room.candidate_key, "seen": seen, "wait": 1}
+    )
+    assert quiet.json()["v"] == seen  # nothing moved: the same number, after the wait
+    monkeypatch.setattr(room_route, "WAIT_S", 30.0)
+    pushed = threading.Timer(
+        0.2, lambda: store().push(room.code, RoomEvent(kind="question", text="Why?"))
+    )
+    pushed.start()
+    moved = client.get(
+        WATCH_PATH, params={"room": room.code, "key": room.candidate_key, "seen": seen, "wait": 1}
+    )
+    pushed.join()
+    assert moved.json()["v"] == seen + 1  # answered with the push, long before 30 s
+
+
 def test_a_cut_short_run_that_applied_the_end_still_takes_the_candidate_to_the_report():
     interviewer, room = host()
     candidate = join(room)

@@ -4,12 +4,21 @@
 holding one of the room's keys: ``n`` is the number the holder's page compares with the
 one it was drawn with, ``boot`` names this server process, so a page drawn by a replica
 that died runs again on the one that answers now.
+
+With ``seen=N&wait=1`` it is a long poll: the answer waits (up to ``WAIT_S``) until the
+number is not ``N`` any more, looking every ``LOOK_S``, so a change reaches the other
+screen a few tens of milliseconds after it is saved instead of half a poll interval
+later; a waiting browser costs one small read every ``LOOK_S`` and no thread. Plain polls
+stay the fallback (static/watch.js).
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -18,21 +27,41 @@ from storage import StorageError, shared_store
 WATCH_PATH = "/api/room-watch"
 BOOT_ID = uuid.uuid4().hex[:12]
 """This server process: a page drawn by another one (a replica that died) runs again."""
+WAIT_S = 15.0
+LOOK_S = 0.05
 
 
-def room_watch(request: Request) -> JSONResponse:
+def _watched(code: str, key: str) -> int | None:
+    """The number the holder of ``key`` watches, or None without a key of the room."""
+    store = shared_store()
+    room = store.room(code) if code else None
+    role = room.role_for(key) if room is not None else None
+    if role is None:
+        return None
+    return store.room_watch(code) if role == "interviewer" else store.room_version(code)
+
+
+async def room_watch(request: Request) -> JSONResponse:
     """The room's version for the candidate; for the interviewer, plus the candidate
     session's revision (``Store.room_watch``). 403 without a key of the room."""
     code = (request.query_params.get("room") or "").strip().upper()
     key = request.query_params.get("key") or ""
+    seen = request.query_params.get("seen")
+    wait = (
+        request.query_params.get("wait") == "1" and seen is not None and seen.lstrip("-").isdigit()
+    )
     headers = {"Cache-Control": "no-store"}
+    deadline = time.monotonic() + WAIT_S
     try:
-        store = shared_store()
-        room = store.room(code) if code else None
-        role = room.role_for(key) if room is not None else None
-        if role is None:
-            return JSONResponse({"error": "no such room or key"}, 403, headers=headers)
-        value = store.room_watch(code) if role == "interviewer" else store.room_version(code)
+        while True:
+            value = await run_in_threadpool(_watched, code, key)
+            if value is None:
+                return JSONResponse({"error": "no such room or key"}, 403, headers=headers)
+            if not wait or value != int(seen) or time.monotonic() >= deadline:
+                break
+            if await request.is_disconnected():
+                break
+            await asyncio.sleep(LOOK_S)
     except StorageError as error:
         return JSONResponse({"error": str(error)}, 503, headers=headers)
     return JSONResponse({"v": value, "boot": BOOT_ID}, headers=headers)

@@ -3,12 +3,15 @@
 // (whiteboard_canvas.room_watch, ui/live.py); a session's, /api/session-watch (ui/state.py).
 //
 // Contract with Python:
-//   data    = {path, query, seen, boot, intervalMs, retryMs}: `seen` is the number the page
+//   data    = {path, query, seen, boot, intervalMs, retryMs, waitMs}: `seen` is the number the page
 //             was drawn with, `boot` the server process that drew it; the browser polls
 //             `path` with `query` (or the older {room, key}) every `intervalMs` and gets
 //             {v, boot, own}. `own`, where given, is a number this tab wrote itself: not a
 //             move. `retryMs`, where given, asks for a run that often whatever the number
-//             (a save that failed is tried again without waiting for the user).
+//             (a save that failed is tried again without waiting for the user). `waitMs`,
+//             where given, makes each poll a long poll (`seen` and `wait=1` sent: the
+//             server answers when the number moves, or after up to waitMs) and the next one
+//             starts as soon as it answers; the interval's polls remain the fallback.
 //   trigger = moved: the new number, sent once per number (again after 2.5 s if no run
 //             came back with it); the page's run that follows draws what changed and
 //             sends a new `seen`. A retry sends -(count): never a number the route gives.
@@ -18,6 +21,7 @@
 const watchers = new WeakMap(); // parentElement -> one watcher
 const ASK_AGAIN_MS = 2500;
 const FETCH_TIMEOUT_MS = 3000;
+const LONG_POLL_GAP_MS = 20; // between two long polls: never a tight loop
 
 function count(watcher, name) {
   // what the watcher did, readable in the page (data-polls, data-asks, data-errors)
@@ -29,13 +33,20 @@ async function poll(watcher) {
   if (!data || watcher.busy) return;
   watcher.busy = true;
   // a request that never answers (a replica that died mid-reply) must not stop the polling
+  const long = Number(data.waitMs) > 0;
   const abort = new AbortController();
-  const timeout = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS);
+  const timeout = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS + (long ? Number(data.waitMs) : 0));
   count(watcher, "polls");
   try {
     const url = new URL(data.path, window.location.origin);
     const query = data.query || { room: data.room, key: data.key };
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    if (long) {
+      // wait for a number other than the latest seen (asked already or drawn)
+      const latest = watcher.asked ?? data.seen;
+      url.searchParams.set("seen", String(latest));
+      url.searchParams.set("wait", "1");
+    }
     const response = await fetch(url, {
       cache: "no-store",
       credentials: "same-origin",
@@ -65,9 +76,15 @@ async function poll(watcher) {
     }
   } catch {
     count(watcher, "errors"); // the next tick tries again
+    watcher.failedAt = performance.now();
   } finally {
     clearTimeout(timeout);
     watcher.busy = false;
+  }
+  // long polls follow each other; after a failure the interval's plain polls take over
+  // until one succeeds again
+  if (long && watcher.root.isConnected && performance.now() - (watcher.failedAt || 0) > 2000) {
+    setTimeout(() => poll(watcher), LONG_POLL_GAP_MS);
   }
 }
 
