@@ -7,7 +7,7 @@ PORT ?= 8501
 # Localhost only by default; `make run ADDRESS=0.0.0.0` shares the app on the network.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench browser frontend postgres nginx serve-shared clean
+.PHONY: run test lint format bench browser frontend postgres nginx serve-shared screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ bench: $(VENV)/.dev browser postgres
 REPLICAS ?= 2
 serve-shared: $(VENV)/.runtime postgres nginx
 	$(BIN)/python -m scripts.serve_shared --replicas $(REPLICAS) --port $(PORT)
+
+# The README's pictures, from the running app (docs/images/): after a change people see.
+screenshots: $(VENV)/.dev browser
+	$(BIN)/python -m scripts.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
