@@ -227,6 +227,9 @@ def test_follow_ups_never_ask_only_about_points_the_scenario_does_not_need():
         ("A", "A\nmine", "A\ntheirs", "A\ntheirs\nmine", True),
         ("A. B.", "A. B. C.", "A.", "A. B. C.", True),  # the store lags this box's own send
         ("40k QPS", "10k QPS", "40k QPS at peak", "10k QPS", False),  # both edited
+        # the store already holds this box's earlier send, typed on since: never twice
+        ("b0.", "b0. b5. b6.", "b0. b5.", "b0. b5. b6.", True),
+        ("b0.", "b0. b5.", "b0. b5. b6.", "b0. b5. b6.", True),  # this send is the older
     ],
 )
 def test_merging_one_steps_notes_keeps_both_tabs_additions(base, mine, theirs, expected, clean):

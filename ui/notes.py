@@ -50,10 +50,12 @@ def merge_texts(base: str, mine: str, theirs: str) -> tuple[str, bool]:
     to ``base`` (the common case: two tabs typing on), their additions then mine; where one
     side left ``base`` as it was (or the store holds only an older state of this box's own
     text), the other; otherwise mine, not clean (the caller keeps theirs as a copy)."""
-    if theirs == base or base.startswith(theirs):
-        # unchanged, or only older than this box's own earlier send (one lost on the way)
+    if theirs == base or base.startswith(theirs) or mine.startswith(theirs):
+        # unchanged, or only an older state of this box's own typing (its earlier send,
+        # stored while the box still named an older base): this text already holds it
         return mine, True
-    if mine == base:
+    if mine == base or theirs.startswith(mine):
+        # nothing typed here since, or this send is older than what the store holds
         return theirs, True
     if mine.startswith(base) and theirs.startswith(base):
         added = mine[len(base) :]

@@ -283,6 +283,10 @@ export default function notes(args) {
   if (!box.dirty && box.saved >= box.pendingSeq && box.pendingSeq > 0) {
     box.serverText = box.area.value; // stored: what the next typing starts from
     writeDraft(box.key, null);
+  } else if (box.saved >= box.pendingSeq && box.pendingSeq > 0 && box.sentText !== undefined) {
+    // typing on, and the last send is stored: the store holds that text, so the next
+    // send names it as its base (never a text older than what this box itself stored)
+    box.serverText = box.sentText;
   }
   showStatus(box);
   return () => box.cleanup();
