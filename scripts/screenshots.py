@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             board.locator("[data-action='fit']").click()
             page.wait_for_timeout(500)
             # closer than Fit, on the request path and the stores under it
-            board.locator(".react-flow__controls-zoomin").click()
+            board.locator("[data-action='zoom-in']").click()
             pane = board.locator(".react-flow__pane").bounding_box()
             x, y = pane["x"] + pane["width"] * 0.6, pane["y"] + pane["height"] * 0.92
             page.mouse.move(x, y)

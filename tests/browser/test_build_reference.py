@@ -124,13 +124,13 @@ def test_a_newcomer_builds_the_reference_design_on_the_canvas_alone(browser, ser
     expect(canvas.locator(".wb-item").first).to_be_visible()
     canvas.evaluate("el => el.scrollIntoView({block: 'start'})")
     for _ in range(2):  # room for 24 boxes: zoom out as a user would, with the + / - buttons
-        canvas.locator(".react-flow__controls-zoomout").click()
+        canvas.locator("[data-action='zoom-out']").click()
 
     page.evaluate("() => { window.__longest = 0; }")  # from here on, not the page's load
     ids: dict[str, str] = {}
     for index, component in enumerate(reference.components):
         column, row = index % COLUMNS, index // COLUMNS
-        x, y = 60 + column * COLUMN_PX, 75 + row * ROW_PX  # below the toolbar
+        x, y = 60 + column * COLUMN_PX, 75 + row * ROW_PX
         ids[component.id] = driver.drop(component.type, x, y, components=index + 1)
     for count, edge in enumerate(reference.edges, start=1):
         driver.connect(ids[edge.source], ids[edge.target], edges=count)

@@ -20,6 +20,9 @@
 //           while one sent that way waits for the page; once the user pauses, the trigger
 //           "sync" lets the page pick up what was saved. Python's data wins again once its
 //           revision is as new as the last answer's.
+// Beside this file: palette.jsx, toolbar.jsx and connectTo.jsx (parts of the board),
+// useBoardFocus.js (the board or the page: the wheel, focus mode) and useShortcuts.js (its
+// keys), search.js (how a query ranks) and placement.js (where a new box goes).
 // `rev` gates structural pushes from Python: the board replaces its nodes only when Python
 // sends a new rev (quick text, YAML, auto-layout, a refused change), so the echo of the
 // user's own change never overwrites what they are dragging.
@@ -51,8 +54,13 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import "./canvas.css";
+import { ConnectTo } from "./connectTo.jsx";
+import { Palette, TYPE_MIME } from "./palette.jsx";
+import { freeSpot, nodeBox } from "./placement.js";
+import { Toolbar } from "./toolbar.jsx";
+import { useBoardFocus } from "./useBoardFocus.js";
+import { isTyping, useShortcuts } from "./useShortcuts.js";
 
-const TYPE_MIME = "application/x-whiteboard-type";
 const NOTE_PREFIX = "~note-";
 const ID_PATTERN = /^[a-z0-9_-]+$/;
 const HISTORY_LIMIT = 200;
@@ -152,6 +160,15 @@ function canonical(design) {
   });
 }
 
+// about the room a new box and a new note take before they are drawn and measured
+const NEW_BOX = { width: 160, height: 48 };
+const NEW_NOTE = { width: 172, height: 84 };
+// how near the drawing area's edge a connecting drag pans the board (React Flow's default)
+const AUTO_PAN_PX = 40;
+const ARROWS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"]);
+// arrow presses closer together than this are one move: one step of undo
+const KEY_MOVE_MS = 800;
+
 const DIRECT_TIMEOUT_MS = 4000;
 const SYNC_AFTER_MS = 1200;
 const LAYOUT_WAIT_MS = 4000;
@@ -246,67 +263,6 @@ const NoteNode = memo(function NoteNode({ id, data }) {
 
 const NODE_TYPES = { component: ComponentNode, note: NoteNode };
 
-// ---- palette -----------------------------------------------------------------------------
-
-const Palette = memo(function Palette({ catalog, categories, onAdd }) {
-  const [query, setQuery] = useState("");
-  const q = query.trim().toLowerCase();
-  const matches = (id) => {
-    if (!q) return true;
-    const t = catalog.types[id];
-    return [id, t.label, t.description, ...(t.technologies || [])].join(" ").toLowerCase().includes(q);
-  };
-  const shown = catalog.order.filter(matches);
-  return (
-    <div className="wb-palette" data-testid="wb-palette">
-      <input
-        className="wb-search"
-        placeholder="Search components"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && shown.length) onAdd(shown[0]);
-        }}
-      />
-      {catalog.categoryOrder.map((cid) => {
-        const items = shown.filter((t) => catalog.types[t].category === cid);
-        if (!items.length) return null;
-        return (
-          <div key={cid} className="wb-group">
-            <div className="wb-group-title">{categories[cid]?.label || cid}</div>
-            {items.map((t) => {
-              const kind = catalog.types[t];
-              const category = categories[kind.category] || {};
-              return (
-                <div
-                  key={t}
-                  className="wb-item"
-                  data-type={t}
-                  draggable
-                  title={`${kind.description}${kind.technologies?.length ? `\ne.g. ${kind.technologies.join(", ")}` : ""}\nDrag onto the board, or double-click to add.`}
-                  onDragStart={(e) => {
-                    e.dataTransfer.setData(TYPE_MIME, t);
-                    e.dataTransfer.setData("text/plain", t);
-                    e.dataTransfer.effectAllowed = "move";
-                  }}
-                  onDoubleClick={() => onAdd(t)}
-                >
-                  <span
-                    className="wb-swatch"
-                    style={{ background: category.fill, borderColor: category.border }}
-                  />
-                  {kind.label}
-                </div>
-              );
-            })}
-          </div>
-        );
-      })}
-      {!shown.length ? <div className="wb-muted">No component matches “{query}”.</div> : null}
-    </div>
-  );
-});
-
 // ---- side panel: edit in place -----------------------------------------------------------
 
 function formatNumber(v) {
@@ -385,53 +341,57 @@ function NodeEditor({ node, kind, nodes, onSave, onDelete, onClose }) {
         if (!e.currentTarget.contains(e.relatedTarget) && pending()) save();
       }}
     >
-      <div className="wb-panel-title">{kind.label}</div>
-      <div className="wb-muted">{kind.description}</div>
-      <label className="wb-field">
-        <span>Id</span>
-        <input name="id" value={id} onChange={(e) => setId(e.target.value)} onKeyDown={onKey} />
-      </label>
-      <label className="wb-field">
-        <span>Label</span>
-        <input
-          name="label"
-          value={label}
-          placeholder={kind.label}
-          onChange={(e) => setLabel(e.target.value)}
-          onKeyDown={onKey}
-        />
-      </label>
-      {Object.entries(kind.params).map(([name, spec]) => (
-        <label key={name} className="wb-field">
-          <span>{spec.title || name}</span>
+      <div className="wb-panel-body">
+        <div className="wb-panel-title">{kind.label}</div>
+        <div className="wb-muted">{kind.description}</div>
+        <label className="wb-field">
+          <span>Id</span>
+          <input name="id" value={id} onChange={(e) => setId(e.target.value)} onKeyDown={onKey} />
+        </label>
+        <label className="wb-field">
+          <span>Label</span>
           <input
-            name={name}
-            type="number"
-            min="0"
-            step="any"
-            value={params[name] ?? ""}
-            placeholder={spec.default === null || spec.default === undefined ? "" : String(spec.default)}
-            onChange={(e) => setParams({ ...params, [name]: e.target.value })}
+            name="label"
+            value={label}
+            placeholder={kind.label}
+            onChange={(e) => setLabel(e.target.value)}
             onKeyDown={onKey}
           />
-          <small className="wb-muted" data-param-help={name}>
-            {spec.default === null || spec.default === undefined
-              ? spec.unset || "unset"
-              : `default ${formatNumber(spec.default)}`}
-            {spec.min !== undefined && spec.max !== undefined
-              ? ` · plausible ${formatNumber(spec.min)}–${formatNumber(spec.max)}`
-              : ""}
-          </small>
         </label>
-      ))}
-      {error ? <div className="wb-error">{error}</div> : null}
-      <div className="wb-row">
-        <button type="button" className="wb-button wb-primary" onClick={save} data-action="save">
-          Save
-        </button>
-        <button type="button" className="wb-button" onClick={onDelete} data-action="delete">
-          Delete
-        </button>
+        {Object.entries(kind.params).map(([name, spec]) => (
+          <label key={name} className="wb-field">
+            <span>{spec.title || name}</span>
+            <input
+              name={name}
+              type="number"
+              min="0"
+              step="any"
+              value={params[name] ?? ""}
+              placeholder={spec.default === null || spec.default === undefined ? "" : String(spec.default)}
+              onChange={(e) => setParams({ ...params, [name]: e.target.value })}
+              onKeyDown={onKey}
+            />
+            <small className="wb-muted" data-param-help={name}>
+              {spec.default === null || spec.default === undefined
+                ? spec.unset || "unset"
+                : `default ${formatNumber(spec.default)}`}
+              {spec.min !== undefined && spec.max !== undefined
+                ? ` · plausible ${formatNumber(spec.min)}–${formatNumber(spec.max)}`
+                : ""}
+            </small>
+          </label>
+        ))}
+      </div>
+      <div className="wb-panel-footer">
+        {error ? <div className="wb-error" role="alert">{error}</div> : null}
+        <div className="wb-row">
+          <button type="button" className="wb-button wb-primary" onClick={save} data-action="save">
+            Save
+          </button>
+          <button type="button" className="wb-button" onClick={onDelete} data-action="delete">
+            Delete
+          </button>
+        </div>
       </div>
     </div>
   );
@@ -447,54 +407,57 @@ function EdgeEditor({ edge, onSave, onDelete, onClose }) {
   useApplyOnClose(pending, apply);
   return (
     <div className="wb-panel" data-testid="wb-edge-editor">
-      <div className="wb-panel-title">
-        {edge.source} → {edge.target}
+      <div className="wb-panel-body">
+        <div className="wb-panel-title">
+          {edge.source} → {edge.target}
+        </div>
+        <label className="wb-field">
+          <span>What flows</span>
+          <input
+            name="edge-label"
+            value={label}
+            placeholder="e.g. online features"
+            onChange={(e) => setLabel(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") apply();
+              if (e.key === "Escape") {
+                if (pending()) apply();
+                onClose();
+              }
+            }}
+          />
+        </label>
+        <label className="wb-field">
+          <span>What the arrow means</span>
+          <select name="edge-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            {EDGE_KINDS.map(([value, text]) => (
+              <option key={value || "inferred"} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
-      <label className="wb-field">
-        <span>What flows</span>
-        <input
-          name="edge-label"
-          value={label}
-          placeholder="e.g. online features"
-          onChange={(e) => setLabel(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter") apply();
-            if (e.key === "Escape") {
-              if (pending()) apply();
-              onClose();
-            }
-          }}
-        />
-      </label>
-      <label className="wb-field">
-        <span>What the arrow means</span>
-        <select name="edge-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-          {EDGE_KINDS.map(([value, text]) => (
-            <option key={value || "inferred"} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="wb-row">
-        <button type="button" className="wb-button wb-primary" onClick={() => onSave(edge.id, label.trim(), kind)}>
-          Save
-        </button>
-        <button type="button" className="wb-button" onClick={onDelete} data-action="delete">
-          Delete
-        </button>
+      <div className="wb-panel-footer">
+        <div className="wb-row">
+          <button
+            type="button"
+            className="wb-button wb-primary"
+            onClick={() => onSave(edge.id, label.trim(), kind)}
+            data-action="save"
+          >
+            Save
+          </button>
+          <button type="button" className="wb-button" onClick={onDelete} data-action="delete">
+            Delete
+          </button>
+        </div>
       </div>
     </div>
   );
 }
 
 // ---- the board ---------------------------------------------------------------------------
-
-function isTyping(event) {
-  const target = event.composedPath?.()?.[0] || event.target;
-  if (!target || target.nodeType !== 1) return false;
-  return ["INPUT", "TEXTAREA", "SELECT"].includes(target.nodeName) || target.isContentEditable;
-}
 
 function Board({ data, api }) {
   const rf = useReactFlow();
@@ -531,6 +494,11 @@ function Board({ data, api }) {
   // page compares it with the last one it took
   const seq = useRef(kept ? kept.seq : (data.boardKey && KEPT.get(data.boardKey)?.seq) || 0);
   const history = useRef(kept ? kept.history : { past: [], future: [] });
+  const keyMove = useRef(null); // the timer of a move with the arrow keys in progress
+  function endKeyMove() {
+    clearTimeout(keyMove.current);
+    keyMove.current = null;
+  }
   // A board Streamlit has replaced (detached from the page) stays silent.
   const live = () => !!wrapper.current?.isConnected;
   useEffect(() => {
@@ -762,12 +730,14 @@ function Board({ data, api }) {
     edges: edgesRef.current.map((e) => ({ ...e, selected: false })),
   });
   function pushHistory() {
+    endKeyMove(); // a change of another kind ends a move with the arrows
     const h = history.current;
     h.past.push(snapshot());
     if (h.past.length > HISTORY_LIMIT) h.past.shift();
     h.future = [];
   }
   const undo = useCallback(() => {
+    endKeyMove();
     const h = history.current;
     if (!h.past.length) return;
     h.future.push(snapshot());
@@ -777,6 +747,7 @@ function Board({ data, api }) {
     markSend();
   }, []);
   const redo = useCallback(() => {
+    endKeyMove();
     const h = history.current;
     if (!h.future.length) return;
     h.past.push(snapshot());
@@ -801,6 +772,7 @@ function Board({ data, api }) {
       return old && (round(old.position.x) !== round(n.position.x) || round(old.position.y) !== round(n.position.y));
     });
     if (!moved) return;
+    endKeyMove();
     const h = history.current;
     h.past.push(before);
     h.future = [];
@@ -823,19 +795,41 @@ function Board({ data, api }) {
   }, []);
   const onDelete = useCallback(() => markSend(), []);
 
+  // The part of the board in view, in flow coordinates, less a margin of `inset` screen px
+  // (by default React Flow's auto-pan band: a handle in it pans the board under a drag).
+  const visibleArea = useCallback(
+    (inset = AUTO_PAN_PX) => {
+      const box = wrapper.current?.querySelector(".react-flow")?.getBoundingClientRect();
+      if (!box || !box.width || !box.height) return null;
+      const a = rf.screenToFlowPosition({ x: box.left + inset, y: box.top + inset });
+      const b = rf.screenToFlowPosition({ x: box.right - inset, y: box.bottom - inset });
+      return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
+    },
+    [rf],
+  );
+
+  // A box dropped with the mouse lands where it was dropped, pulled inside the visible
+  // board if it would hang over an edge or sit in the auto-pan band; one added from the
+  // keyboard or with a double-click takes the free spot nearest the middle of the view
+  // (placement.js).
   const addComponent = useCallback(
-    (type, position) => {
-      const at =
-        position ||
-        (() => {
-          const box = wrapper.current?.querySelector(".react-flow")?.getBoundingClientRect();
-          const center = box
-            ? { x: box.left + box.width / 2, y: box.top + box.height / 2 }
-            : { x: 200, y: 200 };
-          const p = rf.screenToFlowPosition(center);
-          const jitter = (nodesRef.current.length % 5) * 24;
-          return { x: p.x - 80 + jitter, y: p.y - 24 + jitter };
-        })();
+    (type, dropped) => {
+      const view = visibleArea();
+      let at;
+      if (dropped) {
+        at = view
+          ? {
+              x: Math.min(Math.max(dropped.x, view.x), view.x + view.width - NEW_BOX.width),
+              y: Math.min(Math.max(dropped.y, view.y), view.y + view.height - NEW_BOX.height),
+            }
+          : dropped;
+      } else {
+        const middle = view
+          ? { x: view.x + view.width / 2 - NEW_BOX.width / 2, y: view.y + view.height / 2 - NEW_BOX.height / 2 }
+          : { x: 120, y: 120 };
+        at = freeSpot(nodesRef.current.map((n) => nodeBox(n)), middle, NEW_BOX, view);
+      }
+      at = { x: round(at.x), y: round(at.y) };
       pushHistory();
       const id = suggestId(nodesRef.current, type);
       setNodes((ns) => [
@@ -844,7 +838,7 @@ function Board({ data, api }) {
       ]);
       markSend();
     },
-    [rf],
+    [visibleArea],
   );
 
   const onDrop = useCallback(
@@ -862,11 +856,12 @@ function Board({ data, api }) {
     event.dataTransfer.dropEffect = "move";
   }, []);
 
+  // a note starts at the top left of the view, or the free spot nearest it
   const addNote = useCallback(() => {
-    const box = wrapper.current?.querySelector(".react-flow")?.getBoundingClientRect();
-    const p = rf.screenToFlowPosition(
-      box ? { x: box.left + 40, y: box.top + 40 } : { x: 40, y: 40 },
-    );
+    const view = visibleArea();
+    const corner = view ? { x: view.x, y: view.y } : { x: 40, y: 40 };
+    const found = freeSpot(nodesRef.current.map((n) => nodeBox(n)), corner, NEW_NOTE, view);
+    const p = { x: round(found.x), y: round(found.y) };
     pushHistory();
     const used = new Set(nodesRef.current.map((n) => n.id));
     let i = 0;
@@ -876,7 +871,7 @@ function Board({ data, api }) {
       { id: NOTE_PREFIX + i, type: "note", position: p, data: { text: "" } },
     ]);
     markSend();
-  }, [rf]);
+  }, [visibleArea]);
 
   const editNote = useCallback((id, text) => {
     pushHistory();
@@ -928,33 +923,77 @@ function Board({ data, api }) {
     api.setTriggerValue("action", { kind: "layout", seq: seq.current });
   }, []);
 
-  // Undo/redo after the user last pointed at the board (a deleted node takes the focus
-  // with it, so focus alone cannot tell); typing in any input keeps its own undo.
-  useEffect(() => {
-    if (readOnly) return undefined;
-    let active = false;
-    const onDown = (event) => {
-      active = event.composedPath().includes(wrapper.current);
-    };
-    const onKey = (event) => {
-      if (!active || isTyping(event)) return;
-      if (!(event.ctrlKey || event.metaKey)) return;
-      const key = event.key.toLowerCase();
-      if (key === "z" && !event.shiftKey) {
-        event.preventDefault();
-        undo();
-      } else if ((key === "z" && event.shiftKey) || key === "y") {
-        event.preventDefault();
-        redo();
-      }
-    };
-    document.addEventListener("pointerdown", onDown, true);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onDown, true);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [readOnly, undo, redo]);
+  // Where the user works (the board or the page around it, focus mode) and the keys the
+  // board answers then: useBoardFocus.js, useShortcuts.js.
+  const { engaged, focusMode, setFocusMode, owns } = useBoardFocus(wrapper, {
+    enabled: !readOnly,
+    boardKey: data.boardKey,
+  });
+
+  // Hand the keyboard to the board (Escape in an empty palette search): the selected box,
+  // else the first one, else the drawing area, so arrows, C, Delete and Ctrl+Z answer.
+  const focusBoard = useCallback(() => {
+    const flow = wrapper.current?.querySelector(".wb-flow");
+    const target =
+      flow?.querySelector(".react-flow__node.selected") || flow?.querySelector(".react-flow__node") || flow;
+    target?.focus({ preventScroll: true });
+  }, []);
+
+  // Connect to…: the selected box's arrow to another, from the keyboard (connectTo.jsx).
+  const [connecting, setConnecting] = useState(null); // {source, returnTo}
+  const connectingRef = useRef(null);
+  connectingRef.current = connecting;
+  const openConnect = useCallback(() => {
+    const chosen = nodesRef.current.filter((n) => n.selected);
+    if (chosen.length !== 1 || chosen[0].type !== "component") return;
+    const returnTo = wrapper.current?.getRootNode()?.activeElement || null;
+    setConnecting({ source: chosen[0].id, returnTo });
+  }, []);
+  // Closed with Enter or Escape, the keyboard goes back where it was (the box, the button);
+  // closed by a click elsewhere, it stays there.
+  const closeConnect = useCallback((how = {}) => {
+    const open = connectingRef.current;
+    setConnecting(null);
+    if (!open || how.keepFocus) return;
+    requestAnimationFrame(() => {
+      const back = open.returnTo?.isConnected
+        ? open.returnTo
+        : wrapper.current?.querySelector(`.react-flow__node[data-id="${CSS.escape(open.source)}"]`);
+      back?.focus({ preventScroll: true });
+    });
+  }, []);
+
+  const { panning } = useShortcuts({
+    enabled: !readOnly,
+    owns,
+    focusMode,
+    actions: {
+      undo,
+      redo,
+      connect: openConnect,
+      toggleFocus: () => setFocusMode(!focusMode),
+      leaveFocus: () => setFocusMode(false),
+    },
+  });
+
+  // Arrow keys move the selected boxes (React Flow moves them): each press is sent, and
+  // presses in a row are one step of undo.
+  const onFlowKeyDownCapture = useCallback((event) => {
+    if (!ARROWS.has(event.key) || isTyping(event)) return;
+    const on = event.target.closest?.(".react-flow__node, .react-flow__nodesselection-rect");
+    if (!on) return;
+    const id = on.dataset?.id;
+    const moves = id
+      ? nodesRef.current.some((n) => n.id === id && n.selected)
+      : nodesRef.current.some((n) => n.selected);
+    if (!moves) return;
+    if (keyMove.current) clearTimeout(keyMove.current);
+    else pushHistory(); // the first press of a move
+    keyMove.current = setTimeout(() => {
+      keyMove.current = null;
+    }, KEY_MOVE_MS);
+    markSend();
+  }, []);
 
   // Edges keep their identity while neither they nor their styling change, so React Flow
   // redraws only the edges that did.
@@ -1019,115 +1058,153 @@ function Board({ data, api }) {
     [catalog, categories, marks, pathSet, readOnly, editNote],
   );
 
+  const canConnect = !!editing;
+  const connectSource = connecting && nodes.find((n) => n.id === connecting.source);
+  const connectTargets = connectSource
+    ? nodes.filter(
+        (n) =>
+          n.type === "component" &&
+          n.id !== connectSource.id &&
+          !edges.some((e) => e.source === connectSource.id && e.target === n.id),
+      )
+    : [];
+  const describeBox = (n) => {
+    const kind = catalog.types[n.data.type] || { label: n.data.type };
+    return { label: n.data.label || kind.label, typeLabel: kind.label };
+  };
+  const toolbarActions = {
+    undo,
+    redo,
+    deleteSelected,
+    addNote,
+    connect: openConnect,
+    layout,
+    fit: () => rf.fitView({ padding: 0.15, duration: 200 }),
+    zoomIn: () => rf.zoomIn({ duration: 150 }),
+    zoomOut: () => rf.zoomOut({ duration: 150 }),
+    toggleFocus: () => setFocusMode(!focusMode),
+  };
+  const rootClasses = [
+    "wb-root",
+    data.dark ? "wb-dark" : "wb-light",
+    readOnly ? "wb-readonly" : "",
+    focusMode ? "wb-focus" : "",
+    engaged ? "wb-engaged" : "",
+    panning ? "wb-panning" : "",
+  ];
+
   return (
     <Ctx.Provider value={ctx}>
-      <div
-        ref={wrapper}
-        className={`wb-root ${data.dark ? "wb-dark" : "wb-light"} ${readOnly ? "wb-readonly" : ""}`}
-        style={{ height: data.height || 520 }}
-        data-testid="wb-canvas"
-        data-rev={data.rev}
-        data-sent={sent}
-        data-saved={saved}
-        data-revision={answered ? answered.revision : drawnRevision}
-        data-drawn-revision={drawnRevision}
-        data-components={componentCount}
-        data-edges={edges.length}
-      >
-        {!readOnly ? (
-          <Palette catalog={catalog} categories={categories} onAdd={addComponent} />
-        ) : null}
-        <div className="wb-flow" onDrop={readOnly ? undefined : onDrop} onDragOver={readOnly ? undefined : onDragOver}>
-          <ReactFlow
-            nodes={nodes}
-            edges={shownEdges}
-            nodeTypes={NODE_TYPES}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={onConnect}
-            onNodeDragStart={onDragStart}
-            onNodeDragStop={onDragStop}
-            onSelectionDragStart={onDragStart}
-            onSelectionDragStop={onDragStop}
-            onBeforeDelete={onBeforeDelete}
-            onDelete={onDelete}
-            nodesDraggable={!readOnly}
-            nodesConnectable={!readOnly}
-            elementsSelectable={!readOnly}
-            deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
-            multiSelectionKeyCode={["Meta", "Control", "Shift"]}
-            zoomOnScroll={!readOnly}
-            zoomActivationKeyCode={readOnly ? ["Control", "Meta"] : null}
-            preventScrolling={!readOnly}
-            colorMode={data.dark ? "dark" : "light"}
-            fitView={fitOnLoad}
-            fitViewOptions={readOnly ? READ_FIT : EDIT_FIT}
-            minZoom={0.1}
-            maxZoom={2.5}
-          >
-            <Background gap={20} size={1} />
-            <Controls showInteractive={false} />
+      {/* the frame keeps the board's place in the page while focus mode lifts it out */}
+      <div className="wb-frame" style={{ height: data.height || 520 }}>
+        <div
+          ref={wrapper}
+          className={rootClasses.filter(Boolean).join(" ")}
+          data-testid="wb-canvas"
+          data-rev={data.rev}
+          data-sent={sent}
+          data-saved={saved}
+          data-revision={answered ? answered.revision : drawnRevision}
+          data-drawn-revision={drawnRevision}
+          data-components={componentCount}
+          data-edges={edges.length}
+          data-focus-mode={focusMode ? "on" : "off"}
+          data-engaged={engaged ? "yes" : "no"}
+        >
+          {!readOnly ? (
+            <Toolbar
+              canDelete={selectedNodes.length > 0 || selectedEdges.length > 0}
+              canConnect={canConnect}
+              focusMode={focusMode}
+              on={toolbarActions}
+            />
+          ) : null}
+          <div className="wb-body">
             {!readOnly ? (
-              <Panel position="top-left" className="wb-toolbar">
-                <button type="button" className="wb-button" onClick={undo} data-action="undo" title="Undo (Ctrl+Z)">
-                  Undo
-                </button>
-                <button type="button" className="wb-button" onClick={redo} data-action="redo" title="Redo (Ctrl+Shift+Z)">
-                  Redo
-                </button>
-                <button
-                  type="button"
-                  className="wb-button"
-                  onClick={deleteSelected}
-                  data-action="delete-selected"
-                  title="Delete the selection (Delete key)"
-                  disabled={!selectedNodes.length && !selectedEdges.length}
-                >
-                  Delete
-                </button>
-                <button type="button" className="wb-button" onClick={addNote} data-action="note" title="Add a sticky note">
-                  Note
-                </button>
-                <button type="button" className="wb-button" onClick={layout} data-action="layout" title="Lay the design out again">
-                  Auto-layout
-                </button>
-                <button
-                  type="button"
-                  className="wb-button"
-                  onClick={() => rf.fitView({ padding: 0.15, duration: 200 })}
-                  data-action="fit"
-                  title="Fit the design in view"
-                >
-                  Fit
-                </button>
-              </Panel>
+              <Palette catalog={catalog} categories={categories} onAdd={addComponent} onLeave={focusBoard} />
             ) : null}
-            {!readOnly && !componentCount ? (
-              <Panel position="top-center" className="wb-empty">
-                Drag a component from the palette onto the board (or double-click it), then drag
-                from a node's right handle to another node's left handle to connect them.
-              </Panel>
+            <div
+              className="wb-flow"
+              tabIndex={readOnly ? undefined : -1}
+              aria-label={readOnly ? undefined : "Drawing area"}
+              onDrop={readOnly ? undefined : onDrop}
+              onDragOver={readOnly ? undefined : onDragOver}
+              onKeyDownCapture={readOnly ? undefined : onFlowKeyDownCapture}
+            >
+              <ReactFlow
+                nodes={nodes}
+                edges={shownEdges}
+                nodeTypes={NODE_TYPES}
+                onNodesChange={onNodesChange}
+                onEdgesChange={onEdgesChange}
+                onConnect={onConnect}
+                onNodeDragStart={onDragStart}
+                onNodeDragStop={onDragStop}
+                onSelectionDragStart={onDragStart}
+                onSelectionDragStop={onDragStop}
+                onBeforeDelete={onBeforeDelete}
+                onDelete={onDelete}
+                nodesDraggable={!readOnly}
+                nodesConnectable={!readOnly}
+                elementsSelectable={!readOnly}
+                deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
+                multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+                // the wheel: over a board the user works on (engaged, focus mode) it pans and
+                // Ctrl+wheel or a pinch zooms, as in Excalidraw and tldraw; over a board they
+                // only pass on the page, it scrolls the page (and Ctrl+wheel still zooms)
+                zoomOnScroll={false}
+                panOnScroll={!readOnly && engaged}
+                zoomActivationKeyCode={readOnly ? ["Control", "Meta"] : "Meta"}
+                preventScrolling={!readOnly && engaged}
+                colorMode={data.dark ? "dark" : "light"}
+                fitView={fitOnLoad}
+                fitViewOptions={readOnly ? READ_FIT : EDIT_FIT}
+                minZoom={0.1}
+                maxZoom={2.5}
+              >
+                <Background gap={20} size={1} />
+                {readOnly ? <Controls showInteractive={false} /> : null}
+                {!readOnly && !componentCount ? (
+                  <Panel position="top-center" className="wb-empty">
+                    Drag a component from the palette onto the board (or double-click it, or type its
+                    name in the search and press Enter), then drag from a node's right handle to
+                    another node's left handle to connect them (or select a node and press C).
+                  </Panel>
+                ) : null}
+                {data.error ? (
+                  <Panel position="bottom-center" className="wb-error wb-banner" data-testid="wb-error">
+                    {data.error}
+                  </Panel>
+                ) : null}
+              </ReactFlow>
+              {connectSource ? (
+                <ConnectTo
+                  source={connectSource}
+                  targets={connectTargets}
+                  describe={describeBox}
+                  onPick={(target) => {
+                    onConnect({ source: connectSource.id, target });
+                    closeConnect();
+                  }}
+                  onClose={closeConnect}
+                />
+              ) : null}
+            </div>
+            {editing ? (
+              <NodeEditor
+                node={editing}
+                kind={{ params: {}, ...catalog.types[editing.data.type] }}
+                nodes={nodes}
+                onSave={saveNode}
+                onDelete={deleteSelected}
+                onClose={deselectAll}
+              />
             ) : null}
-            {data.error ? (
-              <Panel position="bottom-center" className="wb-error wb-banner" data-testid="wb-error">
-                {data.error}
-              </Panel>
+            {editingEdge ? (
+              <EdgeEditor edge={editingEdge} onSave={saveEdge} onDelete={deleteSelected} onClose={deselectAll} />
             ) : null}
-          </ReactFlow>
+          </div>
         </div>
-        {editing ? (
-          <NodeEditor
-            node={editing}
-            kind={{ params: {}, ...catalog.types[editing.data.type] }}
-            nodes={nodes}
-            onSave={saveNode}
-            onDelete={deleteSelected}
-            onClose={deselectAll}
-          />
-        ) : null}
-        {editingEdge ? (
-          <EdgeEditor edge={editingEdge} onSave={saveEdge} onDelete={deleteSelected} onClose={deselectAll} />
-        ) : null}
       </div>
     </Ctx.Provider>
   );
