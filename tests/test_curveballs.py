@@ -8,7 +8,7 @@ import yaml
 
 from components.loading import InputError
 from design_framework.rubric import Status, check_design
-from scenarios.loader import PACK_DIR, scenario_from_string
+from scenarios.loader import PACK_DIR, scenario_from_string, shipped_scenarios
 from scenarios.model import Curveball
 
 PLAYLIST = "realtime-playlist-recs"
@@ -133,3 +133,37 @@ def test_an_interviewer_s_curveball_reaches_the_candidate_s_session_through_the_
     assert second.before["latency.budget"] == "fail"
     assert [e.kind for e in session.timeline] == ["curveball", "curveball"]
     assert not apply_all(session, events, scenario)  # applied once only
+
+
+PACK = shipped_scenarios()
+JUDGED = (Status.failed, Status.warning)
+
+
+def shipped_curveballs():
+    for scenario_id, scenario in sorted(PACK.items()):
+        for ball in scenario.curveballs:
+            yield pytest.param(scenario_id, ball.id, id=f"{scenario_id}:{ball.id}")
+
+
+@pytest.mark.parametrize("scenario_id", sorted(PACK))
+def test_every_shipped_scenario_has_two_curveballs_that_apply_together(scenario_id):
+    scenario = PACK[scenario_id]
+    assert len(scenario.curveballs) >= 2
+    # said one after another in one interview, their numbers still fit the scenario's mode
+    everything = scenario.with_curveballs(scenario.curveballs)
+    assert everything.requirements.mode == scenario.requirements.mode
+
+
+@pytest.mark.parametrize(("scenario_id", "ball_id"), list(shipped_curveballs()))
+def test_every_shipped_curveball_makes_the_reference_design_fail_or_warn_a_rule(
+    scenario_id, ball_id
+):
+    """A curveball the reference design already copes with asks nothing of the candidate:
+    each one turns a rule the reference passes (or that did not apply) into a failure or a
+    warning, which a strong answer then fixes."""
+    scenario = PACK[scenario_id]
+    ball = next(b for b in scenario.curveballs if b.id == ball_id)
+    before = check_design(scenario.reference_design, scenario).by_rule()
+    after = check_design(scenario.reference_design, scenario.with_curveballs([ball])).by_rule()
+    newly = [r for r, f in after.items() if f.status in JUDGED and before[r].status not in JUDGED]
+    assert newly, f"{ball_id} leaves every verdict on {scenario_id}'s reference design as it was"
