@@ -58,7 +58,8 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 bench: $(VENV)/.dev browser postgres
-	$(BIN)/python -m design_framework.bench
+	$(BIN)/python bench/rubric.py
+	$(BIN)/python bench/layout_labels.py
 	$(BIN)/python bench/notes_corpus.py
 	$(BIN)/python bench/ui_rerun.py
 	$(BIN)/python bench/browser_canvas.py

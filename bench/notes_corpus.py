@@ -4,7 +4,7 @@ For each scenario of tests/fixtures/notes_corpus/, the notes score (out of 35) o
 set by pattern, the margin of the weakest strong set over the best of the others, and the
 highest buzzword score as a share of the notes points. tests/test_notes_corpus.py asserts
 the order; this prints the numbers behind it. Then the point-level agreement with the gold
-annotations of tests/fixtures/notes_points/ (design_framework/notes_points.py): precision and
+annotations of tests/fixtures/notes_points/ (tests/notes_points.py): precision and
 recall of `covered`, dev and held-out halves apart.
 """
 
@@ -18,10 +18,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from design_framework import notes_points  # noqa: E402
 from design_framework.coverage import notes_coverage  # noqa: E402
 from design_framework.report import NOTES_POINTS, notes_score  # noqa: E402
 from scenarios.loader import get_scenario  # noqa: E402
+from tests import notes_points  # noqa: E402
 
 PATTERNS = ("strong", "weak-wordy", "buzzwords", "dismissive")
 

@@ -1,6 +1,9 @@
-"""``python -m scenarios validate|list|schema``: for scenario authors.
+"""``python -m scenarios check|render|report|validate|list|schema``: the project's command line.
 
-``validate`` loads each file, checks it against the schema, the catalog and the rule
+``check``, ``render`` and ``report`` (scenarios/commands.py) run the rubric on a design file,
+draw it, and grade a session file.
+
+For scenario authors, ``validate`` loads each file, checks it against the schema, the catalog and the rule
 registry, and runs its reference design through its own rubric. Exit 0 when all are
 valid, 2 when one is not (each problem on stderr with file, dotted path and line): bad
 input exits 2 in every command of the project.
@@ -13,6 +16,7 @@ import json
 import sys
 
 from components.loading import InputError
+from scenarios.commands import add_commands
 from scenarios.loader import scenario_files, scenario_from_path, shipped_scenarios
 from scenarios.model import Scenario
 
@@ -83,9 +87,12 @@ def cmd_schema(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m scenarios", description="Validate, list and describe scenarios."
+        prog="python -m scenarios",
+        description="Check, render or grade designs and practice sessions; validate, list "
+        "and describe scenarios.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    add_commands(sub)
     validate = sub.add_parser("validate", help="validate scenario files or folders")
     validate.add_argument("paths", nargs="+")
     validate.set_defaults(run=cmd_validate)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from design_framework.cli import main as design_main
+from scenarios.cli import main as design_main
 from scenarios.cli import main as scenarios_main
 from scenarios.loader import get_scenario, shipped_scenarios
 
@@ -171,7 +171,7 @@ def test_render_refuses_a_design_too_large_to_draw_before_checking_it(
     tmp_path, capsys, monkeypatch
 ):
     # issue 20: render ran the rubric (31-51 s) on a design it then refused to draw
-    import design_framework.cli as cli
+    import scenarios.commands as cli
 
     monkeypatch.setattr(cli, "check_design", lambda *a, **k: pytest.fail("the rubric ran"))
     edges = "\n".join(f"  - {{from: n{i}, to: n{j}}}" for i in range(60) for j in range(i + 1, 60))

@@ -18,9 +18,9 @@ from streamlit.testing.v1 import AppTest
 
 from components.design import Design
 from components.loading import InputError
-from design_framework.cli import main as design_main
 from design_framework.report import build_report, to_markdown
 from design_framework.session import Feedback, Session
+from scenarios.cli import main as design_main
 from scenarios.cli import main as scenarios_main
 from storage import open_store
 from tests import hostile

@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 
 from components.design import Design
-from design_framework.judgement import load_suite
 from design_framework.rubric import check_design
 from scenarios.loader import shipped_scenarios
 from tests import redraw
+from tests.judgement import load_suite
 
 SUITE = load_suite()
 PACK = shipped_scenarios()

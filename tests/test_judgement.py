@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from components.loading import InputError
-from design_framework import judgement
-from design_framework.judgement import judge, load_suite, main
+from tests import judgement
+from tests.judgement import judge, load_suite, main
 
 SUITE = load_suite()
 

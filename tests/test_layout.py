@@ -28,16 +28,6 @@ def test_importing_every_domain_module_loads_no_streamlit():
     assert done.stdout.strip() == "[]"
 
 
-PROGRAMS = {
-    "design_framework.cli",
-    "design_framework.bench",
-    "design_framework.judgement",
-    "design_framework.notes_points",
-}
-"""Command-line programs kept in design_framework for `python -m design_framework ...`: they
-sit above both packages and may import either."""
-
-
 def _imports(path: Path) -> set[str]:
     import ast
 
@@ -58,21 +48,35 @@ def _modules(package: str):
 
 
 def test_packages_point_one_way_scenarios_build_on_the_framework():
-    """scenarios uses the framework's steps, rubric and sessions; no library module of
-    design_framework (its programs aside) imports scenarios, and scenarios imports none of
-    those programs."""
+    """scenarios uses the framework's steps, rubric and sessions; no module of
+    design_framework (its __main__ included) imports scenarios, at its top or inside a
+    function: the command line that needs both lives in scenarios."""
+    modules = list(_modules("design_framework"))
+    assert len(modules) > 20
     backwards = [
         f"{name} imports {module}"
-        for name, path in _modules("design_framework")
-        if name not in PROGRAMS and not name.endswith("__main__")
+        for name, path in modules
         for module in _imports(path)
         if module == "scenarios" or module.startswith("scenarios.")
     ]
     assert backwards == []
-    into_programs = [
+
+
+def test_the_product_packages_do_not_reach_into_tests():
+    """The judgement suite and the notes gold sets are test fixtures: their runners live
+    under tests/, and no product module names that folder."""
+    reaching = [
         f"{name} imports {module}"
-        for name, path in _modules("scenarios")
+        for package in ("components", "design_framework", "scenarios", "storage", "ui")
+        for name, path in _modules(package)
         for module in _imports(path)
-        if module in PROGRAMS
+        if module == "tests" or module.startswith("tests.")
     ]
-    assert into_programs == []
+    assert reaching == []
+    named = [
+        name
+        for package in ("components", "design_framework", "scenarios", "storage")
+        for name, path in _modules(package)
+        if '"tests"' in path.read_text()  # a path built into the tests folder
+    ]
+    assert named == []

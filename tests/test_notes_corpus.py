@@ -19,10 +19,10 @@ import pytest
 import yaml
 
 from design_framework.coverage import notes_coverage
-from design_framework.notes_points import load_gold
 from design_framework.report import NOTES_POINTS, notes_score
 from design_framework.steps import STEP_IDS
 from scenarios.loader import get_scenario
+from tests.notes_points import load_gold
 
 CORPUS_DIR = Path(__file__).parent / "fixtures" / "notes_corpus"
 CORPUS = {path.stem: yaml.safe_load(path.read_text()) for path in sorted(CORPUS_DIR.glob("*.yaml"))}

@@ -1,5 +1,5 @@
 """Notes in the score and on the command line: statuses that cost points, points a scenario
-does not need, follow-ups, the notes cap and ``python -m design_framework report``."""
+does not need, follow-ups, the notes cap and ``python -m scenarios report``."""
 
 import json
 from pathlib import Path
@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from components.loading import InputError
-from design_framework.cli import main
 from design_framework.coverage import MAX_ASSESSED_CHARS, notes_coverage, step_coverage
 from design_framework.interview import follow_ups
 from design_framework.questions import questions_for_step
@@ -21,6 +20,7 @@ from design_framework.report import (
 )
 from design_framework.session import MAX_NOTES_CHARS, Session
 from design_framework.steps import load_framework
+from scenarios.cli import main
 from scenarios.loader import get_scenario, scenario_from_string
 
 STRONG = {

@@ -1,4 +1,4 @@
-"""Benchmark: ``python -m design_framework.bench`` (or ``make bench``).
+"""Benchmark of the domain: ``python bench/rubric.py`` (or ``make bench``).
 
 Prints medians for the rubric on every reference design and on synthetic designs of 250 to
 2,000 nodes (with the growth ratio between sizes), DOT generation and PNG export, and the
@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
 
-from components.design import Design
-from components.render import dot_program, render_dot, to_dot
-from design_framework.coverage import notes_coverage
-from design_framework.rubric import check_design
-from scenarios.loader import get_scenario, shipped_scenarios
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from components.design import Design  # noqa: E402
+from components.render import dot_program, render_dot, to_dot  # noqa: E402
+from design_framework.coverage import notes_coverage  # noqa: E402
+from design_framework.rubric import check_design  # noqa: E402
+from scenarios.loader import get_scenario, shipped_scenarios  # noqa: E402
 
 
 def median_ms(action, repeat: int, clock=time.perf_counter) -> float:

@@ -1,6 +1,6 @@
 """How well the notes assessment agrees, point by point, with a senior interviewer.
 
-``python -m design_framework.notes_points`` (also printed by bench/notes_corpus.py and run by
+``python -m tests.notes_points`` (also printed by bench/notes_corpus.py and run by
 ``make bench``). The gold annotations in tests/fixtures/notes_points/ say, for note sets of
 the notes corpus (tests/fixtures/notes_corpus/), which checklist points and scenario signals
 an interviewer credits in each step, with the words that cover each one, and for weak and
@@ -214,7 +214,7 @@ def report(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m design_framework.notes_points")
+    parser = argparse.ArgumentParser(prog="python -m tests.notes_points")
     parser.add_argument("-v", "--verbose", action="store_true", help="per point and per miss")
     parser.add_argument(
         "--half", choices=HALVES, help="with -v, details of one half only (tune on dev)"

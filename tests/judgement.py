@@ -9,7 +9,7 @@ not list is expected to pass (or skip, when it has nothing to judge).
 Agreement per rule: an expected ``fail`` also matches a ``warn`` when the scenario sets
 ``severity: warn`` for that rule; any other expected status must match exactly.
 
-``python -m design_framework.judgement [--format text|json] [PATH...]`` prints agreement
+``python -m tests.judgement [--format text|json] [PATH...]`` prints agreement
 per rule, per kind and overall, then every disagreement. Exit 0 when everything agrees,
 1 otherwise, 2 when a fixture cannot be read (message on stderr naming file, design and
 field).
@@ -43,7 +43,7 @@ from design_framework.rubric import RULE_MODULES, Status, check_design
 from design_framework.rubric.base import STATUS_ORDER
 from scenarios.loader import shipped_scenarios
 
-FIXTURE_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "judgement"
+FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "judgement"
 KINDS = ("published", "valid", "mistake")
 STATUSES = tuple(s.value for s in Status)
 FIELDS = ("id", "scenario", "kind", "source", "why", "quick", "design", "expect")
@@ -562,7 +562,7 @@ def format_text(summary: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m design_framework.judgement",
+        prog="python -m tests.judgement",
         description="Run the rubric on the judgement suite and report agreement with the expert.",
     )
     parser.add_argument("paths", nargs="*", help="fixture files or folders (default: the suite)")

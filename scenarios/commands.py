@@ -1,5 +1,6 @@
-"""``python -m design_framework check|render|report``: the rubric, the renderers and the
-session report from a shell.
+"""``python -m scenarios check|render|report``: the rubric, the renderers and the session
+report from a shell. They live here, above the framework, because each reads scenarios (by
+id from the pack, or from a file) and the framework never imports the scenario package.
 
 Exit codes of ``check``: 0 no rule failed, 1 at least one rule failed, 2 the input could
 not be read (the message on stderr names file, path and line). ``report`` exits 0 with the
@@ -8,7 +9,6 @@ report, or 2 when the session file cannot be read.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -18,6 +18,8 @@ from components.loading import InputError, parse_yaml, read_text
 from components.render import RenderError, export, too_large_to_draw
 from design_framework.rubric import Report, Status, check_design
 from design_framework.rubric.base import STATUS_ORDER
+from scenarios.loader import get_scenario, scenario_from_path, shipped_scenarios
+from scenarios.sessions import resolve_scenario as session_scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 FORMATS = {
@@ -35,8 +37,6 @@ def resolve_scenario(name: str | None):
     """A scenario from the shipped pack by id, or from a YAML file path."""
     if not name:
         return None
-    from scenarios.loader import get_scenario, scenario_from_path
-
     if name.endswith((".yaml", ".yml")) or Path(name).is_file():
         return scenario_from_path(name)
     return get_scenario(name)
@@ -63,8 +63,6 @@ def design_scenario(design: Design, design_path: str):
     """The scenario a design file names: a shipped id, or a scenario file given relative to
     the design file's folder and inside it. Never any other path: a design file comes from
     anyone, and its ``scenario:`` must not open ``../../etc/passwd`` or ``/proc``."""
-    from scenarios.loader import get_scenario, scenario_from_path, shipped_scenarios
-
     name = design.scenario
     if not name:
         return None
@@ -212,8 +210,6 @@ def load_session(path: str):
     """A session file and its scenario, or None after printing why (file:line on stderr)."""
     from components.loading import parse_yaml, read_text
     from design_framework.session import Session
-    from scenarios.loader import shipped_scenarios
-    from scenarios.sessions import resolve_scenario as session_scenario
 
     try:
         text = read_text(path)
@@ -259,12 +255,8 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m design_framework",
-        description="Check, render or grade ML system designs and practice sessions.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_commands(sub) -> None:
+    """``check``, ``render`` and ``report`` on the subparsers of ``python -m scenarios``."""
     check = sub.add_parser("check", help="run the rubric on a design file")
     check.add_argument("design", help="design YAML file (version: 1)")
     check.add_argument("--scenario", help="scenario id, or a scenario YAML file")
@@ -296,5 +288,3 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("session", help="session YAML file (kind: session), as the app saves it")
     report.add_argument("--format", choices=("text", "json", "md"), default="text")
     report.set_defaults(run=cmd_report)
-    args = parser.parse_args(argv)
-    return args.run(args)
