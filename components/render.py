@@ -19,6 +19,7 @@ from pathlib import Path
 from components import analysis
 from components.catalog import Catalog, load_catalog
 from components.design import Design, design_graph
+from components.embedded import embed_png, embed_svg
 from components.reading import read_graph
 
 FAIL_COLOR = "#E22134"
@@ -27,7 +28,9 @@ PATH_COLOR = "#1DB954"
 PNG_DPI = 100
 PNG_MAX_INCHES = "22,11"
 """PNG export draws at 100 dpi and scales a large design down to at most 2,200 x 1,100 px:
-sharp enough to paste into notes, and rasterising stays near 100 ms whatever the size."""
+sharp enough to paste into notes, and rasterising stays near 100 ms whatever the size. At
+scale 2 (for a high-density screen or a slide) it draws at 200 dpi, up to 4,400 x 2,200."""
+PNG_SCALES = (1, 2)
 
 CLUSTERS = [
     ("request", "Request path (online)", ("entry", "online")),
@@ -310,13 +313,17 @@ def dot_program() -> str:
     )
 
 
-def render_dot(dot_text: str, fmt: str, program: str | None = None, timeout: float = 30) -> bytes:
-    """Render DOT text to ``png`` or ``svg`` bytes."""
+def render_dot(
+    dot_text: str, fmt: str, program: str | None = None, timeout: float = 30, scale: int = 1
+) -> bytes:
+    """Render DOT text to ``png`` or ``svg`` bytes; a PNG at ``scale`` times 100 dpi."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt!r} (png or svg)")
+    if scale not in PNG_SCALES:
+        raise ValueError(f"unsupported scale {scale!r} (one of {PNG_SCALES})")
     command = [program or dot_program(), f"-T{fmt}"]
     if fmt == "png":
-        command += [f"-Gdpi={PNG_DPI}", f"-Gsize={PNG_MAX_INCHES}"]
+        command += [f"-Gdpi={PNG_DPI * scale}", f"-Gsize={PNG_MAX_INCHES}"]
     try:
         done = subprocess.run(
             command,
@@ -340,10 +347,16 @@ PAPER = {False: "#FFFFFF", True: "#121212"}
 
 
 def export(
-    design: Design, fmt: str, report=None, catalog_size: int | None = None, dark: bool = False
+    design: Design,
+    fmt: str,
+    report=None,
+    catalog_size: int | None = None,
+    dark: bool = False,
+    scale: int = 1,
 ) -> bytes:
     """The design as file bytes in ``fmt``: png, svg, dot, mmd or yaml. Images have an opaque
-    background, white unless ``dark``."""
+    background, white unless ``dark``, a PNG ``scale`` times 100 dpi; both carry the design's
+    YAML (components/embedded.py), so "Open a file" reopens a shared picture as a design."""
     size = catalog_size or analysis.DEFAULT_CATALOG_SIZE
     if fmt == "yaml":
         return design.to_yaml().encode("utf-8")
@@ -355,4 +368,6 @@ def export(
     dot_text = to_dot(design, report, catalog_size=size, dark=dark, background=PAPER[dark])
     if fmt == "dot":
         return dot_text.encode("utf-8")
-    return render_dot(dot_text, fmt)
+    image = render_dot(dot_text, fmt, scale=scale)
+    embed = embed_png if fmt == "png" else embed_svg
+    return embed(image, design.to_yaml())

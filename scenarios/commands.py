@@ -15,7 +15,7 @@ from pathlib import Path
 
 from components.design import Design
 from components.loading import InputError, parse_yaml, read_text
-from components.render import RenderError, export, too_large_to_draw
+from components.render import PNG_SCALES, RenderError, export, too_large_to_draw
 from design_framework.rubric import Report, Status, check_design
 from design_framework.rubric.base import STATUS_ORDER
 from scenarios.loader import get_scenario, scenario_from_path, shipped_scenarios
@@ -181,6 +181,9 @@ def cmd_render(args) -> int:
             f"{args.output}: unknown output type (use one of {', '.join(FORMATS)})", file=sys.stderr
         )
         return EXIT_UNREADABLE
+    if args.scale != 1 and fmt != "png":
+        print(f"--scale {args.scale}: only a PNG has a scale (this is {fmt})", file=sys.stderr)
+        return EXIT_UNREADABLE
     loaded = load_inputs(args)
     if loaded is None:
         return EXIT_UNREADABLE
@@ -193,7 +196,7 @@ def cmd_render(args) -> int:
     report = check_design(design, scenario)
     size = scenario.requirements.catalog_size if scenario else None
     try:
-        data = export(design, fmt, report, size, dark=args.dark)
+        data = export(design, fmt, report, size, dark=args.dark, scale=args.scale)
     except RenderError as error:
         print(f"render: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -269,7 +272,11 @@ def add_commands(sub) -> None:
         "slate, freshness_s, batch_window_h (again for more)",
     )
     check.set_defaults(run=cmd_check)
-    render = sub.add_parser("render", help="draw a design as PNG, SVG, DOT or Mermaid")
+    render = sub.add_parser(
+        "render",
+        help="draw a design as PNG, SVG, DOT or Mermaid (a PNG or SVG carries the design: "
+        "Open a file reopens it)",
+    )
     render.add_argument("design", help="design YAML file (version: 1)")
     render.add_argument(
         "-o",
@@ -280,6 +287,13 @@ def add_commands(sub) -> None:
     render.add_argument("--scenario", help="scenario id or file, to mark failing nodes")
     render.add_argument(
         "--dark", action="store_true", help="light ink on a dark background (default: white)"
+    )
+    render.add_argument(
+        "--scale",
+        type=int,
+        choices=PNG_SCALES,
+        default=1,
+        help="PNG pixels per point: 1 (100 dpi) or 2 (200 dpi, for slides and sharp screens)",
     )
     render.set_defaults(run=cmd_render)
     report = sub.add_parser(

@@ -540,6 +540,8 @@ def test_finishing_shows_the_report_with_every_export(downloads):
     assert "latency.budget failed" in reasons
     png = download_bytes(at, "w_export_png", downloads)
     assert png.startswith(b"\x89PNG")
+    png2x = download_bytes(at, "w_export_png2x", downloads)
+    assert int.from_bytes(png2x[16:20], "big") >= 2 * int.from_bytes(png[16:20], "big") - 2
     assert download_bytes(at, "w_export_svg", downloads).startswith(b"<?xml")
     # side by side, read-only: the candidate's design with its verdict, the reference design
     mine, reference = canvas_data(at, "w_report_mine"), canvas_data(at, "w_report_reference")
@@ -625,6 +627,25 @@ def test_uploading_a_design_file_checks_it():
         "bad.yaml", b"version: 1\nedges: [{from: a}]\n"
     ).run()
     assert any("bad.yaml:2:" in e.value for e in at.error)
+
+
+def test_an_exported_png_opens_as_its_design_and_a_plain_one_is_refused():
+    from components.render import export, render_dot, to_dot
+
+    reference = get_scenario("skip-prediction").reference_design
+    design = reference.model_copy(update={"scenario": "skip-prediction"})
+    at = new_app()
+    at.run()
+    at.switch_page("ui/files.py").run()
+    at.file_uploader(key="w_upload_design").upload("shared.png", export(design, "png")).run()
+    assert not at.exception and not at.error
+    assert any("**shared.png** against skip-prediction" in m.value for m in at.markdown)
+    assert sorted(drawn_ids(at, "w_files_board")) == sorted(c.id for c in design.components)
+    plain = render_dot(to_dot(design), "png")
+    at.file_uploader(key="w_upload_design").upload("screenshot.png", plain).run()
+    (error,) = at.error
+    assert "This picture cannot be opened as a design" in error.value
+    assert "screenshot.png: this PNG holds no design" in error.value
 
 
 def test_authoring_a_scenario_validates_with_lines_and_can_be_practised():

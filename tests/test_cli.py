@@ -240,3 +240,23 @@ def test_report_tells_how_a_session_adapted_to_its_curveballs(tmp_path, capsys):
     assert "the design passed again 6:30 later" in markdown
     assert design_main(["report", str(path)]) == 0
     assert "Curveballs:" in capsys.readouterr().out
+
+
+def test_render_scale_2_draws_twice_the_pixels_and_carries_the_design(reference_file, tmp_path):
+    from components.design import Design
+    from components.embedded import design_text
+
+    one, two = tmp_path / "one.png", tmp_path / "two.png"
+    assert design_main(["render", str(reference_file), "-o", str(one)]) == 0
+    assert design_main(["render", str(reference_file), "-o", str(two), "--scale", "2"]) == 0
+    width = int.from_bytes(one.read_bytes()[16:20], "big")
+    assert abs(int.from_bytes(two.read_bytes()[16:20], "big") - 2 * width) <= 2
+    assert Design.from_string(design_text(two.read_bytes(), "two.png")) == Design.from_path(
+        reference_file
+    )
+
+
+def test_render_scale_is_for_png_only(reference_file, tmp_path, capsys):
+    out = str(tmp_path / "x.svg")
+    assert design_main(["render", str(reference_file), "-o", out, "--scale", "2"]) == 2
+    assert "--scale 2: only a PNG has a scale (this is svg)" in capsys.readouterr().err

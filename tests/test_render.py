@@ -170,3 +170,64 @@ def test_every_edge_label_is_drawn_beside_its_own_edge(scenario_id):
         reach = 0.3 * size * len(text) + 10
         gap = min(math.hypot(x - px, y - size / 3 - py) for px, py in points)
         assert gap <= reach, f"{text!r} is {gap:.0f} pt from {edge.source}->{edge.target}"
+
+
+# ---- the design inside an exported picture (issue 21 item 6) ---------------------------------
+
+
+def _placed_design() -> Design:
+    from components.board import auto_layout
+
+    design = auto_layout(hostile_design())  # positions, a title and labels that need escaping
+    data = design.to_dict()
+    data["notes"] = [{"text": "cache ]]> & <tags> stay text", "pos": {"x": 10, "y": 400}}]
+    return Design.model_validate(data)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_an_exported_picture_reopens_as_the_same_design(fmt):
+    from components.embedded import design_text
+
+    design = _placed_design()
+    picture = export(design, fmt)
+    assert Design.from_string(design_text(picture, f"shared.{fmt}"), f"shared.{fmt}") == design
+
+
+def test_the_picture_with_its_design_is_still_an_ordinary_image():
+    design = get_scenario("skip-prediction").reference_design
+    png = Image.open(io.BytesIO(export(design, "png")))
+    png.load()  # every chunk read: the text chunk breaks no decoder
+    assert png.format == "PNG" and "ml-whiteboard-design" in png.text
+    svg = ElementTree.fromstring(export(design, "svg"))
+    (metadata,) = svg.iter("{http://www.w3.org/2000/svg}metadata")
+    assert "components:" in "".join(metadata.itertext())
+
+
+def test_a_2x_png_has_twice_the_pixels_and_the_same_design():
+    from components.embedded import design_text
+
+    design = get_scenario("realtime-playlist-recs").reference_design
+    one = Image.open(io.BytesIO(export(design, "png")))
+    two_bytes = export(design, "png", scale=2)
+    two = Image.open(io.BytesIO(two_bytes))
+    assert abs(two.width - 2 * one.width) <= 2 and abs(two.height - 2 * one.height) <= 2
+    assert Design.from_string(design_text(two_bytes, "x.png")) == design
+
+
+def test_a_picture_without_a_design_is_refused_saying_so():
+    from components.embedded import design_text
+    from components.loading import InputError
+
+    design = get_scenario("skip-prediction").reference_design
+    plain_png = render_dot(to_dot(design), "png")  # drawn elsewhere: no design inside
+    with pytest.raises(InputError) as caught:
+        design_text(plain_png, "photo.png")
+    assert str(caught.value).startswith("photo.png: this PNG holds no design:")
+    with pytest.raises(InputError, match="drawing.svg: this SVG holds no design"):
+        design_text(render_dot(to_dot(design), "svg"), "drawing.svg")
+    damaged = bytearray(export(design, "png"))
+    damaged[-40] ^= 0xFF  # inside the design's chunk: its CRC no longer matches
+    with pytest.raises(InputError, match="shared.png: the PNG's iTXt chunk is damaged"):
+        design_text(bytes(damaged), "shared.png")
+    with pytest.raises(InputError, match="notes.png: not an SVG file"):
+        design_text(b"just some text", "notes.png")

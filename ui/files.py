@@ -1,8 +1,10 @@
-"""Open a file: continue a session from its file, or check a design file."""
+"""Open a file: continue a session from its file, or check a design file (YAML, or a PNG or
+SVG this app exported, which carries its design)."""
 
 import streamlit as st
 
 from components.design import Design
+from components.embedded import design_text
 from components.loading import InputError
 from components.markdown import escape
 from design_framework.session import Session
@@ -11,6 +13,22 @@ from storage import StorageError
 from ui import state
 from ui.canvas import EDITOR_KEYS, bump_rev
 from ui.widgets import diagram, findings, uploaded_text
+
+
+def design_upload_text(upload) -> str | None:
+    """The design YAML of an upload: the file itself, or the design an exported picture
+    carries; None after saying why there is none."""
+    if not upload.name.lower().endswith((".png", ".svg")):
+        return uploaded_text(upload)
+    try:
+        return design_text(upload.getvalue(), upload.name)
+    except InputError as error:
+        st.error(
+            "This picture cannot be opened as a design:\n\n"
+            + "\n".join(f"- {escape(p)}" for p in error.problems)
+        )
+        return None
+
 
 st.title("Open a file")
 session_col, design_col = st.columns(2)
@@ -60,11 +78,14 @@ with design_col:
     st.subheader("Check a design file")
     st.caption(
         "A design file (`version: 1`, see docs/formats.md) is checked against its scenario "
-        "(its `scenario:` field) or the rubric's defaults."
+        "(its `scenario:` field) or the rubric's defaults. A PNG or SVG exported by this app "
+        "(Report and exports) carries its design and opens the same way."
     )
-    upload = st.file_uploader("Design file", type=["yaml", "yml"], key="w_upload_design")
+    upload = st.file_uploader(
+        "Design file", type=["yaml", "yml", "png", "svg"], key="w_upload_design"
+    )
     if upload is not None:
-        text = uploaded_text(upload)
+        text = design_upload_text(upload)
         if text is not None:
             try:
                 design = Design.from_string(text, upload.name)

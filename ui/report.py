@@ -192,12 +192,19 @@ if report.study:
 
 
 @st.cache_data(max_entries=64, show_spinner="Rendering...")
-def _image(design_json: str, fmt: str, catalog_size: int, marks: str, dark: bool, _report) -> bytes:
+def _image(
+    design_json: str, fmt: str, catalog_size: int, marks: str, dark: bool, scale: int, _report
+) -> bytes:
     # _report is left out of the cache key (leading underscore); ``marks`` stands for it.
     from components.design import Design
 
     return export(
-        Design.model_validate_json(design_json), fmt, _report, catalog_size or None, dark=dark
+        Design.model_validate_json(design_json),
+        fmt,
+        _report,
+        catalog_size or None,
+        dark=dark,
+        scale=scale,
     )
 
 
@@ -208,22 +215,33 @@ design_json = session.design.model_dump_json(by_alias=True)
 dark_export = st.toggle(
     "Dark background for PNG and SVG", key="w_export_dark", help="White unless you turn this on"
 )
-cols = st.columns(3)
-for index, (label, fmt, mime) in enumerate(
+st.caption(
+    "The PNG and SVG carry the design inside them: open one on the Files page to get the "
+    "design back."
+)
+cols = st.columns(4)
+for index, (label, fmt, scale, name, key, mime) in enumerate(
     [
-        ("Diagram (PNG)", "png", "image/png"),
-        ("Diagram (SVG)", "svg", "image/svg+xml"),
-        ("Mermaid", "mmd", "text/plain"),
+        ("Diagram (PNG)", "png", 1, f"{base}.png", "w_export_png", "image/png"),
+        ("Diagram (PNG, 2x)", "png", 2, f"{base}@2x.png", "w_export_png2x", "image/png"),
+        ("Diagram (SVG)", "svg", 1, f"{base}.svg", "w_export_svg", "image/svg+xml"),
+        ("Mermaid", "mmd", 1, f"{base}.mmd", "w_export_mmd", "text/plain"),
     ]
 ):
     try:
         marks = ",".join(sorted(report.rubric.failing_nodes() | report.rubric.warning_nodes()))
-        data = _image(design_json, fmt, size or 0, marks, dark_export, report.rubric)
+        data = _image(design_json, fmt, size or 0, marks, dark_export, scale, report.rubric)
     except RenderError as error:
         cols[index].error(f"{label}: {error}")
         continue
     cols[index].download_button(
-        label, data, file_name=f"{base}.{fmt}", mime=mime, key=f"w_export_{fmt}", width="stretch"
+        label,
+        data,
+        file_name=name,
+        mime=mime,
+        key=key,
+        width="stretch",
+        help="Twice the pixels: sharp on slides and high-density screens" if scale == 2 else None,
     )
 cols = st.columns(3)
 cols[0].download_button(
