@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from functools import lru_cache
 
@@ -109,8 +110,139 @@ def _longest_path_layers(graph: nx.DiGraph) -> dict[str, int]:
     return {node: layer[mapping[node]] for node in graph}
 
 
-LAYOUT_BOX_PX = (190, 64)
-"""The room Graphviz keeps for each box (a board box is 130 to 190 px wide)."""
+LAYOUT_BOX_PX = (190, 80)
+"""The room Graphviz keeps for each box (a board box is 130 to 190 px wide, up to 80 high
+with three figure lines)."""
+BOARD_SPACING = ("nodesep=0.35, ranksep=0.55", "nodesep=0.15, ranksep=0.35")
+"""dot's spacing in the export, and on the board: 11 px between two boxes in a column, 25
+between columns (215 px apart, as the layered layout's)."""
+_CLUSTER_TITLE = re.compile(r"label=\"(?:[^\"\\]|\\.)*\";(?= style=\"rounded,dashed\")")
+NODE_BOX = (190, 80)
+"""The most room a box takes on the board (its widest label, three figure lines)."""
+
+
+# ---- reading size: the fit rule and wrapping ---------------------------------------------------
+
+LABEL_PX = 13
+"""The node label's font size on the board (canvas/frontend/src/canvas.css .wb-node-label)."""
+MIN_LABEL_PX = 11
+"""The smallest label a fit may show: below it a box's name is hard to read."""
+FIT_RULE = {"padding": 0.1, "minZoom": round(MIN_LABEL_PX / LABEL_PX, 4), "maxZoom": 1.1}
+"""How every board fits its design (sent to the board, applied by
+canvas/frontend/src/readableFit.js): the whole design with ``padding`` (a share of the
+board, as React Flow's fitView) up to ``maxZoom``; where that would draw labels under
+MIN_LABEL_PX, the design's width at a readable zoom, from its top, and the user pans."""
+PAGE_CHROME_PX = 479
+"""Page width the main column does not get (the sidebar and the main container's padding),
+and PALETTE_PX the palette beside the board: measured in Chromium with Streamlit 1.67 (the
+board's pane is 631 px wide at 1280 and 791 px at 1440)."""
+PALETTE_PX = 170
+EDIT_BOARD_HEIGHT = 598
+"""The editable board's pane: ui/canvas.py BOARD_HEIGHT less its border."""
+
+
+def edit_board_px(page_width: int = 1280) -> tuple[int, int]:
+    """The editable board's pane in a browser window ``page_width`` pixels wide."""
+    return page_width - PAGE_CHROME_PX - PALETTE_PX, EDIT_BOARD_HEIGHT
+
+
+def column_px(page_width: int = 1280) -> int:
+    """The main column's width (a read-only board the page's width) in such a window."""
+    return page_width - PAGE_CHROME_PX
+
+
+EDIT_BOARD_PX = edit_board_px()
+
+
+def span_of(positions, box: tuple[int, int] | None = None) -> tuple[int, int]:
+    """Width and height of what ``positions`` (top-left corners) cover, boxes included."""
+    width, height = box or NODE_BOX
+    if not positions:
+        return width, height
+    xs = [x for x, _ in positions]
+    ys = [y for _, y in positions]
+    return max(xs) - min(xs) + width, max(ys) - min(ys) + height
+
+
+def readable_fit(span: tuple[float, float], board: tuple[float, float], rule=None) -> dict:
+    """The fit rule (FIT_RULE) on a drawing ``span`` (w, h) and a board (w, h), in px:
+    ``zoom``, ``label_px`` (the node label on screen) and ``pans`` (True when the whole
+    drawing does not fit at a readable size, so the board fits its width and the user pans
+    the rest)."""
+    rule = rule or FIT_RULE
+    usable_w = board[0] / (1 + rule["padding"])
+    usable_h = board[1] / (1 + rule["padding"])
+    whole = min(usable_w / span[0], usable_h / span[1])
+    pans = whole < rule["minZoom"]
+    zoom = usable_w / span[0] if pans else whole
+    zoom = max(rule["minZoom"], min(rule["maxZoom"], zoom))
+    return {"zoom": zoom, "label_px": LABEL_PX * zoom, "pans": pans}
+
+
+STRIP_GAP = 70
+"""Room between two rows of a wrapped layout: wider than the gaps inside one, so each reads
+as a row of its own."""
+
+
+def wrap_layout(
+    positions: dict[str, tuple[int, int]], board: tuple[int, int]
+) -> dict[str, tuple[int, int]]:
+    """A left-to-right layout cut into rows, as text wraps, so its shape suits ``board``:
+    the columns (boxes sharing an x) are split into strips of about equal width, each
+    strip keeps its own arrangement (the request path on top, the stores under it, the
+    pipelines below), and the strips stack top to bottom.
+
+    The number of strips: the fewest that show the whole design at a readable size
+    (FIT_RULE), so a design that reads in one band stays in one; where none does, the
+    fewest whose width fits, so the board is panned one way, down, as a page is scrolled."""
+    if not positions:
+        return positions
+    columns = sorted({x for x, _ in positions.values()})
+    usable = [side / (1 + FIT_RULE["padding"]) for side in board]
+    width_fits = None
+    for strips in range(1, len(columns) + 1):
+        option = _in_strips(positions, columns, strips)
+        span = span_of(option.values())
+        if min(usable[0] / span[0], usable[1] / span[1]) >= FIT_RULE["minZoom"]:
+            return option
+        if width_fits is None and usable[0] / span[0] >= FIT_RULE["minZoom"]:
+            width_fits = option
+    if width_fits is not None:
+        return width_fits
+    return _in_strips(positions, columns, len(columns))  # one column: the narrowest there is
+
+
+def _in_strips(positions, columns, strips: int) -> dict[str, tuple[int, int]]:
+    left, right = columns[0], columns[-1] + NODE_BOX[0]
+    share = (right - left) / strips
+    strip_of = {x: min(strips - 1, int((x - left + NODE_BOX[0] / 2) // share)) for x in columns}
+    wrapped: dict[str, tuple[int, int]] = {}
+    top = 0
+    for strip in range(strips):
+        members = {n: p for n, p in positions.items() if strip_of[p[0]] == strip}
+        if not members:
+            continue
+        x0 = min(x for x, _ in members.values())
+        rows = _closed_up(sorted({y for _, y in members.values()}))
+        for node, (x, y) in members.items():
+            wrapped[node] = (x - x0, top + rows[y])
+        top += max(rows.values()) + NODE_BOX[1] + STRIP_GAP
+    return wrapped
+
+
+ROW_ROOM = NODE_BOX[1] + 30
+"""The most room between two rows of boxes in a strip: a strip of the request path's first
+columns keeps none of the height the pipelines under later columns needed."""
+
+
+def _closed_up(ys: list[int]) -> dict[int, int]:
+    """Each y, from 0, with every gap between two rows that hold boxes at most ROW_ROOM:
+    two boxes at least ROW_ROOM apart stay so, closer ones keep their distance."""
+    closed, at = {}, 0
+    for before, y in zip([ys[0], *ys], ys, strict=False):
+        at += min(y - before, ROW_ROOM)
+        closed[y] = at
+    return closed
 
 
 def graphviz_layout(
@@ -125,9 +257,14 @@ def graphviz_layout(
     data = design.to_dict()
     data["edges"] = [{k: v for k, v in e.items() if k != "label"} for e in data["edges"]]
     data.pop("notes", None)
-    dot = to_dot(Design.model_validate(data), catalog=catalog).replace(
+    dot = to_dot(Design.model_validate(data), catalog=catalog)
+    # The board draws no cluster frames or titles: the room dot keeps for them, and the
+    # export's wider spacing, would only spread the boxes apart.
+    dot = dot.replace(
         "  node [", f"  node [fixedsize=true, width={width / 72:.3f}, height={height / 72:.3f}, ", 1
     )
+    dot = dot.replace(BOARD_SPACING[0], BOARD_SPACING[1], 1)
+    dot = _CLUSTER_TITLE.sub('label=""; margin=6;', dot)
     try:
         done = subprocess.run(
             [dot_program(), "-Tplain"],
@@ -153,28 +290,37 @@ def graphviz_layout(
     return positions
 
 
-def whole_layout(design: Design, catalog: Catalog | None = None) -> dict[str, tuple[int, int]]:
-    """Positions for a whole design: Graphviz's, else the layered layout."""
-    return graphviz_layout(design, catalog) or layered_layout(design, catalog)
+def whole_layout(
+    design: Design, catalog: Catalog | None = None, board: tuple[int, int] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Positions for a whole design: Graphviz's, else the layered layout, wrapped into rows
+    that suit a board of ``board`` pixels (the editable board at 1280 px unless told)."""
+    positions = graphviz_layout(design, catalog) or layered_layout(design, catalog)
+    return wrap_layout(positions, board or EDIT_BOARD_PX)
 
 
-def auto_layout(design: Design, catalog: Catalog | None = None) -> Design:
-    """Every component and note placed afresh."""
-    return _with_positions(design, whole_layout(design, catalog), replace=True)
+def auto_layout(
+    design: Design, catalog: Catalog | None = None, board: tuple[int, int] | None = None
+) -> Design:
+    """Every component and note placed afresh, wrapped to suit ``board`` (width, height in
+    px: the board that asked, or the editable board at 1280 px)."""
+    return _with_positions(design, whole_layout(design, catalog, board), replace=True)
 
 
-def place(design: Design, catalog: Catalog | None = None) -> Design:
+def place(
+    design: Design, catalog: Catalog | None = None, board: tuple[int, int] | None = None
+) -> Design:
     """Positions for the components and notes that have none; placed ones stay put.
 
-    A design with no positions at all is laid out whole; otherwise the newcomers are laid
-    out among themselves below what is already placed."""
+    A design with no positions at all is laid out whole (wrapped to suit ``board``);
+    otherwise the newcomers are laid out among themselves below what is already placed."""
     placed = [c for c in design.components if c.pos is not None]
     missing = [c for c in design.components if c.pos is None]
     notes_missing = any(n.pos is None for n in design.notes)
     if not missing and not notes_missing:
         return design
     if not placed:
-        return _with_positions(design, whole_layout(design, catalog), replace=False)
+        return _with_positions(design, whole_layout(design, catalog, board), replace=False)
     below = max(c.pos.y for c in placed) + ROW_GAP * 1.5
     left = min(c.pos.x for c in placed)
     ids = {c.id for c in missing}
@@ -356,13 +502,16 @@ def board_data(
     saved: int = 0,
     board_key: str | None = None,
     with_catalog: bool = True,
+    board: tuple[int, int] | None = None,
 ) -> dict:
     """Everything the canvas needs for one render (JSON-ready). ``saved`` is the ``seq`` of
     the last state from the board that Python took; ``board_key`` names the board so a
     remounted canvas resumes where it was (its history, its unsaved changes).
     ``with_catalog=False`` leaves out the catalog (the palette and the editor's field specs,
-    about 15 KB) for a page that already holds the one named by ``catalogId``."""
-    drawn, marks = _drawing(design, report, catalog_size)
+    about 15 KB) for a page that already holds the one named by ``catalogId``. ``board``
+    (width, height in px) is the shape a design with no positions is laid out for; ``fit``
+    tells the board how to fit it (FIT_RULE)."""
+    drawn, marks = _drawing(design, report, catalog_size, board)
     data = {
         "rev": rev,
         "readOnly": read_only,
@@ -375,6 +524,7 @@ def board_data(
         "error": error,
         "saved": saved,
         "boardKey": board_key,
+        "fit": FIT_RULE,
     }
     if with_catalog:
         data["catalog"] = _shipped_catalog_data()
@@ -385,7 +535,7 @@ _DRAWINGS: dict[tuple, tuple[dict, dict]] = {}
 _DRAWINGS_KEPT = 32
 
 
-def _drawing(design: Design, report, catalog_size) -> tuple[dict, dict]:
+def _drawing(design: Design, report, catalog_size, board=None) -> tuple[dict, dict]:
     """The placed design and its marks, remembered per design, verdict and catalog size:
     most reruns (a note typed, a finding opened) redraw the same board."""
     verdict = (
@@ -396,10 +546,13 @@ def _drawing(design: Design, report, catalog_size) -> tuple[dict, dict]:
         if report is not None
         else None
     )
-    key = (design.model_dump_json(), verdict, catalog_size)
+    key = (design.model_dump_json(), verdict, catalog_size, board)
     found = _DRAWINGS.get(key)
     if found is None:
-        found = (_board_design(place(design)), board_marks(design, report, catalog_size))
+        found = (
+            _board_design(place(design, board=board)),
+            board_marks(design, report, catalog_size),
+        )
         if len(_DRAWINGS) >= _DRAWINGS_KEPT:
             _DRAWINGS.pop(next(iter(_DRAWINGS)))
         _DRAWINGS[key] = found
@@ -415,28 +568,17 @@ def _board_design(design: Design) -> dict:
     }
 
 
-NODE_BOX = (190, 80)
-"""The most room a box takes on the board (its widest label, three figure lines)."""
-
-
-READ_ZOOM = 0.62
-"""The smallest zoom a read-only board opens at (canvas/frontend: READ_FIT): below it the
-13 px labels are too small to read, so a wider design is panned instead."""
-
-
-def fitted_height(
-    design: Design, width: int = 1100, low: int = 380, high: int = 900, zoom: float = 1.1
-) -> int:
-    """The height at which a board ``width`` pixels wide shows the placed design at the zoom
-    it opens at (the whole design, not below ``READ_ZOOM`` nor above ``zoom``), between
-    ``low`` and ``high``: the drawing fills a full-width read-only board."""
-    placed = place(design)
-    xs = [c.pos.x for c in placed.components] or [0]
-    ys = [c.pos.y for c in placed.components] or [0]
-    span_x = max(xs) - min(xs) + NODE_BOX[0]
-    span_y = max(ys) - min(ys) + NODE_BOX[1]
-    scale = max(READ_ZOOM, min(zoom, width / (span_x * 1.16)))  # 8% padding a side
-    return int(min(high, max(low, span_y * 1.16 * scale)))
+def fitted_height(design: Design, width: int | None = None, low: int = 380, high: int = 900) -> int:
+    """The height at which a read-only board ``width`` pixels wide (the main column at
+    1280 px unless told) shows the placed design at the zoom it opens at (FIT_RULE: its
+    width, never under the readable minimum), between ``low`` and ``high``; a drawing
+    taller than that opens at its top, to be panned."""
+    width = width or column_px()
+    placed = place(design, board=(width, high))
+    span = span_of([(c.pos.x, c.pos.y) for c in placed.components])
+    usable_w = width / (1 + FIT_RULE["padding"])
+    zoom = max(FIT_RULE["minZoom"], min(FIT_RULE["maxZoom"], usable_w / span[0]))
+    return int(min(high, max(low, span[1] * zoom * (1 + FIT_RULE["padding"]))))
 
 
 # ---- what the board sends back ---------------------------------------------------------------

@@ -367,6 +367,23 @@ def test_auto_layout_places_every_component_and_reloads_the_board():
     assert places["feature_store"][1] > places["ranker"][1]  # stores sit under the path
     saved = store().load_session(open_session_id(at)).design
     assert saved.component("ranker").pos.x == places["ranker"][0]
+    assert data["fit"]["minZoom"] * 13 >= 11  # the board never fits under 11 px labels
+
+
+def test_auto_layout_wraps_to_the_board_that_asked():
+    at = started()
+    reference = get_scenario("realtime-playlist-recs").reference_design.to_dict()
+    canvas_send(at, {"components": reference["components"], "edges": reference["edges"]})
+
+    def width_after_layout(seq, **board):
+        canvas_trigger(at, {"kind": "layout", "seq": seq, **board})
+        assert not at.exception
+        xs = [c["pos"]["x"] for c in canvas_data(at)["design"]["components"]]
+        return max(xs) - min(xs) + 190
+
+    narrow = width_after_layout(2, width=631, height=598)
+    wide = width_after_layout(3, width=2600, height=1200)
+    assert narrow <= 631 < 1500 < wide  # rows on a narrow board, one long band on a wide one
 
 
 def findings_data(at: AppTest) -> dict:

@@ -4,17 +4,23 @@ unplaced nodes, the draw cap, what the board is sent and how what it sends back 
 import pytest
 
 from components.board import (
+    FIT_RULE,
     MAX_DRAWN_COMPONENTS,
+    MIN_LABEL_PX,
+    NODE_BOX,
     BoardError,
     auto_layout,
     board_data,
     board_marks,
     catalog_data,
     design_from_board,
+    edit_board_px,
     fitted_height,
     graphviz_layout,
     layered_layout,
     place,
+    readable_fit,
+    span_of,
     too_large_to_draw,
 )
 from components.catalog import load_catalog
@@ -143,7 +149,8 @@ def test_graphviz_lays_out_every_reference_design_with_no_box_over_another(scena
 
 def test_auto_layout_draws_the_request_path_left_to_right_above_the_pipelines():
     design = get_scenario("realtime-playlist-recs").reference_design
-    placed = {c.id: c.pos for c in auto_layout(design).components}
+    wide = (2600, 1200)  # a board the whole design fits at full size: nothing wraps
+    placed = {c.id: c.pos for c in auto_layout(design, board=wide).components}
     path = ["client", "gateway", "experiment", "service", "two_tower", "heard", "prerank"]
     assert [placed[n].x for n in path] == sorted(placed[n].x for n in path)
     assert placed["rank"].x < placed["rerank"].x
@@ -154,6 +161,63 @@ def test_auto_layout_draws_the_request_path_left_to_right_above_the_pipelines():
         placed[n].y for n in ("features", "track_index", "cooc_store")
     )  # batch below the stores, the stores below the request path
     assert min(placed[n].y for n in ("features", "track_index")) > placed["rank"].y
+
+
+def _span(design):
+    return span_of([(c.pos.x, c.pos.y) for c in design.components])
+
+
+@pytest.mark.parametrize("scenario_id", sorted(shipped_scenarios()))
+@pytest.mark.parametrize("page_width", [1280, 1440])
+def test_after_auto_layout_every_reference_design_reads_at_11_px_panned_down_at_most(
+    scenario_id, page_width
+):
+    """Issue 21: labels of at least 11 px on screen; where the whole design does not fit
+    at that size, its width does, so the user only scrolls down the board."""
+    board = edit_board_px(page_width)
+    design = shipped_scenarios()[scenario_id].reference_design
+    span = _span(auto_layout(design, board=board))
+    fit = readable_fit(span, board)
+    assert fit["label_px"] >= MIN_LABEL_PX - 1e-9
+    usable_width = board[0] / (1 + FIT_RULE["padding"])
+    assert span[0] * fit["zoom"] <= usable_width + 1e-6, "the board pans sideways"
+    # what the wrapping buys: the same design in one long band pans sideways at 11 px
+    unwrapped = _span(auto_layout(design, board=(10_000, 10_000)))
+    assert unwrapped[0] * FIT_RULE["minZoom"] > usable_width
+
+
+@pytest.mark.parametrize("page_width", [1280, 1440])
+@pytest.mark.parametrize("scenario_id", sorted(shipped_scenarios()))
+def test_auto_layout_puts_no_box_over_another(scenario_id, page_width):
+    design = shipped_scenarios()[scenario_id].reference_design
+    placed = auto_layout(design, board=edit_board_px(page_width))
+    width, height = NODE_BOX  # the most room a box takes on the board
+    boxes = sorted((c.id, c.pos.x, c.pos.y) for c in placed.components)
+    for i, (a, ax, ay) in enumerate(boxes):
+        for b, bx, by in boxes[i + 1 :]:
+            apart = abs(ax - bx) >= width or abs(ay - by) >= height
+            assert apart, f"{a} at {(ax, ay)} and {b} at {(bx, by)} overlap"
+
+
+def test_a_long_request_path_wraps_into_rows_that_read_left_to_right():
+    design = get_scenario("realtime-playlist-recs").reference_design
+    placed = {c.id: c.pos for c in auto_layout(design, board=edit_board_px(1280)).components}
+    path = ["client", "gateway", "experiment", "service", "prerank", "rank", "rerank"]
+    rows = sorted({placed[n].y for n in path})
+    assert len(rows) >= 2  # wrapped: one row would be 1,900 px wide
+    reading = sorted(path, key=lambda n: (placed[n].y, placed[n].x))
+    assert reading == path  # row by row, left to right, as text wraps
+    assert max(p.x for p in placed.values()) + NODE_BOX[0] <= edit_board_px(1280)[0]
+
+
+def test_the_fit_rule_never_draws_labels_under_11_px():
+    board = (800, 600)
+    small = readable_fit((400, 200), board)
+    assert not small["pans"] and small["zoom"] == FIT_RULE["maxZoom"]
+    tall = readable_fit((700, 3000), board)  # its width fits: fitted to it, scrolled down
+    assert tall["pans"] and tall["label_px"] == pytest.approx(13 * 800 / 1.1 / 700)
+    huge = readable_fit((5000, 3000), board)  # not even its width: the minimum, panned
+    assert huge["pans"] and huge["label_px"] == pytest.approx(MIN_LABEL_PX, abs=0.01)
 
 
 def test_a_full_width_view_is_as_tall_as_the_design_needs():

@@ -4,7 +4,8 @@ State contract (see components/board.py and canvas/frontend/src/index.jsx): the 
 sent ``board_data`` plus ``revision`` (the session revision the page drew) and ``direct``
 (``direct_route``); a change goes to the direct route (ui/board_route.py) or comes back as
 the state value ``design`` (``{rev, seq, base, design}``; ``base``, the session revision
-the board last knew), and a request as the trigger ``action`` (``{kind: "layout"}``, or
+the board last knew), and a request as the trigger ``action`` (``{kind: "layout", width,
+height}``, the layout wrapped to suit the board's pane, or
 ``{kind: "sync"}`` once the user pauses after direct saves). ``REV_KEY`` counts the
 designs Python pushes: the board replaces what it shows only when the rev moves, so the
 echo of the user's own change never fights a drag.
@@ -25,6 +26,7 @@ from components.board import (
     auto_layout,
     board_data,
     catalog_id,
+    column_px,
     design_from_board,
     fitted_height,
     too_large_to_draw,
@@ -90,9 +92,19 @@ def apply_board_action(session: Session, action) -> None:
     """A request from the board: ``layout`` lays the design out again; ``sync`` only has
     this run pick up what the board saved through its direct route (see ``board``)."""
     if isinstance(action, dict) and action.get("kind") == "layout":
-        state.set_design(session, auto_layout(session.design))
+        state.set_design(session, auto_layout(session.design, board=_board_size(action)))
         _drop_text_views()
         bump_rev()
+
+
+def _board_size(action: dict) -> tuple[int, int] | None:
+    """The size of the board that asked for a layout (its pane, in px), if it said a
+    plausible one: the layout is wrapped to suit it."""
+    width, height = action.get("width"), action.get("height")
+    sizes = (width, height)
+    if all(isinstance(v, (int, float)) and 200 <= v <= 10_000 for v in sizes):
+        return int(width), int(height)
+    return None
 
 
 def _on_design(session: Session) -> None:
@@ -181,10 +193,12 @@ def view(
     key: str,
     empty_hint: str = "",
     fit_height: bool = False,
+    share: float = 1.0,
 ) -> None:
-    """A read-only board (interviewer, report, file checker): pan, zoom and fit only.
-    ``fit_height``: as tall as the design needs to be drawn the page's width (a full-width
-    board), instead of the fixed height."""
+    """A read-only board (interviewer, report, file checker): pan, zoom and fit only, at a
+    readable size (FIT_RULE). ``fit_height``: as tall as the design needs to be drawn the
+    page's width (a full-width board), instead of the fixed height. ``share``: the part of
+    the page's main column the board gets (a design without positions is laid out for it)."""
     if not design.components:
         st.info(empty_hint or "The diagram is empty.")
         return
@@ -192,7 +206,8 @@ def view(
     if reason:
         st.warning(f":material/hide_image: {reason}")
         return
-    height = fitted_height(design) if fit_height else VIEW_HEIGHT
+    width = int(column_px() * share)
+    height = fitted_height(design, width) if fit_height else VIEW_HEIGHT
     data = board_data(
         design,
         report,
@@ -202,5 +217,6 @@ def view(
         catalog_size=_catalog_size(scenario),
         height=height,
         dark=dark_theme(),
+        board=(width, height),
     )
     canvas(key=key, data=data, height=height + 2)

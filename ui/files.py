@@ -107,7 +107,7 @@ with design_col:
                     f"**{escape(upload.name)}** against "
                     f"{scenario.id if scenario else 'the default rubric'}"
                 )
-                diagram(design, report, scenario, key="w_files_board")
+                diagram(design, report, scenario, key="w_files_board", share=0.5)
                 findings(report, key="files_findings")
                 current = state.current_session()
                 usable = current is not None and current.finished_at is None

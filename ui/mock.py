@@ -416,6 +416,7 @@ with board:
         scenario,
         key="w_mock_board",
         empty_hint="The candidate has not drawn anything yet.",
+        share=0.6,
     )
     findings(report, key="mock_findings")
 with guide:
@@ -450,7 +451,7 @@ with guide:
             st.markdown("\n".join(f"- {no_images(pitfall)}" for pitfall in scenario.pitfalls))
         # drawn only when asked for: every redraw of this page is on the live path
         if st.toggle("Show the reference design", key="w_iv_reference"):
-            diagram(scenario.reference_design, None, scenario, key="w_mock_reference")
+            diagram(scenario.reference_design, None, scenario, key="w_mock_reference", share=0.4)
     if candidate.curveballs:
         with st.expander(f"Curveballs thrown ({len(candidate.curveballs)})", expanded=True):
             for ball in candidate.curveballs:

@@ -150,15 +150,18 @@ def diagram(
     key: str,
     empty_hint="",
     fit_height: bool = False,
+    share: float = 1.0,
 ) -> None:
     """A read-only board of ``design`` with the rubric drawn on it (pan, zoom, fit);
-    ``fit_height`` makes it as tall as the design needs to be drawn the page's width."""
+    ``fit_height`` makes it as tall as the design needs to be drawn the page's width;
+    ``share``, the part of the page's width its column has."""
     view(
         design,
         report,
         scenario,
         key=key,
         fit_height=fit_height,
+        share=share,
         empty_hint=empty_hint
         or "The diagram is empty: drag components from the palette onto the board, or type "
         "a few lines in Quick text (`client: client_app` then `client -> ranker`).",

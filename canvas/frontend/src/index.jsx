@@ -10,7 +10,9 @@
 //   state "design" = {rev, seq, base, design}   sent on drop, connect, drag stop, edit, delete,
 //                                         undo/redo and note edits (never during a drag)
 //   state "catalog" = the catalogId the page holds (null: send it again)
-//   trigger "action" = {kind: "layout" | "sync", seq}
+//   trigger "action" = {kind: "layout" | "sync", seq} (a layout also sends the board's
+//           pane size, {width, height}: the layout wraps to suit it)
+//   data.fit = the fit rule (readableFit.js), from components/board.py FIT_RULE
 //   data.direct = {path, session, token, tab} | null, data.revision = the session's revision the
 //           page drew: with `direct`, a change goes to the server's direct route (POST
 //           path, ui/board_route.py), which saves it and answers the verdict
@@ -44,18 +46,22 @@ import {
   Controls,
   Handle,
   MarkerType,
+  MiniMap,
   Panel,
   Position,
   ReactFlow,
   ReactFlowProvider,
   applyEdgeChanges,
   applyNodeChanges,
+  useNodesInitialized,
   useReactFlow,
+  useStoreApi,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import "./canvas.css";
 import { ConnectTo } from "./connectTo.jsx";
 import { Palette, TYPE_MIME } from "./palette.jsx";
+import { afterMeasuring, useReadableFit } from "./readableFit.js";
 import { freeSpot, nodeBox } from "./placement.js";
 import { Toolbar } from "./toolbar.jsx";
 import { useBoardFocus } from "./useBoardFocus.js";
@@ -69,10 +75,8 @@ const Ctx = createContext(null);
 const KEPT = new Map(); // boardKey -> the board's last state, for a remount
 const CATALOGS = new Map(); // catalogId -> the catalog, for the page's lifetime
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
-// A read-only board opens at a size its text can be read at: a design wider than the board
-// is then panned by dragging (or zoomed out with the - button, or Ctrl + wheel).
-const READ_FIT = { padding: 0.08, maxZoom: 1.1, minZoom: 0.62 };
-const EDIT_FIT = { padding: 0.15, maxZoom: 1.1 };
+// Every fit (on load, after a new rev on a read-only board or an auto-layout, the Fit
+// button) is readableFit.js's: never under a readable size; past it, pan.
 
 // ---- design <-> React Flow ---------------------------------------------------------------
 
@@ -461,6 +465,8 @@ function EdgeEditor({ edge, onSave, onDelete, onClose }) {
 
 function Board({ data, api }) {
   const rf = useReactFlow();
+  const [fitReadable, fitPans] = useReadableFit(data.fit);
+  const flowSize = useStoreApi();
   // The board's own render time, from new data to the committed DOM (bench/browser_canvas.py).
   useLayoutEffect(() => {
     if (api.renderStart && wrapper.current) {
@@ -519,6 +525,13 @@ function Board({ data, api }) {
   // Fit on load only when there is something to fit: fitting the first dropped node would
   // jump the view under the user's hand.
   const fitOnLoad = useRef(nodes.length > 0).current;
+  const measured = useNodesInitialized();
+  const loadFitted = useRef(false);
+  useEffect(() => {
+    if (!fitOnLoad || loadFitted.current || !measured) return;
+    loadFitted.current = true;
+    fitReadable();
+  }, [measured]);
 
   const catalog = data.catalog;
   const categories = useMemo(
@@ -539,7 +552,9 @@ function Board({ data, api }) {
   useEffect(() => {
     if (data.rev === appliedRev.current) return;
     appliedRev.current = data.rev;
+    const laidOut = way.current.layoutRev !== null; // the answer to this board's Auto-layout
     way.current.layoutRev = null;
+    if (laidOut) afterMeasuring(() => fitReadable());
     // The page pushing what the board already shows (it picked up the board's own direct
     // save) changes nothing: no history step, the selection and the view stay.
     if (!readOnly && canonical(toDesign(nodesRef.current, edgesRef.current)) === canonical(data.design)) return;
@@ -549,7 +564,7 @@ function Board({ data, api }) {
     if (!readOnly) pushHistory();
     setNodes(toNodes(data.design));
     setEdges(toEdges(data.design));
-    if (readOnly) requestAnimationFrame(() => rf.fitView(READ_FIT));
+    if (readOnly) afterMeasuring(() => fitReadable());
   }, [data.rev]);
 
   // Escape in an editor closes it (what was typed applied first).
@@ -920,7 +935,8 @@ function Board({ data, api }) {
     way.current.layoutRev = appliedRev.current;
     way.current.layoutAt = performance.now();
     seq.current += 1;
-    api.setTriggerValue("action", { kind: "layout", seq: seq.current });
+    const { width, height } = flowSize.getState(); // the layout wraps to suit this board
+    api.setTriggerValue("action", { kind: "layout", seq: seq.current, width, height });
   }, []);
 
   // Where the user works (the board or the page around it, focus mode) and the keys the
@@ -1079,7 +1095,7 @@ function Board({ data, api }) {
     addNote,
     connect: openConnect,
     layout,
-    fit: () => rf.fitView({ padding: 0.15, duration: 200 }),
+    fit: () => fitReadable({ duration: 200 }),
     zoomIn: () => rf.zoomIn({ duration: 150 }),
     zoomOut: () => rf.zoomOut({ duration: 150 }),
     toggleFocus: () => setFocusMode(!focusMode),
@@ -1157,13 +1173,12 @@ function Board({ data, api }) {
                 zoomActivationKeyCode={readOnly ? ["Control", "Meta"] : "Meta"}
                 preventScrolling={!readOnly && engaged}
                 colorMode={data.dark ? "dark" : "light"}
-                fitView={fitOnLoad}
-                fitViewOptions={readOnly ? READ_FIT : EDIT_FIT}
                 minZoom={0.1}
                 maxZoom={2.5}
               >
                 <Background gap={20} size={1} />
                 {readOnly ? <Controls showInteractive={false} /> : null}
+                {fitPans ? <MiniMap pannable zoomable ariaLabel="Where the view is on the design" /> : null}
                 {!readOnly && !componentCount ? (
                   <Panel position="top-center" className="wb-empty">
                     Drag a component from the palette onto the board (or double-click it, or type its
