@@ -10,11 +10,11 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "ui/static/icon.svg"),
     layout="wide",
 )
-from ui.state import show_notices, sign_in_gate  # noqa: E402  (after set_page_config)
+from ui.state import show_notices, sign_in_gate, top_on_page_switch  # noqa: E402
 
 sign_in_gate()
 show_notices()  # toasts queued by the callbacks of this run (see ui.state.notify)
-st.navigation(
+page = st.navigation(
     {
         "Practise": [
             st.Page(
@@ -35,4 +35,6 @@ st.navigation(
         ],
         "Progress": [st.Page("ui/history.py", title="History", icon=":material/trending_up:")],
     }
-).run()
+)
+top_on_page_switch(page)  # a page switched to opens at its top, not where the last one was
+page.run()

@@ -848,6 +848,9 @@ def test_a_finished_session_is_read_only_and_continue_practising_starts_a_new_at
     assert again.design == finished.design
     assert store().load_session(finished.id).finished_at == finished.finished_at
     assert not notes_data(at, "requirements")["disabled"]
+    assert again.running  # its clock runs from the click, as after Start in the library
+    assert store().load_session(again.id).running_since is not None
+    assert clock_data(at)["status"] == "running"
 
 
 # ---- rehearsal: the verdicts wait for the end (issue 24) ---------------------------------

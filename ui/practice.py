@@ -188,7 +188,9 @@ finished = session.finished_at is not None
 
 def continue_practising() -> None:
     state.catch_up(session)  # the board's direct saves first (ui/state.py)
-    state.open_session(session.continued())
+    attempt = session.continued()
+    attempt.start()  # a new attempt starts its clock, as Start in the library does
+    state.open_session(attempt)
     st.session_state["w_go_to_new_attempt"] = True
 
 

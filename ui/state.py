@@ -237,6 +237,29 @@ def notify(message: str, icon: str | None = None) -> None:
         queued.append((message, icon))
 
 
+PAGE_SHOWN = "page_shown"  # not "w_": opening a session forgets those
+SCROLL_SCRIPT = (
+    "<script>(function(){{/* page {n} */var go=function(){{var m=document.querySelector("
+    "'[data-testid=\"stMain\"]');if(m)m.scrollTo(0,0);window.scrollTo(0,0);}};go();"
+    "requestAnimationFrame(go);setTimeout(go,150);}})();</script>"
+)
+
+
+def top_on_page_switch(page) -> None:
+    """A page another page switched to opens at its top: Streamlit keeps the main
+    container's scroll across pages, so Start on a library card 3,000 px down opened the
+    whiteboard scrolled to its bottom. The script runs again on the next frames, after the
+    new page has replaced the old one's height."""
+    shown = page.url_path if page is not None else None
+    before = st.session_state.get(PAGE_SHOWN)
+    st.session_state[PAGE_SHOWN] = shown
+    if before is None or before == shown:
+        return
+    count = st.session_state.get("page_switches", 0) + 1
+    st.session_state["page_switches"] = count  # a new text: Streamlit runs it again
+    st.html(SCROLL_SCRIPT.format(n=count), unsafe_allow_javascript=True, width="content")
+
+
 def show_notices() -> None:
     """Draw the toasts queued by callbacks (see ``notify``)."""
     for message, icon in st.session_state.pop(NOTICES, []):

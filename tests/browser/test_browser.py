@@ -648,3 +648,19 @@ def test_the_interviewer_chooses_what_the_candidate_sees(browser, server, coache
     expect(interviewer.get_by_text("Rubric score").first).to_be_visible(timeout=30_000)
     interviewer.context.close()
     candidate.context.close()
+
+
+def test_start_on_a_card_below_the_fold_opens_the_whiteboard_at_its_top(page, server):
+    """Issue 21: Start on the library's last card opened the whiteboard scrolled 3,000 px
+    down, past the clock and the board."""
+    page.goto(server["url"])
+    shown = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)").last
+    shown.scroll_into_view_if_needed()
+    main = page.locator("[data-testid='stMain']")
+    assert main.evaluate("m => m.scrollTop") > 500  # the card is below the fold
+    shown.locator("button").click()
+    expect(widget(page, "w_notes_requirements")).to_be_visible()
+    expect(page.locator(".st-key-w_canvas .react-flow")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert main.evaluate("m => m.scrollTop") == 0
+    assert page.locator(".st-key-w_clock").first.bounding_box()["y"] < 1000  # in view
