@@ -3,9 +3,9 @@ the session file, and replayed to exactly what the board and the notes held at a
 
 from __future__ import annotations
 
+from bench.rubric import simulated_session as simulate
 from components.design import Design
 from components.quick import parse_quick
-from design_framework.bench import simulated_session as simulate
 from design_framework.history import Replay, verdict_timeline
 from design_framework.rubric import check_design
 from design_framework.session import Session
@@ -74,7 +74,7 @@ def test_the_verdict_timeline_says_when_the_design_first_passed_and_how_long_a_r
 
 
 def test_the_report_of_a_session_file_draws_its_verdicts_over_time(store, tmp_path, capsys):
-    from design_framework.cli import main as design_main
+    from scenarios.cli import main as design_main
 
     session = Session(scenario_id=PLAYLIST, length_minutes=45)
     store.save_session(session)

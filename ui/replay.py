@@ -235,7 +235,14 @@ def _moment(session: Session, replay: Replay, end: float) -> None:
             )
         board, notes = st.columns([3, 2], gap="large")
         with board:
-            diagram(design, report, scenario, key="w_replay_board", empty_hint="Nothing drawn yet.")
+            diagram(
+                design,
+                report,
+                scenario,
+                key="w_replay_board",
+                empty_hint="Nothing drawn yet.",
+                share=0.6,
+            )
         with notes:
             text = moment.notes.get(moment.step, "")
             st.markdown(f"**Notes on {escape(step)}** as they were")
