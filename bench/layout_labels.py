@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from components.board import (  # noqa: E402
+    EDIT_FIT_RULE,
     MIN_LABEL_PX,
     auto_layout,
     edit_board_px,
@@ -38,7 +39,7 @@ def rows() -> list[dict]:
             board = edit_board_px(page_width)
             placed = auto_layout(design, board=board)
             span = span_of([(int(c.pos.x), int(c.pos.y)) for c in placed.components])
-            fit = readable_fit(span, board)
+            fit = readable_fit(span, board, EDIT_FIT_RULE)
             found.append(
                 {
                     "scenario": scenario_id,

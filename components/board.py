@@ -127,11 +127,17 @@ LABEL_PX = 13
 """The node label's font size on the board (canvas/frontend/src/canvas.css .wb-node-label)."""
 MIN_LABEL_PX = 11
 """The smallest label a fit may show: below it a box's name is hard to read."""
-FIT_RULE = {"padding": 0.1, "minZoom": round(MIN_LABEL_PX / LABEL_PX, 4), "maxZoom": 1.1}
+FIT_RULE = {"padding": 0.1, "minZoom": round(MIN_LABEL_PX / LABEL_PX, 4), "maxZoom": 1.1, "top": 0}
 """How every board fits its design (sent to the board, applied by
 canvas/frontend/src/readableFit.js): the whole design with ``padding`` (a share of the
 board, as React Flow's fitView) up to ``maxZoom``; where that would draw labels under
-MIN_LABEL_PX, the design's width at a readable zoom, from its top, and the user pans."""
+MIN_LABEL_PX, the design's width at a readable zoom, from its top, and the user pans.
+``top``: pixels at the board's top the drawing keeps clear of (the editable board's
+toolbar, EDIT_FIT_RULE)."""
+EDIT_FIT_RULE = {**FIT_RULE, "top": 44}
+LAYOUT_ORIGIN = (20, 50)
+"""Where a fresh layout's top-left box goes: clear of the toolbar on a board not yet fitted
+(Quick text's design at zoom 1)."""
 PAGE_CHROME_PX = 479
 """Page width the main column does not get (the sidebar and the main container's padding),
 and PALETTE_PX the palette beside the board: measured in Chromium with Streamlit 1.67 (the
@@ -171,7 +177,7 @@ def readable_fit(span: tuple[float, float], board: tuple[float, float], rule=Non
     the rest)."""
     rule = rule or FIT_RULE
     usable_w = board[0] / (1 + rule["padding"])
-    usable_h = board[1] / (1 + rule["padding"])
+    usable_h = (board[1] - rule["top"]) / (1 + rule["padding"])
     whole = min(usable_w / span[0], usable_h / span[1])
     pans = whole < rule["minZoom"]
     zoom = usable_w / span[0] if pans else whole
@@ -185,7 +191,7 @@ as a row of its own."""
 
 
 def wrap_layout(
-    positions: dict[str, tuple[int, int]], board: tuple[int, int]
+    positions: dict[str, tuple[int, int]], board: tuple[int, int], rule=None
 ) -> dict[str, tuple[int, int]]:
     """A left-to-right layout cut into rows, as text wraps, so its shape suits ``board``:
     the columns (boxes sharing an x) are split into strips of about equal width, each
@@ -197,15 +203,17 @@ def wrap_layout(
     fewest whose width fits, so the board is panned one way, down, as a page is scrolled."""
     if not positions:
         return positions
+    rule = rule or EDIT_FIT_RULE
     columns = sorted({x for x, _ in positions.values()})
-    usable = [side / (1 + FIT_RULE["padding"]) for side in board]
     width_fits = None
     for strips in range(1, len(columns) + 1):
         option = _in_strips(positions, columns, strips)
-        span = span_of(option.values())
-        if min(usable[0] / span[0], usable[1] / span[1]) >= FIT_RULE["minZoom"]:
+        fit = readable_fit(span_of(option.values()), board, rule)
+        if not fit["pans"]:
             return option
-        if width_fits is None and usable[0] / span[0] >= FIT_RULE["minZoom"]:
+        if width_fits is None and span_of(option.values())[0] * fit["zoom"] <= board[0] / (
+            1 + rule["padding"]
+        ):
             width_fits = option
     if width_fits is not None:
         return width_fits
@@ -296,7 +304,8 @@ def whole_layout(
     """Positions for a whole design: Graphviz's, else the layered layout, wrapped into rows
     that suit a board of ``board`` pixels (the editable board at 1280 px unless told)."""
     positions = graphviz_layout(design, catalog) or layered_layout(design, catalog)
-    return wrap_layout(positions, board or EDIT_BOARD_PX)
+    wrapped = wrap_layout(positions, board or EDIT_BOARD_PX)
+    return {n: (x + LAYOUT_ORIGIN[0], y + LAYOUT_ORIGIN[1]) for n, (x, y) in wrapped.items()}
 
 
 def auto_layout(
@@ -524,7 +533,7 @@ def board_data(
         "error": error,
         "saved": saved,
         "boardKey": board_key,
-        "fit": FIT_RULE,
+        "fit": FIT_RULE if read_only else EDIT_FIT_RULE,
     }
     if with_catalog:
         data["catalog"] = _shipped_catalog_data()

@@ -4,6 +4,7 @@ unplaced nodes, the draw cap, what the board is sent and how what it sends back 
 import pytest
 
 from components.board import (
+    EDIT_FIT_RULE,
     FIT_RULE,
     MAX_DRAWN_COMPONENTS,
     MIN_LABEL_PX,
@@ -177,7 +178,7 @@ def test_after_auto_layout_every_reference_design_reads_at_11_px_panned_down_at_
     board = edit_board_px(page_width)
     design = shipped_scenarios()[scenario_id].reference_design
     span = _span(auto_layout(design, board=board))
-    fit = readable_fit(span, board)
+    fit = readable_fit(span, board, EDIT_FIT_RULE)
     assert fit["label_px"] >= MIN_LABEL_PX - 1e-9
     usable_width = board[0] / (1 + FIT_RULE["padding"])
     assert span[0] * fit["zoom"] <= usable_width + 1e-6, "the board pans sideways"
@@ -207,7 +208,8 @@ def test_a_long_request_path_wraps_into_rows_that_read_left_to_right():
     assert len(rows) >= 2  # wrapped: one row would be 1,900 px wide
     reading = sorted(path, key=lambda n: (placed[n].y, placed[n].x))
     assert reading == path  # row by row, left to right, as text wraps
-    assert max(p.x for p in placed.values()) + NODE_BOX[0] <= edit_board_px(1280)[0]
+    xs = [p.x for p in placed.values()]
+    assert max(xs) - min(xs) + NODE_BOX[0] <= edit_board_px(1280)[0]
 
 
 def test_the_fit_rule_never_draws_labels_under_11_px():
