@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from components.board import (  # noqa: E402
-    EDIT_FIT_RULE,
     MIN_LABEL_PX,
     auto_layout,
     edit_board_px,
@@ -39,7 +38,7 @@ def rows() -> list[dict]:
             board = edit_board_px(page_width)
             placed = auto_layout(design, board=board)
             span = span_of([(int(c.pos.x), int(c.pos.y)) for c in placed.components])
-            fit = readable_fit(span, board, EDIT_FIT_RULE)
+            fit = readable_fit(span, board)
             found.append(
                 {
                     "scenario": scenario_id,

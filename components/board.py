@@ -127,24 +127,22 @@ LABEL_PX = 13
 """The node label's font size on the board (canvas/frontend/src/canvas.css .wb-node-label)."""
 MIN_LABEL_PX = 11
 """The smallest label a fit may show: below it a box's name is hard to read."""
-FIT_RULE = {"padding": 0.1, "minZoom": round(MIN_LABEL_PX / LABEL_PX, 4), "maxZoom": 1.1, "top": 0}
+FIT_RULE = {"padding": 0.1, "minZoom": round(MIN_LABEL_PX / LABEL_PX, 4), "maxZoom": 1.1}
 """How every board fits its design (sent to the board, applied by
 canvas/frontend/src/readableFit.js): the whole design with ``padding`` (a share of the
 board, as React Flow's fitView) up to ``maxZoom``; where that would draw labels under
-MIN_LABEL_PX, the design's width at a readable zoom, from its top, and the user pans.
-``top``: pixels at the board's top the drawing keeps clear of (the editable board's
-toolbar, EDIT_FIT_RULE)."""
-EDIT_FIT_RULE = {**FIT_RULE, "top": 44}
-LAYOUT_ORIGIN = (20, 50)
-"""Where a fresh layout's top-left box goes: clear of the toolbar on a board not yet fitted
+MIN_LABEL_PX, the design's width at a readable zoom, from its top, and the user pans."""
+LAYOUT_ORIGIN = (20, 20)
+"""Where a fresh layout's top-left box goes: off the board's edge on a board not yet fitted
 (Quick text's design at zoom 1)."""
 PAGE_CHROME_PX = 479
 """Page width the main column does not get (the sidebar and the main container's padding),
 and PALETTE_PX the palette beside the board: measured in Chromium with Streamlit 1.67 (the
 board's pane is 631 px wide at 1280 and 791 px at 1440)."""
 PALETTE_PX = 170
-EDIT_BOARD_HEIGHT = 598
-"""The editable board's pane: ui/canvas.py BOARD_HEIGHT less its border."""
+EDIT_BOARD_HEIGHT = 560
+"""The editable board's pane: ui/canvas.py BOARD_HEIGHT less its border and the toolbar
+strip above the drawing area (measured as above)."""
 
 
 def edit_board_px(page_width: int = 1280) -> tuple[int, int]:
@@ -177,7 +175,7 @@ def readable_fit(span: tuple[float, float], board: tuple[float, float], rule=Non
     the rest)."""
     rule = rule or FIT_RULE
     usable_w = board[0] / (1 + rule["padding"])
-    usable_h = (board[1] - rule["top"]) / (1 + rule["padding"])
+    usable_h = board[1] / (1 + rule["padding"])
     whole = min(usable_w / span[0], usable_h / span[1])
     pans = whole < rule["minZoom"]
     zoom = usable_w / span[0] if pans else whole
@@ -203,7 +201,7 @@ def wrap_layout(
     fewest whose width fits, so the board is panned one way, down, as a page is scrolled."""
     if not positions:
         return positions
-    rule = rule or EDIT_FIT_RULE
+    rule = rule or FIT_RULE
     columns = sorted({x for x, _ in positions.values()})
     width_fits = None
     for strips in range(1, len(columns) + 1):
@@ -533,7 +531,7 @@ def board_data(
         "error": error,
         "saved": saved,
         "boardKey": board_key,
-        "fit": FIT_RULE if read_only else EDIT_FIT_RULE,
+        "fit": FIT_RULE,
     }
     if with_catalog:
         data["catalog"] = _shipped_catalog_data()

@@ -4,7 +4,6 @@ unplaced nodes, the draw cap, what the board is sent and how what it sends back 
 import pytest
 
 from components.board import (
-    EDIT_FIT_RULE,
     FIT_RULE,
     MAX_DRAWN_COMPONENTS,
     MIN_LABEL_PX,
@@ -178,7 +177,7 @@ def test_after_auto_layout_every_reference_design_reads_at_11_px_panned_down_at_
     board = edit_board_px(page_width)
     design = shipped_scenarios()[scenario_id].reference_design
     span = _span(auto_layout(design, board=board))
-    fit = readable_fit(span, board, EDIT_FIT_RULE)
+    fit = readable_fit(span, board)
     assert fit["label_px"] >= MIN_LABEL_PX - 1e-9
     usable_width = board[0] / (1 + FIT_RULE["padding"])
     assert span[0] * fit["zoom"] <= usable_width + 1e-6, "the board pans sideways"

@@ -3,7 +3,7 @@
 // The rule comes from Python (components/board.py FIT_RULE, sent as data.fit), which
 // computes the same arithmetic for the report's board height and bench/layout_labels.py:
 //   - the whole design, with `padding` (a share of the board, as React Flow's fitView),
-//     centred under the `top` pixels kept clear (the toolbar), at most `maxZoom`;
+//     centred, at most `maxZoom`;
 //   - where that zoom is under `minZoom` (labels under 11 px), the design's width instead,
 //     never under `minZoom`, from its top (and its left edge when even the width does not
 //     fit): the user pans the rest, and a minimap shows where they are.
@@ -11,18 +11,17 @@ import { useCallback, useState } from "react";
 import { useReactFlow, useStoreApi } from "@xyflow/react";
 
 export function readableViewport(bounds, width, height, rule) {
-  const top = rule.top || 0; // kept clear: the editable board's toolbar
   const usableW = width / (1 + rule.padding);
-  const usableH = (height - top) / (1 + rule.padding);
+  const usableH = height / (1 + rule.padding);
   const clamp = (z) => Math.max(rule.minZoom, Math.min(rule.maxZoom, z));
   const whole = Math.min(usableW / bounds.width, usableH / bounds.height);
   const pans = whole < rule.minZoom;
   const zoom = clamp(pans ? usableW / bounds.width : whole);
   const centre = (size, start, length) => size / 2 - (start + length / 2) * zoom;
   const padX = (width - usableW) / 2;
-  const padY = top + (height - top - usableH) / 2;
+  const padY = (height - usableH) / 2;
   const x = bounds.width * zoom <= usableW ? centre(width, bounds.x, bounds.width) : padX - bounds.x * zoom;
-  const y = pans ? padY - bounds.y * zoom : top + centre(height - top, bounds.y, bounds.height);
+  const y = pans ? padY - bounds.y * zoom : centre(height, bounds.y, bounds.height);
   return { viewport: { x, y, zoom }, pans };
 }
 
