@@ -260,3 +260,36 @@ def test_render_scale_is_for_png_only(reference_file, tmp_path, capsys):
     out = str(tmp_path / "x.svg")
     assert design_main(["render", str(reference_file), "-o", out, "--scale", "2"]) == 2
     assert "--scale 2: only a PNG has a scale (this is svg)" in capsys.readouterr().err
+
+
+def test_the_contract_s_command_line_runs_as_python_m_design_framework(tmp_path):
+    """The design names `python -m design_framework check|render|report`: it stays so."""
+    import subprocess
+    import sys
+
+    design = tmp_path / "design.yaml"
+    design.write_text(get_scenario("realtime-playlist-recs").reference_design.to_yaml())
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "design_framework",
+            "check",
+            str(design),
+            "--scenario",
+            "realtime-playlist-recs",
+            "--set",
+            "latency_budget_ms=60",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1 and "FAIL latency.budget" in run.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "design_framework", "check", str(tmp_path / "none.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and "none.yaml" in bad.stderr

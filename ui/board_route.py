@@ -100,7 +100,7 @@ def too_large_report(design: Design, refusal: str) -> Report:
     saying why and how to check it anyway."""
     from design_framework.rubric import all_rules
 
-    why = f"{refusal} Check it with `python -m scenarios check`."
+    why = f"{refusal} Check it with `python -m design_framework check`."
     return Report(design.scenario, [rule.RULE.skipped(why) for rule in all_rules()])
 
 
