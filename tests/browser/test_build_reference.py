@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 
 SCENARIO = "realtime-playlist-recs"
 COLUMNS = 5
-COLUMN_PX = 150  # on screen, after zooming out twice: boxes never overlap a neighbour
+COLUMN_PX = 140  # on screen, after zooming out twice: boxes never overlap a neighbour
+LEFT_PX = 120  # clear of the board's auto-pan band, where a drop is pulled inside
 ROW_PX = 88
 FROZEN_MS = 1_000
 """A main-thread task this long (no click, key or drag taken meanwhile) is a frozen page."""
@@ -130,7 +131,7 @@ def test_a_newcomer_builds_the_reference_design_on_the_canvas_alone(browser, ser
     ids: dict[str, str] = {}
     for index, component in enumerate(reference.components):
         column, row = index % COLUMNS, index // COLUMNS
-        x, y = 60 + column * COLUMN_PX, 75 + row * ROW_PX
+        x, y = LEFT_PX + column * COLUMN_PX, 75 + row * ROW_PX
         ids[component.id] = driver.drop(component.type, x, y, components=index + 1)
     for count, edge in enumerate(reference.edges, start=1):
         driver.connect(ids[edge.source], ids[edge.target], edges=count)
