@@ -25,7 +25,7 @@ from design_framework.session import Session
 from design_framework.steps import load_framework
 from storage import Room, StorageError
 from ui import state
-from ui.room_route import BOOT_ID, WAIT_S, WATCH_PATH
+from ui.room_route import BOOT_ID, WATCH_PATH
 
 POLL_S = 0.4
 """Poll interval: half of it is the mean wait before a change is seen."""
@@ -95,7 +95,6 @@ def watch(seat: Seat, read: Callable[[], int], key: str, interval: float = POLL_
             "key": seat.key,
             "seen": seen,
             "intervalMs": int(interval * 1000),
-            "waitMs": int(WAIT_S * 1000),  # long polls; the interval is the fallback
         },
         on_moved_change=moved,
     )
