@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.live_rooms import wait_idle
+from scenarios.loader import shipped_scenarios
 from tests.browser.conftest import text_tab
 
 pytestmark = pytest.mark.browser
@@ -654,7 +655,9 @@ def test_start_on_a_card_below_the_fold_opens_the_whiteboard_at_its_top(page, se
     """Issue 21: Start on the library's last card opened the whiteboard scrolled 3,000 px
     down, past the clock and the board."""
     page.goto(server["url"])
-    shown = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)").last
+    cards = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)")
+    expect(cards).to_have_count(len(shipped_scenarios()))  # the whole library is drawn
+    shown = cards.last
     shown.scroll_into_view_if_needed()
     main = page.locator("[data-testid='stMain']")
     assert main.evaluate("m => m.scrollTop") > 500  # the card is below the fold

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from components.design import Design
 from components.embedded import png_design_text
+from scenarios.loader import shipped_scenarios
 from tests.browser.conftest import text_tab
 from tests.browser.test_board_ux import stored_design
 from tests.browser.test_browser import board, expect_board_saved, node, widget
@@ -37,11 +38,14 @@ def test_a_newcomer_at_1280_from_the_library_to_a_reopened_picture(browser, serv
 
     # Start on the last card, far below the fold: the whiteboard opens at its top
     page.goto(server["url"])
-    last = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)").last
+    cards = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)")
+    expect(cards).to_have_count(len(shipped_scenarios()))  # the whole library is drawn
+    last = cards.last
     last.scroll_into_view_if_needed()
+    main = page.locator("[data-testid='stMain']")
+    assert main.evaluate("m => m.scrollTop") > 500  # the card is below the fold
     last.locator("button").click()
     expect(widget(page, "w_notes_requirements")).to_be_visible()
-    main = page.locator("[data-testid='stMain']")
     page.wait_for_timeout(500)
     assert main.evaluate("m => m.scrollTop") == 0
     assert page.locator(".st-key-w_clock").first.bounding_box()["y"] < SMALL["height"]
