@@ -115,6 +115,30 @@ class StepGuide(Model):
     )
 
 
+def _did_you_mean(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _rule_problems(where: str, rules: dict) -> list[str]:
+    """What is wrong with rules applied by id with options (a scenario's, a curveball's)."""
+    problems = []
+    for rule_id, options in rules.items():
+        if rule_id not in RULE_MODULES:
+            problems.append(
+                f"{where}.{rule_id}: unknown rule{_did_you_mean(rule_id, RULE_MODULES)}"
+            )
+            continue
+        try:
+            parse_options(rule_id, rule_options(options))
+        except UnknownOption as error:
+            problems.append(f"{where}.{rule_id}: {error}")
+        severity = (options or {}).get("severity", "fail")
+        if severity not in ("fail", "warn"):
+            problems.append(f"{where}.{rule_id}.severity: must be fail or warn, not {severity!r}")
+    return problems
+
+
 class Scenario(Model):
     """One practice problem."""
 
@@ -158,19 +182,7 @@ class Scenario(Model):
             if type_id not in catalog or not catalog.get(type_id).funnel_stage:
                 funnel_types = ", ".join(sorted(catalog.funnel_types()))
                 problems.append(f"funnel.{type_id}: not a funnel stage type ({funnel_types})")
-        for rule_id, options in self.rules.items():
-            if rule_id not in RULE_MODULES:
-                close = difflib.get_close_matches(rule_id, list(RULE_MODULES), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(f"rules.{rule_id}: unknown rule{hint}")
-                continue
-            try:
-                parse_options(rule_id, rule_options(options))
-            except UnknownOption as error:
-                problems.append(f"rules.{rule_id}: {error}")
-            severity = (options or {}).get("severity", "fail")
-            if severity not in ("fail", "warn"):
-                problems.append(f"rules.{rule_id}.severity: must be fail or warn, not {severity!r}")
+        problems += _rule_problems("rules", self.rules)
         for step_id, guide in self.steps.items():
             if step_id not in STEP_IDS:
                 problems.append(f"steps.{step_id}: unknown step (steps: {', '.join(STEP_IDS)})")
@@ -202,19 +214,9 @@ class Scenario(Model):
             seen.add(ball.id)
             for type_index, type_id in enumerate(ball.requires):
                 if type_id not in catalog:
-                    close = difflib.get_close_matches(type_id, list(catalog.ids), n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    hint = _did_you_mean(type_id, catalog.ids)
                     problems.append(f"{where}.requires.{type_index}: unknown component type{hint}")
-            for rule_id, options in ball.rules.items():
-                if rule_id not in RULE_MODULES:
-                    close = difflib.get_close_matches(rule_id, list(RULE_MODULES), n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
-                    problems.append(f"{where}.rules.{rule_id}: unknown rule{hint}")
-                    continue
-                try:
-                    parse_options(rule_id, rule_options(options))
-                except UnknownOption as error:
-                    problems.append(f"{where}.rules.{rule_id}: {error}")
+            problems += _rule_problems(f"{where}.rules", ball.rules)
             try:
                 self.with_curveballs([ball])
             except ValueError as error:  # the changed numbers no longer fit the mode

@@ -170,28 +170,20 @@ def _controls(replay: Replay, end: float) -> None:
                 on_change=_jump,
             )
     with left:
-        play, fast, stop = st.columns(3)
-        play.button(
-            "Play 10x",
-            key="w_replay_10",
-            icon=":material/play_arrow:",
-            on_click=lambda: st.session_state.__setitem__(PLAYING, 10),
-            width="stretch",
-        )
-        fast.button(
-            "Play 30x",
-            key="w_replay_30",
-            icon=":material/fast_forward:",
-            on_click=lambda: st.session_state.__setitem__(PLAYING, 30),
-            width="stretch",
-        )
-        stop.button(
-            "Pause",
-            key="w_replay_pause",
-            icon=":material/pause:",
-            on_click=lambda: st.session_state.__setitem__(PLAYING, 0),
-            width="stretch",
-        )
+        speeds = [
+            ("Play 10x", "w_replay_10", ":material/play_arrow:", 10),
+            ("Play 30x", "w_replay_30", ":material/fast_forward:", 30),
+            ("Pause", "w_replay_pause", ":material/pause:", 0),
+        ]
+        for column, (label, key, icon, speed) in zip(st.columns(3), speeds, strict=True):
+            column.button(
+                label,
+                key=key,
+                icon=icon,
+                on_click=st.session_state.__setitem__,
+                args=(PLAYING, speed),
+                width="stretch",
+            )
 
 
 def _moment(session: Session, replay: Replay, end: float) -> None:
