@@ -9,6 +9,7 @@ import time
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.live_rooms import wait_idle
 from scenarios.loader import shipped_scenarios
@@ -95,17 +96,35 @@ def position(page: Page, node_id: str, key: str = "w_canvas") -> tuple[int, int]
     return round(float(x)), round(float(y))
 
 
-def expect_board_saved(page: Page) -> None:
+BOARD_NOW = """key => {
+    const host = document.querySelector(`.st-key-${key} [data-testid="stBidiComponentIsolated"]`);
+    return host && host.shadowRoot && host.shadowRoot.querySelector('[data-testid="wb-canvas"]');
+}"""
+"""The board as it is now: Streamlit may replace the element under a wait (a fragment's run
+remounts the component), so a wait that held the first element found watched a board no
+longer on the page and never saw its answer."""
+
+
+def expect_board_saved(page: Page, key: str = "w_canvas") -> None:
     """Wait until the server has taken every change sent from the board."""
-    board(page).evaluate(
-        """el => new Promise((resolve, reject) => {
-            const done = () => Number(el.dataset.saved) >= Number(el.dataset.sent);
-            if (done()) return resolve();
-            const observer = new MutationObserver(() => done() && (observer.disconnect(), resolve()));
-            observer.observe(el, {attributes: true});
-            setTimeout(() => reject(new Error(`saved ${el.dataset.saved} of ${el.dataset.sent}`)), 15000);
-        })"""
-    )
+    try:
+        page.wait_for_function(
+            f"""key => {{
+                const el = ({BOARD_NOW})(key);
+                return !!el && Number(el.dataset.saved) >= Number(el.dataset.sent);
+            }}""",
+            arg=key,
+            timeout=15_000,
+            polling=50,
+        )
+    except PlaywrightTimeoutError:
+        shown = page.evaluate(
+            f"key => {{ const el = ({BOARD_NOW})(key); return el && el.dataset.saved + ' of ' + el.dataset.sent; }}",
+            key,
+        )
+        raise AssertionError(
+            f"the board's changes were not all saved in 15 s: saved {shown}"
+        ) from None
 
 
 def expect_saved(page: Page, pattern: str) -> None:

@@ -17,7 +17,7 @@ from components.design import Design
 from design_framework.rubric import check_design
 from scenarios.loader import get_scenario
 from storage import open_store
-from tests.browser.test_browser import board, centre, node, start_scenario, widget
+from tests.browser.test_browser import BOARD_NOW, board, centre, node, start_scenario, widget
 
 pytestmark = pytest.mark.browser
 
@@ -39,17 +39,14 @@ WATCH_LONG_TASKS = """() => {
     }).observe({type: 'longtask', buffered: true});
 }"""
 
-WAIT_ANSWERED = """([components, edges]) => new Promise((resolve, reject) => {
-    const el = document.querySelector('.st-key-w_canvas [data-testid="stBidiComponentIsolated"]')
-        .shadowRoot.querySelector('[data-testid="wb-canvas"]');
-    const done = () => (components === null || el.dataset.components === String(components))
+ANSWERED = f"""([components, edges]) => {{
+    const el = ({BOARD_NOW})("w_canvas");
+    return !!el && (components === null || el.dataset.components === String(components))
         && (edges === null || el.dataset.edges === String(edges))
         && Number(el.dataset.saved) >= Number(el.dataset.sent);
-    if (done()) return resolve();
-    const observer = new MutationObserver(() => done() && (observer.disconnect(), resolve()));
-    observer.observe(el, {attributes: true});
-    setTimeout(() => reject(new Error(`no answer: saved ${el.dataset.saved} of ${el.dataset.sent}`)), 20000);
-})"""
+}}"""
+"""Whether the board as it is now (looked up on every check: a run may remount it) holds
+these counts and the server took every change it sent."""
 
 
 class Driver:
@@ -60,7 +57,7 @@ class Driver:
         self.waits: list[tuple[str, float]] = []
 
     def answered(self, what: str, started: float, components=None, edges=None) -> None:
-        self.page.evaluate(WAIT_ANSWERED, [components, edges])
+        self.page.wait_for_function(ANSWERED, arg=[components, edges], timeout=20_000, polling=20)
         self.waits.append((what, (time.perf_counter() - started) * 1000))
 
     def drop(self, type_id: str, x: float, y: float, components: int) -> str:
