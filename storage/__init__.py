@@ -173,6 +173,11 @@ class Store(RoomsMixin):
         try:
             db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
             db.execute("PRAGMA journal_mode=WAL")
+            # No fsync on each commit, only at checkpoints: an application or server crash
+            # loses nothing, a power cut may lose the last saves (never the file). A commit
+            # with its fsync held the store's lock 1.4 ms against 0.5, and more when the
+            # disk was shared (every page run's read waits on that lock).
+            db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.OperationalError as error:
             if not self.path.exists() or os.access(self.path.parent, os.W_OK):
                 raise
@@ -265,6 +270,10 @@ class Store(RoomsMixin):
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def address(self) -> tuple[str, str]:
+        """Where this store lives, for another process to open it too (``reopen``)."""
+        return ("sqlite", str(self.path))
 
     # ---- sessions -------------------------------------------------------------------------
 
@@ -388,6 +397,11 @@ class Store(RoomsMixin):
     def session_revision(self, session_id: str) -> int | None:
         """The stored revision alone (a cheap check whether another tab saved)."""
         row = self._read("SELECT revision FROM sessions WHERE id = ?", (session_id,), one=True)
+        return row[0] if row else None
+
+    def session_size(self, session_id: str) -> int | None:
+        """How long the stored session's JSON is (characters), without reading it."""
+        row = self._read("SELECT LENGTH(body) FROM sessions WHERE id = ?", (session_id,), one=True)
         return row[0] if row else None
 
     def session_owner(self, session_id: str) -> str | None:
@@ -532,6 +546,16 @@ def open_store(data_dir: str | Path | None = None, url: str | None = None) -> St
         store = Store(Path(data_dir or default_data_dir()) / "whiteboard.sqlite3")
     store.purge_quietly()  # at start: rooms long expired go (see Store.purge_expired_rooms)
     return store
+
+
+def reopen(address: tuple[str, str]) -> Store:
+    """The store at ``address`` (``Store.address``), opened in this process."""
+    kind, where = address
+    if kind == "postgresql":
+        from storage.postgres import PostgresStore
+
+        return PostgresStore(where)
+    return Store(where)
 
 
 _shared: dict[tuple[str, str], Store] = {}

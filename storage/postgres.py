@@ -66,6 +66,9 @@ class PostgresStore(Store):
         with contextlib.suppress(StorageError):  # said again on the first read or write
             self._connection()
 
+    def address(self) -> tuple[str, str]:
+        return ("postgresql", self.url)
+
     def _connection(self):
         if self._pool is not None:
             return self._pool

@@ -23,6 +23,18 @@ def test_a_saved_session_survives_a_new_connection(reopen):
     assert restored.scenario_id == "skip-prediction"
 
 
+def test_a_save_is_kept_across_a_crash_without_an_fsync_per_commit(tmp_path):
+    # WAL with synchronous=NORMAL: a save survives the process dying without closing the
+    # file (here: a second connection reads it before the first is closed), and a commit
+    # does not wait for the disk (bench/load.py: p99 of saves)
+    first = open_store(tmp_path)
+    session = Session(scenario_id="realtime-playlist-recs")
+    first.save_session(session)
+    assert first._connection().execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert open_store(tmp_path).load_session(session.id).id == session.id
+    first.close()
+
+
 def test_saving_again_updates_in_place(store):
     session = Session()
     store.save_session(session)
