@@ -42,12 +42,14 @@ def warm_up() -> None:
     from design_framework.steps import load_framework
     from scenarios.loader import shipped_scenarios
     from storage import StorageError, shared_store
+    from ui import board_lane
 
     _streamlit_first_run_costs()
     with contextlib.suppress(StorageError):  # the first page run shows it, and tries again
         shared_store()
     load_framework()
     catalog_id()
+    board_lane.warm_up()  # its process started and its modules imported before a large change
     for scenario in shipped_scenarios().values():
         check_design(scenario.reference_design, scenario)
         notes_coverage({"requirements": "Peak 40k QPS, p99 under 200 ms."}, scenario)

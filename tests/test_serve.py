@@ -19,6 +19,7 @@ print(json.dumps({
     "frozen": gc.get_freeze_count(),
     "numpy": "numpy" in sys.modules,
     "library_page_modules": all(m in sys.modules for m in ("ui.builder", "ui.widgets")),
+    "lane_process": __import__("ui.board_lane").board_lane._POOL is not None,
 }))
 """
 
@@ -41,6 +42,8 @@ def test_the_warm_up_opens_the_store_and_loads_what_a_first_visit_needs(tmp_path
     assert (data / "whiteboard.sqlite3").is_file()
     assert report["numpy"] and report["library_page_modules"]
     assert report["frozen"] > 10_000
+    # a large design's first change does not wait for its process to start (ui/board_lane.py)
+    assert report["lane_process"]
 
 
 def test_streamlit_does_not_collect_all_garbage_after_every_run():
