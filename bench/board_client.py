@@ -9,6 +9,7 @@ page sends its board, here the frames of the page's websocket, in real Chromium.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -89,6 +90,8 @@ class Board:
     revision: int
     tab: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     seq: int = 0
+    server_ms: float | None = None
+    """The server's part of the last answer's time (its Server-Timing header)."""
     _connection: http.client.HTTPConnection | None = None
 
     def body(self, design_json: str) -> bytes:
@@ -120,12 +123,14 @@ class Board:
                 )
                 response = self._connection.getresponse()
                 raw = response.read()
+                timing = response.getheader("Server-Timing") or ""
                 break
             except (http.client.HTTPException, ConnectionError):
                 self.close()
                 if attempt:
                     raise
         ms = (time.perf_counter() - started) * 1000
+        self.server_ms = float(timing.split("dur=")[1]) if "dur=" in timing else None
         try:
             answer = json.loads(raw)
         except ValueError:
@@ -153,19 +158,61 @@ def boards(base_url: str, data_dir: str, keys: dict[str, str]) -> list[Board]:
     ]
 
 
+def processes(pid: int) -> list[int]:
+    """The process and every process under it (the server's large-design lane, ui/board_lane.py,
+    and what multiprocessing starts beside it): the server's cost is theirs together."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the thread ended meanwhile
+                todo += [int(child) for child in task.read_text().split()]
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    """User and system CPU time the process and those under it have used so far."""
+    ticks = 0
+    for each in processes(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of the process, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    """Resident memory of the process and those under it, in MB."""
+    total = 0
+    for each in processes(pid):
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    if not total:
+        raise RuntimeError(f"no VmRSS for process {pid}")
+    return total / 1024
+
+
+def machine_ticks() -> tuple[int, int]:
+    """The machine's busy and total CPU time so far (/proc/stat, every process on it)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def machine_line(before: tuple[int, int]) -> str:
+    """How busy the whole machine was since ``before`` (``machine_ticks``): on a shared
+    machine, what the figures beside it were measured in."""
+    after = machine_ticks()
+    busy = (after[0] - before[0]) / max(1, after[1] - before[1])
+    load = Path("/proc/loadavg").read_text().split()[0]
+    return f"CPU busy {busy:.0%} of {os.cpu_count()} cores (all processes), load average {load}"
 
 
 def percentile(samples: list[float], share: float) -> float:
