@@ -29,6 +29,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import threading
+import time
 
 from starlette.responses import JSONResponse
 
@@ -115,9 +116,9 @@ def _forget_pool() -> None:
 atexit.register(_forget_pool)
 
 
-def warm_up() -> None:
-    """Start the lane process and import what it runs, before anyone waits for it."""
-    _pool().submit(os.getpid).result()
+def warm_up() -> int:
+    """Start the lane process and import what it runs, before anyone waits for it; its pid."""
+    return _pool().submit(os.getpid).result()
 
 
 _STORES: dict = {}
@@ -126,6 +127,16 @@ _STORES: dict = {}
 def _start_worker(secret: bytes) -> None:
     os.nice(NICENESS)
     board_route._SECRET = secret  # the keys this server's pages handed their boards
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+
+
+def _end_with(server: int) -> None:
+    """End the lane process once the server is gone: a server stopped or killed without
+    shutting its pool down (SIGTERM, SIGKILL) left its lane process waiting for work, and
+    its resource tracker beside it, for good (70 MB a server)."""
+    while os.getppid() == server:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _take_large(address: tuple[str, str], body: bytes):
