@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import subprocess
+import threading
 from functools import lru_cache
 
 import networkx as nx
@@ -540,11 +541,19 @@ def board_data(
 
 _DRAWINGS: dict[tuple, tuple[dict, dict]] = {}
 _DRAWINGS_KEPT = 32
+_DRAWINGS_LOCK = threading.Lock()
+
+
+def live_drawing(design: Design, report, catalog_size, board=None) -> tuple[dict, dict]:
+    """The placed design and its marks, as a read-only board draws them (``board_data``):
+    a room's live view sends them to the interviewer's board (ui/room_live.py)."""
+    return _drawing(design, report, catalog_size, board)
 
 
 def _drawing(design: Design, report, catalog_size, board=None) -> tuple[dict, dict]:
     """The placed design and its marks, remembered per design, verdict and catalog size:
-    most reruns (a note typed, a finding opened) redraw the same board."""
+    most reruns (a note typed, a finding opened) redraw the same board. Pages and the room
+    route's threads share it, hence the lock."""
     verdict = (
         tuple(
             (f.rule, f.status, tuple(f.nodes), str(f.figures.get("critical_path")))
@@ -554,15 +563,17 @@ def _drawing(design: Design, report, catalog_size, board=None) -> tuple[dict, di
         else None
     )
     key = (design.model_dump_json(), verdict, catalog_size, board)
-    found = _DRAWINGS.get(key)
+    with _DRAWINGS_LOCK:
+        found = _DRAWINGS.get(key)
     if found is None:
         found = (
             _board_design(place(design, board=board)),
             board_marks(design, report, catalog_size),
         )
-        if len(_DRAWINGS) >= _DRAWINGS_KEPT:
-            _DRAWINGS.pop(next(iter(_DRAWINGS)))
-        _DRAWINGS[key] = found
+        with _DRAWINGS_LOCK:
+            while len(_DRAWINGS) >= _DRAWINGS_KEPT:
+                _DRAWINGS.pop(next(iter(_DRAWINGS)))
+            _DRAWINGS[key] = found
     return found
 
 

@@ -4,6 +4,7 @@ and a second round swaps the roles."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -48,7 +49,19 @@ def texts(at: AppTest) -> str:
         for m in getattr(at, kind)
     ]
     parts += [t.value for t in at.text]
+    parts += live_texts(at)
     return "\n".join(parts)
+
+
+def live_texts(at: AppTest) -> list[str]:
+    """What the page's live texts (whiteboard_canvas.livetext) were sent to show: the
+    candidate's notes on the interviewer's guide, the interviewer's latest message."""
+    shown = []
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == "whiteboard_canvas.livetext":
+            data = json.loads(element.proto.json or element.proto.mixed.json)
+            shown.append(data["text"] or data.get("empty", ""))
+    return shown
 
 
 def host(scenario: str = SCENARIO):
@@ -146,7 +159,7 @@ def test_what_the_interviewer_sends_reaches_the_candidate_and_the_report():
     assert sum(len(v) for v in session.hints_used.values()) == 1  # recorded as used
     hint = session.timeline[2].text
     assert [e.kind for e in session.timeline] == ["clock_start", "question", "hint", "advance"]
-    assert any(hint in i.value for i in candidate.info)  # the latest message stays in view
+    assert any(hint in text for text in live_texts(candidate))  # the latest message stays in view
     assert "How fresh must features be?" in texts(candidate)  # earlier ones below it
     assert [t.value for t in candidate.toast] == ["How fresh must features be?", hint]
 
@@ -260,7 +273,7 @@ def test_a_pointer_selects_what_it_points_at_on_the_candidates_board(kind):
     assert not candidate.exception, candidate.exception
     expected = ["rank"] if kind == "node" else at_fault.nodes
     assert candidate.session_state["w_canvas_select"]["ids"] == list(expected)
-    assert any(f"Look at the {kind}" in i.value for i in candidate.info)  # the message stays
+    assert any(f"Look at the {kind}" in text for text in live_texts(candidate))  # it stays
 
 
 def test_the_fragment_store_a_room_switch_clears_is_still_there():
@@ -357,6 +370,55 @@ def test_a_long_poll_answers_as_soon_as_the_room_moves(monkeypatch):
     )
     pushed.join()
     assert moved.json()["v"] == seen + 1  # answered with the push, long before 30 s
+
+
+def test_the_live_answer_brings_each_screen_what_it_shows_of_the_other_side(monkeypatch):
+    """Issue 23 item 5: with ``live=1`` the watch route's answer carries what the screen
+    draws at once: for the interviewer, the candidate's board (placed, with its marks),
+    notes and clock; for the candidate, the interviewer's latest message. A long poll that
+    timed out with nothing new carries nothing."""
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from components.design import Design
+    from design_framework.room import RoomEvent
+    from ui import room_route
+
+    _, room = host()
+    join(room)
+    saved = store()
+    session = saved.load_session(room.session_id)
+    session.notes["requirements"] = "Peak 40k QPS, p99 under 200 ms."
+    drawn = (
+        "version: 1\ncomponents:\n  - {id: app, type: client_app}\n  - {id: rank, type: ranker}\n"
+    )
+    session.record_design(Design.from_string(drawn + "edges:\n  - {source: app, target: rank}\n"))
+    saved.save_session(session)
+    client = TestClient(Starlette(routes=[Route(WATCH_PATH, room_watch)]))
+    iv = {"room": room.code, "key": room.interviewer_key, "live": 1, "bw": 800, "bh": 440}
+    answer = client.get(WATCH_PATH, params=iv).json()
+    assert answer["v"] == saved.room_watch(room.code)
+    shown = answer["live"]
+    assert shown["notes"]["requirements"] == "Peak 40k QPS, p99 under 200 ms."
+    ids = {c["id"] for c in shown["board"]["design"]["components"]}
+    assert ids == {"app", "rank"} and shown["board"]["design"]["edges"]
+    assert all(c.get("pos") for c in shown["board"]["design"]["components"])  # laid out
+    assert shown["step"]["id"] == session.current_step and shown["clock"]["stepTitle"]
+
+    saved.push(room.code, RoomEvent(kind="question", text="Where is the slowest hop?"))
+    mine = client.get(WATCH_PATH, params={"room": room.code, "key": room.candidate_key, "live": 1})
+    message = mine.json()["live"]["message"]
+    assert message["kind"] == "question" and "Where is the slowest hop?" in message["text"]
+    assert mine.json()["live"]["pushed"] == 1
+
+    monkeypatch.setattr(room_route, "WAIT_S", 0.2)
+    seen = saved.room_version(room.code)
+    quiet = client.get(
+        WATCH_PATH,
+        params={"room": room.code, "key": room.candidate_key, "live": 1, "seen": seen, "wait": 1},
+    ).json()
+    assert quiet["v"] == seen and "live" not in quiet
 
 
 def test_a_cut_short_run_that_applied_the_end_still_takes_the_candidate_to_the_report():

@@ -194,20 +194,25 @@ def view(
     empty_hint: str = "",
     fit_height: bool = False,
     share: float = 1.0,
+    live: dict | None = None,
 ) -> None:
     """A read-only board (interviewer, report, file checker): pan, zoom and fit only, at a
     readable size (FIT_RULE). ``fit_height``: as tall as the design needs to be drawn the
     page's width (a full-width board), instead of the fixed height. ``share``: the part of
-    the page's main column the board gets (a design without positions is laid out for it)."""
+    the page's main column the board gets (a design without positions is laid out for it).
+    ``live`` (``{channel, v}``, a room's interviewer): the board follows the room's watcher
+    and draws a newer board at once (ui/room_live.py), so it is drawn even while empty."""
     if not design.components:
         st.info(empty_hint or "The diagram is empty.")
-        return
+        if live is None:
+            return
     reason = too_large_to_draw(design)
     if reason:
         st.warning(f":material/hide_image: {reason}")
         return
-    width = int(column_px() * share)
-    height = fitted_height(design, width) if fit_height else VIEW_HEIGHT
+    width, height = view_size(share)
+    if fit_height:
+        height = fitted_height(design, width)
     data = board_data(
         design,
         report,
@@ -219,4 +224,11 @@ def view(
         dark=dark_theme(),
         board=(width, height),
     )
+    if live is not None:
+        data["live"] = live
     canvas(key=key, data=data, height=height + 2)
+
+
+def view_size(share: float = 1.0) -> tuple[int, int]:
+    """The size (px) a read-only board at ``share`` of the page's width is drawn at."""
+    return int(column_px() * share), VIEW_HEIGHT

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 import streamlit as st
-from whiteboard_canvas import room_watch
+from whiteboard_canvas import live_text, room_watch
 
 from components.markdown import escape
 from design_framework.room import PUSHED, ROOM_HOURS, RoomEvent, apply_all, project
@@ -55,7 +55,35 @@ LEFT_S = 3.0
 """How long after a switch a watcher of the page left is taken for a late one."""
 
 
-def watch(seat: Seat, read: Callable[[], int], key: str, interval: float = POLL_S) -> None:
+LONG_POLL_MS = 15_000
+"""How long one of a live page's polls may wait for a change (the route's ``WAIT_S``)."""
+
+
+def channel(seat: Seat) -> str:
+    """The name a room's screen goes by between its watcher and what it keeps live."""
+    return f"room:{seat.room.code}:{seat.role}"
+
+
+def seen(key: str) -> int:
+    """The watched number the page was drawn with (``mark_seen``), -1 before any."""
+    value = st.session_state.get(SEEN.format(key))
+    return value if isinstance(value, int) else -1
+
+
+def live_of(seat: Seat, key: str) -> dict:
+    """What a live text, clock or board of this page is told: its channel and the number
+    the page drew it with (the watcher's newer ones replace it)."""
+    return {"channel": channel(seat), "v": seen(key)}
+
+
+def watch(
+    seat: Seat,
+    read: Callable[[], int],
+    key: str,
+    interval: float = POLL_S,
+    live: bool = False,
+    board: tuple[int, int] | None = None,
+) -> None:
     """Rerun the page when the room's number leaves the one the page drew with.
 
     The browser polls (whiteboard_canvas.room_watch, the server's ``/api/room-watch``
@@ -63,6 +91,11 @@ def watch(seat: Seat, read: Callable[[], int], key: str, interval: float = POLL_
     used to run here every ``POLL_S``: each of its runs could collide with the user's own
     change (a drop, a Next click) and lose it. ``read`` gives the number as of now, for a
     page that did not mark what it drew (``mark_seen``).
+
+    ``live``: the poll is a long poll whose answer carries what the page shows of the other
+    side (ui/room_live.py), drawn in the browser at once (the board, the notes, the clock,
+    the messages); the run it asks for then draws the rest. ``board``: the size the page
+    draws the other side's board at.
     """
     seen_key = SEEN.format(key)
     seen = st.session_state.get(seen_key)
@@ -86,18 +119,18 @@ def watch(seat: Seat, read: Callable[[], int], key: str, interval: float = POLL_
             # page); go where the switch went instead.
             st.switch_page(left[0], query_params=left[1])
 
-    room_watch(
-        key=widget_key,
-        data={
-            "path": WATCH_PATH,
-            "boot": BOOT_ID,
-            "room": seat.room.code,
-            "key": seat.key,
-            "seen": seen,
-            "intervalMs": int(interval * 1000),
-        },
-        on_moved_change=moved,
-    )
+    data = {
+        "path": WATCH_PATH,
+        "boot": BOOT_ID,
+        "room": seat.room.code,
+        "key": seat.key,
+        "seen": seen,
+        "intervalMs": int(interval * 1000),
+    }
+    if live:
+        data["live"] = {"channel": channel(seat), "board": list(board) if board else None}
+        data["waitMs"] = LONG_POLL_MS
+    room_watch(key=widget_key, data=data, on_moved_change=moved)
 
 
 def switch_page(page: str, params: dict[str, str]) -> NoReturn:
@@ -250,12 +283,26 @@ def record_attempt(session: Session, scenario) -> None:
 
 
 def messages(session: Session, limit: int = 3) -> None:
-    """The interviewer's latest messages, small, newest first (toasts fade; these stay)."""
+    """The interviewer's latest messages, small, newest first (toasts fade; these stay).
+    The latest is a live text: a message the interviewer sends shows as the watcher brings
+    it, before the page's run (static/livetext.js)."""
     pushed = [e for e in session.timeline if e.kind in PUSHED]
-    if not pushed:
-        return
-    latest = pushed[-1]
-    st.info(f"**Your interviewer:** {escape(latest.text)}", icon=ICONS.get(latest.kind))
+    seat = seat_of_session(session)
+    latest = pushed[-1] if pushed else None
+    if seat is not None:
+        live_text(
+            key="w_live_message",
+            data={
+                **live_of(seat, "candidate"),
+                "kind": "message",
+                "count": len(pushed),
+                "text": latest.text if latest else "",
+                "messageKind": latest.kind if latest else "",
+                "testid": "wb-live-message",
+            },
+        )
+    elif latest is not None:
+        st.info(f"**Your interviewer:** {escape(latest.text)}", icon=ICONS.get(latest.kind))
     if len(pushed) > 1:
         with st.expander(f"Earlier messages ({len(pushed) - 1})"):
             for entry in reversed(pushed[-1 - limit * 3 : -1]):

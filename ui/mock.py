@@ -12,6 +12,7 @@ does (start, pause, advance the clock, end) goes to the candidate's screen as ro
 import time
 
 import streamlit as st
+from whiteboard_canvas import live_text
 
 from components.markdown import escape, no_images
 from design_framework.coverage import notes_coverage
@@ -31,6 +32,7 @@ from design_framework.session import (
 from design_framework.steps import load_framework
 from storage import RoomClosed, StorageError
 from ui import live, state
+from ui.canvas import view_size
 from ui.widgets import (
     REHEARSAL,
     clock,
@@ -141,6 +143,8 @@ scenario = state.scenario_of(candidate)
 
 
 REPLAY_S = 2.0
+BOARD_SHARE = 0.6
+"""The candidate's board's part of the page's width."""
 
 
 def send(kind: str, **fields) -> None:
@@ -179,7 +183,7 @@ links.container(key="w_iv_candidate_link").markdown(
 
 
 # The clock ticks in the browser; the poll below redraws it when the candidate moves on.
-clock(candidate, mode="interviewer", key="w_iv_clock")
+clock(candidate, mode="interviewer", key="w_iv_clock", live=live.live_of(seat, "interviewer"))
 b1, b2, b3 = st.columns(3)
 if candidate.running:
     b1.button(
@@ -416,7 +420,8 @@ with board:
         scenario,
         key="w_mock_board",
         empty_hint="The candidate has not drawn anything yet.",
-        share=0.6,
+        share=BOARD_SHARE,
+        live=live.live_of(seat, "interviewer"),
     )
     findings(report, key="mock_findings")
 with guide:
@@ -431,7 +436,16 @@ with guide:
             expanded=bool(here),
         ):
             st.markdown("**Notes**")
-            st.text(notes or "(none yet)")
+            live_text(  # the candidate's words as they commit them, before this page's run
+                key=f"w_iv_notes_{step.id}",
+                data={
+                    **live.live_of(seat, "interviewer"),
+                    "kind": "notes",
+                    "step": step.id,
+                    "text": notes,
+                    "empty": "(none yet)",
+                },
+            )
             # one Markdown element per block, not per line: each element costs the
             # browser a render on every load and every redraw of this live page
             lines = [point_line(p) for p in cov.signals]
@@ -541,4 +555,10 @@ if st.session_state.get("fb_saved_at"):
         "when you end the interview."
     )
 
-live.watch(seat, lambda: state.store().room_watch(code), "interviewer")
+live.watch(
+    seat,
+    lambda: state.store().room_watch(code),
+    "interviewer",
+    live=True,
+    board=view_size(BOARD_SHARE),
+)

@@ -349,6 +349,6 @@ with notes_col:
         )
 
 if in_room and session.finished_at is None:
-    live.watch(seat, lambda: state.store().room_version(session.room), "candidate")
+    live.watch(seat, lambda: state.store().room_version(session.room), "candidate", live=True)
 if session.finished_at is None:
     state.watch_session(session)  # another tab's saves, and a failed save's retries

@@ -10,6 +10,11 @@ number is not ``N`` any more, looking every ``LOOK_S``, so a change reaches the 
 screen a few tens of milliseconds after it is saved instead of half a poll interval
 later; a waiting browser costs one small read every ``LOOK_S`` and no thread. Plain polls
 stay the fallback (static/watch.js).
+
+With ``live=1`` the answer also carries ``live``: what the holder's screen shows of the
+other side as of that number (ui/room_live.py), which the browser draws at once; ``bw`` and
+``bh`` give the size the interviewer's board is drawn at (a design without positions is
+laid out for it).
 """
 
 from __future__ import annotations
@@ -31,14 +36,22 @@ WAIT_S = 15.0
 LOOK_S = 0.05
 
 
-def _watched(code: str, key: str) -> int | None:
-    """The number the holder of ``key`` watches, or None without a key of the room."""
+def _watched(code: str, key: str) -> tuple[int, str] | None:
+    """The number the holder of ``key`` watches and their role, or None without a key of
+    the room."""
     store = shared_store()
     room = store.room(code) if code else None
     role = room.role_for(key) if room is not None else None
     if role is None:
         return None
-    return store.room_watch(code) if role == "interviewer" else store.room_version(code)
+    value = store.room_watch(code) if role == "interviewer" else store.room_version(code)
+    return value, role
+
+
+def _live(code: str, role: str, value: int, board) -> dict | None:
+    from ui import room_live  # here: it imports the board route, which imports this module
+
+    return room_live.payload(shared_store(), code, role, value, board)
 
 
 async def room_watch(request: Request) -> JSONResponse:
@@ -50,18 +63,26 @@ async def room_watch(request: Request) -> JSONResponse:
     wait = (
         request.query_params.get("wait") == "1" and seen is not None and seen.lstrip("-").isdigit()
     )
+    live = request.query_params.get("live") == "1"
     headers = {"Cache-Control": "no-store"}
     deadline = time.monotonic() + WAIT_S
     try:
         while True:
-            value = await run_in_threadpool(_watched, code, key)
-            if value is None:
+            watched = await run_in_threadpool(_watched, code, key)
+            if watched is None:
                 return JSONResponse({"error": "no such room or key"}, 403, headers=headers)
+            value, role = watched
             if not wait or value != int(seen) or time.monotonic() >= deadline:
                 break
             if await request.is_disconnected():
                 break
             await asyncio.sleep(LOOK_S)
+        answer = {"v": value, "boot": BOOT_ID}
+        if live and not (wait and value == int(seen)):  # nothing new: nothing to draw
+            from ui.room_live import board_size
+
+            board = board_size(request.query_params.get("bw"), request.query_params.get("bh"))
+            answer["live"] = await run_in_threadpool(_live, code, role, value, board)
     except StorageError as error:
         return JSONResponse({"error": str(error)}, 503, headers=headers)
-    return JSONResponse({"v": value, "boot": BOOT_ID}, headers=headers)
+    return JSONResponse(answer, headers=headers)

@@ -151,10 +151,12 @@ def diagram(
     empty_hint="",
     fit_height: bool = False,
     share: float = 1.0,
+    live: dict | None = None,
 ) -> None:
     """A read-only board of ``design`` with the rubric drawn on it (pan, zoom, fit);
     ``fit_height`` makes it as tall as the design needs to be drawn the page's width;
-    ``share``, the part of the page's width its column has."""
+    ``share``, the part of the page's width its column has; ``live``, a room's channel the
+    board follows (``ui.canvas.view``)."""
     view(
         design,
         report,
@@ -162,6 +164,7 @@ def diagram(
         key=key,
         fit_height=fit_height,
         share=share,
+        live=live,
         empty_hint=empty_hint
         or "The diagram is empty: drag components from the palette onto the board, or type "
         "a few lines in Quick text (`client: client_app` then `client -> ranker`).",
@@ -255,6 +258,7 @@ def clock(
     on_timeout=None,
     due_at: float | None = None,
     on_due=None,
+    live: dict | None = None,
 ) -> None:
     """The session clock. It ticks in the browser (whiteboard_canvas.clock): no server run
     each second, so nothing the user does can collide with a tick. Each run of the page
@@ -269,6 +273,8 @@ def clock(
         "endAtZero": on_timeout is not None and session.rehearsing,
         "dueAt": due_at,
     }
+    if live is not None:  # a room's interviewer: the candidate's next step shows at once
+        data["live"] = live
     clock_face(key=key, data=data, on_timeout_change=on_timeout, on_due_change=on_due)
 
 

@@ -7,8 +7,9 @@ the files through this package's ``asset_dir`` (``pyproject.toml``), scanned at 
 start, under the name ``whiteboard_canvas.canvas``. The notes box, ``whiteboard_canvas.notes``,
 is two small hand-written files, ``static/notes.js`` and ``static/notes.css`` (no build), as
 is the session clock, ``whiteboard_canvas.clock`` (``static/clock.js``, ``static/clock.css``),
-a room's watcher, ``whiteboard_canvas.watch`` (``static/watch.js``), and the whiteboard's
-rubric findings, ``whiteboard_canvas.findings`` (``static/findings.js``, ``.css``).
+a room's watcher, ``whiteboard_canvas.watch`` (``static/watch.js``), the whiteboard's
+rubric findings, ``whiteboard_canvas.findings`` (``static/findings.js``, ``.css``), and a
+room's live texts, ``whiteboard_canvas.livetext`` (``static/livetext.js``, ``.css``).
 """
 
 from __future__ import annotations
@@ -20,16 +21,19 @@ NOTES_NAME = "whiteboard_canvas.notes"
 CLOCK_NAME = "whiteboard_canvas.clock"
 WATCH_NAME = "whiteboard_canvas.watch"
 FINDINGS_NAME = "whiteboard_canvas.findings"
+LIVETEXT_NAME = "whiteboard_canvas.livetext"
 
 _mounts: dict = {}
 
 
-def _registered(name: str, js: str, css: str | None = None):
+def _registered(name: str, js: str, css: str | None = None, isolate_styles: bool = True):
     """The component ``name`` from this package's files, registered on first use inside a
     script run: the asset_dir manifest is known only to a running server (or AppTest), not
     at import time."""
     if name not in _mounts:
-        _mounts[name] = st.components.v2.component(name, js=js, css=css)
+        _mounts[name] = st.components.v2.component(
+            name, js=js, css=css, isolate_styles=isolate_styles
+        )
     return _mounts[name]
 
 
@@ -80,6 +84,16 @@ def room_watch(*, key: str, data: dict, on_moved_change):
     """Mount a room's watcher. ``data``: ``{path, room, key, seen, intervalMs}`` (see
     static/watch.js); the trigger ``moved`` fires when the polled number left ``seen``."""
     return _registered(WATCH_NAME, "watch.js")(key=key, data=data, on_moved_change=on_moved_change)
+
+
+def live_text(*, key: str, data: dict):
+    """Mount a text a room's screen keeps live (static/livetext.js): the candidate's notes on
+    the interviewer's guide, or the interviewer's latest message on the candidate's page.
+    ``data``: ``{channel, v, kind, text, step, count, messageKind, empty}``. Drawn in the
+    page's own DOM, so it reads (and is found) as the page's text."""
+    return _registered(LIVETEXT_NAME, "livetext.js", "livetext.css", isolate_styles=False)(
+        key=key, data=data
+    )
 
 
 def findings_list(*, key: str, data: dict, on_show_change):

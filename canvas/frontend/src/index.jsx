@@ -1120,6 +1120,7 @@ function Board({ data, api }) {
           data-rev={data.rev}
           data-sent={sent}
           data-saved={saved}
+          data-live-v={data.liveV ?? undefined}
           data-revision={answered ? answered.revision : drawnRevision}
           data-drawn-revision={drawnRevision}
           data-components={componentCount}
@@ -1230,7 +1231,7 @@ function Board({ data, api }) {
 const mounted = new WeakMap();
 
 export default function canvas(args) {
-  const { parentElement, data } = args;
+  const { parentElement } = args;
   // The function runs again on every data change with the same parent: one root per element.
   let entry = mounted.get(parentElement);
   if (!entry) {
@@ -1240,11 +1241,56 @@ export default function canvas(args) {
     entry = { root: createRoot(host), api: {} };
     mounted.set(parentElement, entry);
   }
+  entry.args = args;
+  follow(entry, args.data);
+  return draw(entry, parentElement, liveData(entry, args.data));
+}
+
+// A read-only board in a room (the interviewer's view of the candidate's board) follows the
+// room's watcher (watch.js): a newer board it announces ("wb:live", {channel, v, live}) is
+// drawn at once, as if the page had sent it, and stands until the page's own data is as new.
+function follow(entry, data) {
+  const channel = data.readOnly && data.live ? data.live.channel : null;
+  if (entry.channel === channel) return;
+  if (entry.onLive) window.removeEventListener("wb:live", entry.onLive);
+  entry.channel = channel;
+  entry.onLive = null;
+  if (!channel) return;
+  entry.onLive = (event) => {
+    const detail = event.detail || {};
+    const v = Number(detail.v);
+    if (detail.channel !== channel || !detail.live || !("board" in detail.live)) return;
+    if (v <= Number(entry.args.data.live.v) || (entry.live && v <= entry.live.v)) return;
+    entry.live = { v, board: detail.live.board };
+    draw(entry, entry.args.parentElement, liveData(entry, entry.args.data));
+  };
+  window.addEventListener("wb:live", entry.onLive);
+  const known = window.__wbLive && window.__wbLive[channel];
+  if (known) entry.onLive({ detail: { channel, v: known.v, live: known.live } });
+}
+
+function liveData(entry, data) {
+  const live = entry.live;
+  if (!live || !data.live || Number(data.live.v) >= live.v) {
+    entry.live = null; // the page's run is as new: its data stands
+    return data;
+  }
+  const board = live.board || { rev: "empty", design: { components: [], edges: [], notes: [] }, marks: {} };
+  return { ...data, rev: board.rev, design: board.design, marks: board.marks, liveV: live.v };
+}
+
+function draw(entry, parentElement, data) {
+  const args = entry.args;
   entry.api.renderStart = performance.now();
   entry.api.setStateValue = args.setStateValue;
   entry.api.setTriggerValue = args.setTriggerValue;
   if (data.catalog) CATALOGS.set(data.catalogId, data.catalog);
   const catalog = data.catalog || CATALOGS.get(data.catalogId);
+  const cleanup = () => {
+    if (entry.onLive) window.removeEventListener("wb:live", entry.onLive);
+    entry.root.unmount();
+    mounted.delete(parentElement);
+  };
   if (!catalog) {
     // Python left the catalog out but this page does not hold it: say so, and it comes.
     if (!entry.asked) {
@@ -1252,10 +1298,7 @@ export default function canvas(args) {
       entry.reported = null;
       args.setStateValue("catalog", null);
     }
-    return () => {
-      entry.root.unmount();
-      mounted.delete(parentElement);
-    };
+    return cleanup;
   }
   entry.asked = false;
   // Commit now, not in a later task: the page is busy drawing the rest of the fragment's
@@ -1271,8 +1314,5 @@ export default function canvas(args) {
     entry.reported = data.catalogId;
     args.setStateValue("catalog", data.catalogId);
   }
-  return () => {
-    entry.root.unmount();
-    mounted.delete(parentElement);
-  };
+  return cleanup;
 }

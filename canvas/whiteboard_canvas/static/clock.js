@@ -11,6 +11,9 @@
 // Figures are as of `at` (epoch seconds, when the page run took them). While `running`,
 // each one moves by a second per second from then; nothing goes back to the server.
 // The arithmetic is clock_view's (design_framework/session.py) advanced by those seconds.
+//   live (optional, the interviewer's clock in a room): {channel, v}; a newer clock plan
+//   announced by the room's watcher (watch.js, "wb:live") is drawn at once, so the step the
+//   candidate moved to shows before the page's run.
 
 const faces = new WeakMap(); // parentElement -> one face; the function reruns on every data change
 
@@ -129,6 +132,34 @@ export default function clock(args) {
     faces.set(parentElement, face);
   }
   face.setTriggerValue = setTriggerValue;
+  const channel = data.live && data.live.channel;
+  if (channel && !face.onLive) {
+    face.onLive = (event) => {
+      const detail = event.detail || {};
+      const plan = detail.live && detail.live.clock;
+      if (detail.channel !== channel || !plan || Number(detail.v) <= face.liveV) return;
+      face.liveV = Number(detail.v);
+      show(face, { ...face.data, ...plan });
+    };
+    window.addEventListener("wb:live", face.onLive);
+    const cleanup = face.cleanup;
+    face.cleanup = () => {
+      window.removeEventListener("wb:live", face.onLive);
+      cleanup();
+    };
+  }
+  // what the page drew, unless the watcher already brought a newer plan
+  const drawnV = data.live ? Number(data.live.v) : 0;
+  if (face.liveV === undefined || drawnV >= face.liveV) {
+    face.liveV = drawnV;
+    show(face, data);
+  } else {
+    show(face, { ...face.data, mode: data.mode, dark: data.dark });
+  }
+  return () => face.cleanup();
+}
+
+function show(face, data) {
   if (face.data && face.data.at !== data.at) face.ended = false;
   layout(face, data);
   face.root.classList.toggle("dark", !!data.dark);
@@ -139,5 +170,4 @@ export default function clock(args) {
   const late = Date.now() / 1000 - Number(data.at);
   face.since = performance.now() - (late >= 0 && late < 60 ? late * 1000 : 0);
   draw(face);
-  return () => face.cleanup();
 }

@@ -15,6 +15,14 @@
 //   trigger = moved: the new number, sent once per number (again after 2.5 s if no run
 //             came back with it); the page's run that follows draws what changed and
 //             sends a new `seen`. A retry sends -(count): never a number the route gives.
+//   live    = where given ({channel, board: [w, h]}), the route's answer carries what the
+//             screen shows of the other side (ui/room_live.py); each new one is announced
+//             at once as the window event "wb:live" ({channel, v, live}) and kept in
+//             window.__wbLive[channel], and the board, the notes, the clock and the
+//             interviewer's messages draw it (canvas, livetext.js, clock.js) without a run.
+// The run a move asks for waits while the page is running a script (its own click's run,
+// say, which a new run would cut short), and is not asked at all if that run came back
+// with the number: the page's own change, not the other side's.
 // A quiet room costs one small HTTP request per poll and no script run. A failed poll
 // (a replica restarting, a network blip) is retried on the next tick.
 
@@ -22,6 +30,38 @@ const watchers = new WeakMap(); // parentElement -> one watcher
 const ASK_AGAIN_MS = 2500;
 const FETCH_TIMEOUT_MS = 3000;
 const LONG_POLL_GAP_MS = 20; // between two long polls: never a tight loop
+const IDLE_LOOK_MS = 50;
+const IDLE_WAIT_MS = 3000; // a run still going after this long is not the click's: ask anyway
+
+function scriptRunning() {
+  // Streamlit marks its app with the script's state (the attribute its own tests read)
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testScriptState === "running";
+}
+
+function announce(watcher, value, live) {
+  const channel = watcher.data.live && watcher.data.live.channel;
+  if (!channel || !live) return;
+  window.__wbLive = window.__wbLive || {};
+  const known = window.__wbLive[channel];
+  if (known && known.v >= value) return;
+  window.__wbLive[channel] = { v: value, live };
+  watcher.root.dataset.liveV = String(value);
+  window.dispatchEvent(new CustomEvent("wb:live", { detail: { channel, v: value, live } }));
+}
+
+// Ask for a run once the page is not running one, unless that run drew this number.
+function askWhenIdle(watcher, value, otherServer, since = performance.now()) {
+  clearTimeout(watcher.idleTimer);
+  if (!watcher.root.isConnected) return;
+  if (scriptRunning() && performance.now() - since < IDLE_WAIT_MS) {
+    watcher.idleTimer = setTimeout(() => askWhenIdle(watcher, value, otherServer, since), IDLE_LOOK_MS);
+    return;
+  }
+  if (!otherServer && value === watcher.data.seen) return; // the page's own change
+  count(watcher, "asks");
+  watcher.setTriggerValue("moved", value);
+}
 
 function count(watcher, name) {
   // what the watcher did, readable in the page (data-polls, data-asks, data-errors)
@@ -41,6 +81,13 @@ async function poll(watcher) {
     const url = new URL(data.path, window.location.origin);
     const query = data.query || { room: data.room, key: data.key };
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    if (data.live) {
+      url.searchParams.set("live", "1");
+      if (data.live.board) {
+        url.searchParams.set("bw", String(data.live.board[0]));
+        url.searchParams.set("bh", String(data.live.board[1]));
+      }
+    }
     if (long) {
       // wait for a number other than the latest seen (asked already or drawn)
       const latest = watcher.asked ?? data.seen;
@@ -60,19 +107,19 @@ async function poll(watcher) {
     const value = Number(body.v);
     if (!Number.isFinite(value)) return;
     watcher.root.dataset.latest = String(value);
+    if (body.live) announce(watcher, value, body.live);
     // another server process answers: the one that drew this page died and the browser
     // reconnected elsewhere; a run there draws the page from the database
     const mine = body.own !== undefined && body.own !== null && value === Number(body.own);
-    const moved =
-      (value !== watcher.data.seen && !mine) || (body.boot && body.boot !== watcher.data.boot);
+    const otherServer = !!body.boot && body.boot !== watcher.data.boot;
+    const moved = (value !== watcher.data.seen && !mine) || otherServer;
     // ask once per number, and again if no run came back with it within ASK_AGAIN_MS
     // (a request lost on the way, a replica that died while running it)
     const now = performance.now();
     if (moved && (value !== watcher.asked || now - watcher.askedAt > ASK_AGAIN_MS)) {
       watcher.asked = value;
       watcher.askedAt = now;
-      count(watcher, "asks");
-      watcher.setTriggerValue("moved", value);
+      askWhenIdle(watcher, value, otherServer);
     }
   } catch {
     count(watcher, "errors"); // the next tick tries again
@@ -100,6 +147,7 @@ export default function watch(args) {
     watcher.cleanup = () => {
       clearInterval(watcher.timer);
       clearInterval(watcher.retryTimer);
+      clearTimeout(watcher.idleTimer);
       root.remove();
       watchers.delete(parentElement);
     };
