@@ -4,7 +4,10 @@ The candidate works on one replica, the interviewer watches from the other. Meas
 the moment the candidate's change is committed in their page (notes: Ctrl+Enter; a node:
 dropped from the palette onto the board; a step: the next-step button) to the moment the
 interviewer's page shows it, and from the interviewer's click on "Send the question" to the moment the
-candidate's page shows the question. Printed as median and max per kind.
+candidate's page shows the question. Printed as median and max per kind, beside the
+targets (issue 23: median under 0.25 s, max under 0.6 s). The watcher long-polls the room
+route, whose answer carries what the other screen shows (ui/room_live.py), drawn in the
+browser before the page's run; plain polls every 0.4 s are the fallback.
 
     .venv/bin/python bench/live_rooms.py [--samples 8]
 
@@ -29,7 +32,8 @@ if str(ROOT) not in sys.path:
 
 from design_framework.steps import load_framework  # noqa: E402 (after the path set-up)
 
-TARGET_S = 1.5
+TARGET_MEDIAN_S = 0.25
+TARGET_MAX_S = 0.6
 # two pages poll at once: keep the one not in front at full speed, as two people would
 BACKGROUND_FLAGS = [
     "--disable-background-timer-throttling",
@@ -191,18 +195,15 @@ def measure(candidate: Page, interviewer: Page, samples: int) -> dict[str, list[
 
 def summary(times: dict[str, list[float]]) -> list[str]:
     lines = []
-    for kind, values in times.items():
-        if values:
-            lines.append(
-                f"{kind:<9} n={len(values):<3} median {statistics.median(values):.2f} s   "
-                f"max {max(values):.2f} s"
-            )
     everything = [v for values in times.values() for v in values]
-    verdict = "within" if statistics.median(everything) <= TARGET_S else "OVER"
-    lines.append(
-        f"all       n={len(everything):<3} median {statistics.median(everything):.2f} s   "
-        f"max {max(everything):.2f} s   ({verdict} the {TARGET_S} s target)"
-    )
+    for kind, values in [*times.items(), ("all", everything)]:
+        if values:
+            median, worst = statistics.median(values), max(values)
+            verdict = "within" if median <= TARGET_MEDIAN_S and worst <= TARGET_MAX_S else "OVER"
+            lines.append(
+                f"{kind:<9} n={len(values):<3} median {median:.2f} s   max {worst:.2f} s   "
+                f"({verdict} the targets: median {TARGET_MEDIAN_S} s, max {TARGET_MAX_S} s)"
+            )
     return lines
 
 
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             replica.stop()
         server.stop()
     print("Live mock room: two Chromium pages, two replicas, one PostgreSQL database")
-    print("(candidate on one replica, interviewer on the other; poll every 0.4 s)")
+    print("(candidate on one replica, interviewer on the other; long polls, live payloads)")
     for line in summary(times):
         print("  " + line)
     return 0

@@ -438,6 +438,75 @@ def test_two_browsers_share_one_mock_interview(browser, server):
     interviewer.context.close()
 
 
+WATCH_LIVE = """board => {
+    // how the other side's change was first drawn: from the room watcher's announcement
+    // (the board's data-live-v, a live text's data-source) or by a run of the page
+    window.__log = [];
+    window.__want = null;
+    const host = document.querySelector(`.st-key-${board} [data-testid="stBidiComponentIsolated"]`);
+    new MutationObserver((records) => {
+        for (const r of records) window.__log.push(
+            ['board', Number(r.target.dataset.components), r.target.dataset.liveV ? 'live' : 'page']);
+    }).observe(host.shadowRoot, {attributes: true, attributeFilter: ['data-components'], subtree: true});
+    new MutationObserver(() => {
+        const want = window.__want;
+        if (!want) return;
+        const box = [...document.querySelectorAll('.wbl')].find(el => el.textContent.includes(want));
+        if (box) {
+            window.__log.push(['text', want, box.dataset.source]);
+            window.__want = null;
+        } else if (document.body.textContent.includes(want)) {
+            window.__log.push(['text', want, 'page']);
+            window.__want = null;
+        }
+    }).observe(document.body, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def first_drawn(page: Page, kind: str, what) -> str:
+    """How ``what`` was first drawn on ``page``: "live" (from the watcher's announcement,
+    before any run of the page) or "page"."""
+    find = "([k, w]) => window.__log.find(x => x[0] === k && x[1] === w) || null"
+    try:
+        page.wait_for_function(find, arg=[kind, what], timeout=30_000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"never drawn: {page.evaluate('() => window.__log')}") from None
+    return page.evaluate(find, [kind, what])[2]
+
+
+def test_each_screen_draws_the_other_sides_change_before_its_page_runs(browser, server):
+    """Issue 23 item 5: the interviewer's board and notes, and the candidate's latest
+    message, are drawn as the room's watcher brings them, not by the page's run that
+    follows (which draws the rest: the guide's coverage, the findings)."""
+    from bench.live_rooms import commit_notes, host, join, send_question, wait_idle
+
+    candidate = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    interviewer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    join(candidate, host(interviewer, server["url"]))
+    wait_idle(interviewer)
+    expect(board(candidate)).to_be_visible()
+    expect(board(interviewer, "w_mock_board")).to_be_attached()  # drawn while still empty
+    interviewer.evaluate(WATCH_LIVE, "w_mock_board")
+    candidate.evaluate(WATCH_LIVE, "w_canvas")
+
+    drop(candidate, "ranker", 200, 160)
+    assert first_drawn(interviewer, "board", 1) == "live"
+    expect(node(interviewer, "ranker", "w_mock_board")).to_have_count(1)
+
+    words = "Live words: 40k QPS at peak"
+    interviewer.evaluate("w => { window.__want = w; }", words)
+    commit_notes(candidate, "requirements", words)
+    assert first_drawn(interviewer, "text", words) == "live"
+
+    question = "Which cache sits in front of the feature store?"
+    candidate.evaluate("w => { window.__want = w; }", question)
+    send_question(interviewer, question)
+    assert first_drawn(candidate, "text", question) == "live"
+    expect(candidate.get_by_test_id("wb-live-message")).to_contain_text(question)
+    candidate.context.close()
+    interviewer.context.close()
+
+
 def test_the_browser_clock_shows_the_overrun_and_the_later_shares_python_computes(page, server):
     """The clock ticks in the browser from where the page said it stood: what it shows a
     few seconds later is what design_framework.session.clock_view says for that moment."""

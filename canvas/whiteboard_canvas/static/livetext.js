@@ -41,6 +41,7 @@ function take(box, v, live) {
   }
   box.v = v;
   box.root.dataset.v = String(v);
+  box.root.dataset.source = "live"; // drawn from the watcher's announcement (tests read it)
   show(box);
 }
 
@@ -80,6 +81,7 @@ export default function liveText(args) {
     box.v = Number(data.v);
     box.shown = data.kind === "message" ? { count: data.count, message: data.text ? { kind: data.messageKind, text: data.text } : null } : { text: data.text };
     box.root.dataset.v = String(box.v);
+    box.root.dataset.source = "page";
     show(box);
   }
   const known = window.__wbLive && window.__wbLive[data.channel];
