@@ -143,8 +143,8 @@ scenario = state.scenario_of(candidate)
 
 
 REPLAY_S = 2.0
-BOARD_SHARE = 0.6
-"""The candidate's board's part of the page's width."""
+BOARD_SHARE = 0.6  # the candidate's board's part of the page's width (a comment: a bare
+# string here would be drawn on the page by Streamlit's magic)
 
 
 def send(kind: str, **fields) -> None:

@@ -564,8 +564,20 @@ function Board({ data, api }) {
     if (!readOnly) pushHistory();
     setNodes(toNodes(data.design));
     setEdges(toEdges(data.design));
-    if (readOnly) afterMeasuring(() => fitReadable());
+    if (readOnly) {
+      refitWhenMeasured.current = true;
+      afterMeasuring(() => fitReadable());
+    }
   }, [data.rev]);
+  // ...and again once React Flow has measured the new boxes: two frames were not always
+  // enough (a room's board mounted empty and filled by the watcher fitted its first box
+  // only, and the second stood half outside the view)
+  const refitWhenMeasured = useRef(false);
+  useEffect(() => {
+    if (!refitWhenMeasured.current || !measured) return;
+    refitWhenMeasured.current = false;
+    fitReadable();
+  }, [measured, nodes]);
 
   // Escape in an editor closes it (what was typed applied first).
   const deselectAll = () => {
