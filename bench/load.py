@@ -54,6 +54,8 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 TARGET_P99_MS = 300
 GROWTH_MB = 10
+SESSIONS_KEPT_S = 130
+"""Seconds after which Streamlit's store of disconnected sessions (120 s) holds steady."""
 """What counts as no growth: the allocator's noise, not a save's design kept per save."""
 
 
@@ -149,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
             memory["start"] = rss_mb(pid)
             warm = max(1, args.saves // 10)
+            tenth = max(1, args.saves // 10)
+            series: list[tuple[int, float, float]] = []  # (saves, seconds, RSS MB) each tenth
 
             def drawing(user: User) -> None:
                 while not done.is_set():
@@ -166,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
                                 in_route.append(user.board.server_ms)
                         else:
                             errors[status] += 1
-                        if len(times) + sum(errors.values()) == warm:
+                        taken = len(times) + sum(errors.values())
+                        if taken == warm:
                             memory["warm"] = rss_mb(pid)
+                        if taken % tenth == 0:
+                            series.append((taken, time.perf_counter() - started, rss_mb(pid)))
 
             threads = [threading.Thread(target=drawing, args=(u,), daemon=True) for u in users]
             started, machine = time.perf_counter(), machine_ticks()
@@ -219,6 +226,25 @@ def main(argv: list[str] | None = None) -> int:
         f"  errors: {sum(errors.values())} ({', '.join(f'{s}: {n}' for s, n in sorted(errors.items())) or 'none'})"
     )
     print(f"  whiteboard page loads meanwhile: {spread(loads)}")
+    # Streamlit keeps a disconnected page's session (its widgets' state) for
+    # server.disconnectedSessionTTL (120 s), at most 128 of them: two browsers reloading fill
+    # that store during the first two minutes, then it holds steady. Growth that goes on
+    # after that is a leak; the same growth that stops is that store filled.
+    steady = [point for point in series if point[1] >= SESSIONS_KEPT_S]
+    steady_growth = steady[-1][2] - steady[0][2] if len(steady) >= 2 else float("nan")
+    print(
+        "  server memory each tenth of the saves: "
+        + ", ".join(f"{rss:.0f}" for _, _, rss in series)
+        + " MB"
+    )
+    if len(steady) >= 2:
+        verdict = "ok" if steady_growth < GROWTH_MB / 2 else "GROWS"
+        print(
+            f"  after the first {SESSIONS_KEPT_S} s (Streamlit's store of disconnected sessions"
+            f" full): {steady_growth:+.1f} MB over {steady[-1][0] - steady[0][0]} saves in"
+            f" {steady[-1][1] - steady[0][1]:.0f} s (target: no growth, under"
+            f" {GROWTH_MB / 2:g} MB)   {verdict}"
+        )
     verdict = "ok" if growth < GROWTH_MB else "GROWS"
     print(
         f"  server memory (RSS): {memory['start']:.0f} MB at the start,"

@@ -126,6 +126,8 @@ def watch(
         "key": seat.key,
         "seen": seen,
         "intervalMs": int(interval * 1000),
+        # a run asked while the page runs one (its own click's, say) cut that one short
+        "defer": True,
     }
     if live:
         data["live"] = {"channel": channel(seat), "board": list(board) if board else None}

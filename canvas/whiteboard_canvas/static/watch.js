@@ -20,9 +20,11 @@
 //             at once as the window event "wb:live" ({channel, v, live}) and kept in
 //             window.__wbLive[channel], and the board, the notes, the clock and the
 //             interviewer's messages draw it (canvas, livetext.js, clock.js) without a run.
-// The run a move asks for waits while the page is running a script (its own click's run,
-// say, which a new run would cut short), and is not asked at all if that run came back
-// with the number: the page's own change, not the other side's.
+//   defer   = where true (a room's pages), the run a move asks for waits while the page is
+//             running a script (its own click's run, say, which a new run would cut short),
+//             and is not asked at all if that run came back with the number: the page's
+//             own change, not the other side's. A session's watcher asks at once (its own
+//             saves come back as `own`; a run asked later landed on the user's next click).
 // A quiet room costs one small HTTP request per poll and no script run. A failed poll
 // (a replica restarting, a network blip) is retried on the next tick.
 
@@ -54,6 +56,11 @@ function announce(watcher, value, live) {
 function askWhenIdle(watcher, value, otherServer, since = performance.now()) {
   clearTimeout(watcher.idleTimer);
   if (!watcher.root.isConnected) return;
+  if (!watcher.data.defer) {
+    count(watcher, "asks");
+    watcher.setTriggerValue("moved", value);
+    return;
+  }
   if (scriptRunning() && performance.now() - since < IDLE_WAIT_MS) {
     watcher.idleTimer = setTimeout(() => askWhenIdle(watcher, value, otherServer, since), IDLE_LOOK_MS);
     return;
