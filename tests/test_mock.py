@@ -228,6 +228,24 @@ def test_roles_swap_for_a_second_round_in_one_click():
     assert "Interviewer's guide" not in texts(interviewer)
 
 
+def test_a_swap_whose_run_was_cut_short_still_takes_the_clicker_to_round_two():
+    """The click's callback opened round 2, then another request (the room's watcher) cut
+    its run short before the page switched: the next run of the report page switches."""
+    from ui.live import NEXT_ROUND_DUE
+
+    interviewer, room = host()
+    candidate = join(room)
+    interviewer.button(key="w_iv_end").click().run()
+    candidate.switch_page("ui/report.py").run()
+    fresh_room = store().create_room(store().load_session(room.session_id).id)
+    store().link_next_room(room.code, fresh_room.code)
+    candidate.session_state[NEXT_ROUND_DUE] = (room.code, "candidate")
+    candidate.run()
+    assert not candidate.exception, candidate.exception
+    assert candidate.query_params["key"] == fresh_room.interviewer_key  # interviewing now
+    assert NEXT_ROUND_DUE not in candidate.session_state
+
+
 def test_the_report_keeps_the_feedback_once_the_room_is_purged():
     interviewer, room = host()
     join(room)

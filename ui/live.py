@@ -413,21 +413,43 @@ def follow_next_round(seat: Seat) -> None:
     switch_page("ui/practice.py", {state.SESSION_PARAM: nxt.session_id})
 
 
+NEXT_ROUND_DUE = "live_next_round_due"
+NEXT_ROUND_ERROR = "live_next_round_error"
+
+
 def next_round(seat: Seat, session: Session) -> None:
-    """Swap roles for a second round on another scenario: one click for either side."""
+    """Swap roles for a second round on another scenario: one click for either side.
+
+    The buttons act in callbacks, which run first thing in the click's run, and leave the
+    switch to the page (``NEXT_ROUND_DUE``): a run cut short by another request (the room's
+    watcher saw the room move) used to lose the click before the script reached the button,
+    and the page stayed as it was (a fresh-clone CI run of tests/browser/test_rooms.py)."""
     from storage.rooms import swapped
 
+    due = st.session_state.pop(NEXT_ROUND_DUE, None)
+    if due is not None:
+        linked = state.store().room(due[0])
+        if linked is not None and linked.next_code:
+            follow_next_round(Seat(linked, due[1]))
     room = seat.room
     if not over(room):
         return
+    error = st.session_state.pop(NEXT_ROUND_ERROR, None)
+    if error:
+        st.error(f"{error} Round 2 was not opened.")
     if room.next_code:
         role = swapped(seat.role)
         st.success(
             f":material/swap_horiz: Round 2 is open in room **{room.next_code}**: "
             f"you are the {role} now."
         )
-        if st.button(f"Join round 2 as the {role}", key="w_next_join", type="primary"):
-            follow_next_round(seat)
+        st.button(
+            f"Join round 2 as the {role}",
+            key="w_next_join",
+            type="primary",
+            on_click=_join_next_round,
+            args=(room.code, seat.role),
+        )
         return
     with st.container(border=True):
         st.markdown("**Second round, roles swapped**")
@@ -441,27 +463,40 @@ def next_round(seat: Seat, session: Session) -> None:
             format_func=lambda sid: pack[sid].title,
         )
         you = swapped(seat.role)
-        if st.button(
+        st.button(
             f"Swap roles: start round 2 (you become the {you})",
             key="w_next_round",
             icon=":material/swap_horiz:",
-        ):
-            fresh = Session(
-                scenario_id=st.session_state["w_next_scenario"],
-                length_minutes=session.length_minutes,
-                mode="mock",
-                rehearsal=session.rehearsal,  # round 2 as round 1 was agreed
+            on_click=_open_next_round,
+            args=(room.code, seat.role, session.length_minutes, session.rehearsal),
+        )
+
+
+def _join_next_round(code: str, role: str) -> None:
+    st.session_state[NEXT_ROUND_DUE] = (code, role)
+
+
+def _open_next_round(code: str, role: str, length_minutes: int, rehearsal: bool) -> None:
+    """Open round 2 (a fresh session in a new room linked from this one); the page then
+    switches to it (``next_round``)."""
+    fresh = Session(
+        scenario_id=st.session_state["w_next_scenario"],
+        length_minutes=length_minutes,
+        mode="mock",
+        rehearsal=rehearsal,  # round 2 as round 1 was agreed
+    )
+    try:
+        store = state.store()
+        room = store.room(code)
+        if room is None or not room.next_code:  # the other side may have opened it already
+            store.save_session(fresh)
+            created = store.create_room(
+                fresh.id, owner=state.owner(), hours=room_hours(), previous_code=code
             )
-            try:
-                state.store().save_session(fresh)
-                created = state.store().create_room(
-                    fresh.id, owner=state.owner(), hours=room_hours(), previous_code=room.code
-                )
-                fresh.room = created.code
-                state.store().save_session(fresh)
-                state.store().link_next_room(room.code, created.code)  # False: theirs won
-                refreshed = state.store().room(room.code)
-            except StorageError as error:
-                st.error(f"{error} Round 2 was not opened.")
-                return
-            follow_next_round(Seat(refreshed, seat.role))
+            fresh.room = created.code
+            store.save_session(fresh)
+            store.link_next_room(code, created.code)  # False: theirs won
+    except StorageError as error:
+        st.session_state[NEXT_ROUND_ERROR] = str(error)
+        return
+    st.session_state[NEXT_ROUND_DUE] = (code, role)

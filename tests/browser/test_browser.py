@@ -407,6 +407,9 @@ def test_two_browsers_share_one_mock_interview(browser, server):
     wait_for_text(interviewer, "Peak 40k QPS; p99 budget 200 ms")
     send_question(interviewer, "How many candidates reach the ranker?")
     wait_for_text(candidate, "How many candidates reach the ranker?")
+    # the question shows before the page's run that follows it (issue 23); a person reads
+    # it before drawing on, a test would drop into that run
+    wait_idle(candidate)
 
     # the interviewer's read-only board follows the candidate's
     drop(candidate, "client_app", 120, 160)
