@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             f" {GROWTH_MB / 2:g} MB)   {verdict}"
         )
     verdict = "ok" if growth < GROWTH_MB else "GROWS"
+    if verdict == "GROWS" and steady_growth < GROWTH_MB / 2:
+        verdict = "filled, then held (the line above)"
     print(
         f"  server memory (RSS): {memory['start']:.0f} MB at the start,"
         f" {memory.get('warm', float('nan')):.0f} MB after the first {warm} saves,"

@@ -35,6 +35,7 @@ FIGURES = {
         "the machine meanwhile: CPU busy",
         "errors: 0 (none)",
         "whiteboard page loads meanwhile: median",
+        "server memory each tenth of the saves:",
         "server memory (RSS):",
     ],
 }
