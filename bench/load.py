@@ -54,9 +54,9 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 TARGET_P99_MS = 300
 GROWTH_MB = 10
+"""What counts as no growth: the allocator's noise, not a save's design kept per save."""
 SESSIONS_KEPT_S = 130
 """Seconds after which Streamlit's store of disconnected sessions (120 s) holds steady."""
-"""What counts as no growth: the allocator's noise, not a save's design kept per save."""
 
 
 def starting_design(rng: random.Random, scenario) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -239,7 +240,7 @@ def test_a_swap_whose_run_was_cut_short_still_takes_the_clicker_to_round_two():
     candidate.switch_page("ui/report.py").run()
     fresh_room = store().create_room(store().load_session(room.session_id).id)
     store().link_next_room(room.code, fresh_room.code)
-    candidate.session_state[NEXT_ROUND_DUE] = (room.code, "candidate")
+    candidate.session_state[NEXT_ROUND_DUE] = (room.code, "candidate", time.time())
     candidate.run()
     assert not candidate.exception, candidate.exception
     assert candidate.query_params["key"] == fresh_room.interviewer_key  # interviewing now
@@ -409,19 +410,23 @@ def test_the_live_answer_brings_each_screen_what_it_shows_of_the_other_side(monk
     session = saved.load_session(room.session_id)
     session.notes["requirements"] = "Peak 40k QPS, p99 under 200 ms."
     drawn = (
-        "version: 1\ncomponents:\n  - {id: app, type: client_app}\n  - {id: rank, type: ranker}\n"
+        "version: 1\ncomponents:\n  - {id: app, type: client_app, pos: {x: 0, y: 0}}\n"
+        "  - {id: rank, type: ranker, pos: {x: 300, y: 0}}\n"
     )
     session.record_design(Design.from_string(drawn + "edges:\n  - {source: app, target: rank}\n"))
     saved.save_session(session)
     client = TestClient(Starlette(routes=[Route(WATCH_PATH, room_watch)]))
-    iv = {"room": room.code, "key": room.interviewer_key, "live": 1, "bw": 800, "bh": 440}
+    iv = {"room": room.code, "key": room.interviewer_key, "live": 1}
     answer = client.get(WATCH_PATH, params=iv).json()
     assert answer["v"] == saved.room_watch(room.code)
     shown = answer["live"]
     assert shown["notes"]["requirements"] == "Peak 40k QPS, p99 under 200 ms."
     ids = {c["id"] for c in shown["board"]["design"]["components"]}
     assert ids == {"app", "rank"} and shown["board"]["design"]["edges"]
-    assert all(c.get("pos") for c in shown["board"]["design"]["components"])  # laid out
+    assert [c["pos"] for c in shown["board"]["design"]["components"]] == [
+        {"x": 0, "y": 0},
+        {"x": 300, "y": 0},
+    ]
     assert shown["step"]["id"] == session.current_step and shown["clock"]["stepTitle"]
 
     saved.push(room.code, RoomEvent(kind="question", text="Where is the slowest hop?"))
@@ -429,6 +434,7 @@ def test_the_live_answer_brings_each_screen_what_it_shows_of_the_other_side(monk
     message = mine.json()["live"]["message"]
     assert message["kind"] == "question" and "Where is the slowest hop?" in message["text"]
     assert mine.json()["live"]["pushed"] == 1
+    assert set(mine.json()["live"]) == {"pushed", "message"}  # not the guide, notes or board
 
     monkeypatch.setattr(room_route, "WAIT_S", 0.2)
     seen = saved.room_version(room.code)
@@ -437,6 +443,56 @@ def test_the_live_answer_brings_each_screen_what_it_shows_of_the_other_side(monk
         params={"room": room.code, "key": room.candidate_key, "live": 1, "seen": seen, "wait": 1},
     ).json()
     assert quiet["v"] == seen and "live" not in quiet
+
+
+def test_the_live_answer_does_no_work_the_page_should_do(monkeypatch):
+    """Limits before work: the route never lays a design out (a box without a position
+    leaves the board to the page's run), draws nothing over the drawing cap, answers no
+    live part for a session stored over the large size, and a live part that fails leaves
+    the number answering."""
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from components.design import Design
+    from ui import board_route, room_live
+
+    _, room = host()
+    join(room)
+    saved = store()
+    session = saved.load_session(room.session_id)
+    session.notes["requirements"] = "Peak 40k QPS."
+    unplaced = "version: 1\ncomponents:\n  - {id: app, type: client_app}\n"
+    session.record_design(Design.from_string(unplaced))
+    saved.save_session(session)
+    client = TestClient(Starlette(routes=[Route(WATCH_PATH, room_watch)]))
+    iv = {"room": room.code, "key": room.interviewer_key, "live": 1}
+    shown = client.get(WATCH_PATH, params=iv).json()["live"]
+    assert "board" not in shown and shown["notes"]["requirements"] == "Peak 40k QPS."
+
+    big = "version: 1\ncomponents:\n" + "".join(
+        f"  - {{id: b{n}, type: filter, pos: {{x: {n}, y: 0}}}}\n" for n in range(320)
+    )
+    session.record_design(Design.from_string(big))
+    saved.save_session(session)
+    shown = client.get(WATCH_PATH, params=iv).json()["live"]
+    assert "board" not in shown and shown["components"] == 320  # over the drawing cap
+
+    monkeypatch.setattr(room_live, "LARGE_BYTES", 100)  # every session is large now
+    monkeypatch.setattr(board_route, "LARGE_BYTES", 100)
+    session.notes["requirements"] = "Peak 50k QPS."
+    saved.save_session(session)
+    answer = client.get(WATCH_PATH, params=iv).json()
+    assert answer["v"] == saved.room_watch(room.code) and "live" not in answer
+
+    monkeypatch.setattr(room_live, "LARGE_BYTES", 10**9)
+    monkeypatch.setattr(room_live, "_make", lambda *a: 1 / 0)
+    session.notes["requirements"] = "Peak 60k QPS."
+    saved.save_session(session)
+    answer = client.get(WATCH_PATH, params=iv)
+    assert answer.status_code == 200 and "live" not in answer.json()
+    odd = client.get(WATCH_PATH, params={**iv, "seen": "²", "wait": 1})
+    assert odd.status_code == 200  # not a number to wait on: answered at once
 
 
 def test_a_cut_short_run_that_applied_the_end_still_takes_the_candidate_to_the_report():

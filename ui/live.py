@@ -82,7 +82,6 @@ def watch(
     key: str,
     interval: float = POLL_S,
     live: bool = False,
-    board: tuple[int, int] | None = None,
 ) -> None:
     """Rerun the page when the room's number leaves the one the page drew with.
 
@@ -94,8 +93,7 @@ def watch(
 
     ``live``: the poll is a long poll whose answer carries what the page shows of the other
     side (ui/room_live.py), drawn in the browser at once (the board, the notes, the clock,
-    the messages); the run it asks for then draws the rest. ``board``: the size the page
-    draws the other side's board at.
+    the messages); the run it asks for then draws the rest.
     """
     seen_key = SEEN.format(key)
     seen = st.session_state.get(seen_key)
@@ -130,7 +128,7 @@ def watch(
         "defer": True,
     }
     if live:
-        data["live"] = {"channel": channel(seat), "board": list(board) if board else None}
+        data["live"] = {"channel": channel(seat)}
         data["waitMs"] = LONG_POLL_MS
     room_watch(key=widget_key, data=data, on_moved_change=moved)
 
@@ -415,6 +413,7 @@ def follow_next_round(seat: Seat) -> None:
 
 NEXT_ROUND_DUE = "live_next_round_due"
 NEXT_ROUND_ERROR = "live_next_round_error"
+NEXT_ROUND_DUE_S = 30.0
 
 
 def next_round(seat: Seat, session: Session) -> None:
@@ -427,7 +426,8 @@ def next_round(seat: Seat, session: Session) -> None:
     from storage.rooms import swapped
 
     due = st.session_state.pop(NEXT_ROUND_DUE, None)
-    if due is not None:
+    # this room's, and fresh: a flag left by a page the user left goes nowhere later
+    if due is not None and due[0] == seat.room.code and time.time() - due[2] < NEXT_ROUND_DUE_S:
         linked = state.store().room(due[0])
         if linked is not None and linked.next_code:
             follow_next_round(Seat(linked, due[1]))
@@ -473,7 +473,7 @@ def next_round(seat: Seat, session: Session) -> None:
 
 
 def _join_next_round(code: str, role: str) -> None:
-    st.session_state[NEXT_ROUND_DUE] = (code, role)
+    st.session_state[NEXT_ROUND_DUE] = (code, role, time.time())
 
 
 def _open_next_round(code: str, role: str, length_minutes: int, rehearsal: bool) -> None:
@@ -499,4 +499,4 @@ def _open_next_round(code: str, role: str, length_minutes: int, rehearsal: bool)
     except StorageError as error:
         st.session_state[NEXT_ROUND_ERROR] = str(error)
         return
-    st.session_state[NEXT_ROUND_DUE] = (code, role)
+    st.session_state[NEXT_ROUND_DUE] = (code, role, time.time())

@@ -32,7 +32,6 @@ from design_framework.session import (
 from design_framework.steps import load_framework
 from storage import RoomClosed, StorageError
 from ui import live, state
-from ui.canvas import view_size
 from ui.widgets import (
     REHEARSAL,
     clock,
@@ -560,5 +559,4 @@ live.watch(
     lambda: state.store().room_watch(code),
     "interviewer",
     live=True,
-    board=view_size(BOARD_SHARE),
 )

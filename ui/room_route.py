@@ -12,14 +12,15 @@ later; a waiting browser costs one small read every ``LOOK_S`` and no thread. Pl
 stay the fallback (static/watch.js).
 
 With ``live=1`` the answer also carries ``live``: what the holder's screen shows of the
-other side as of that number (ui/room_live.py), which the browser draws at once; ``bw`` and
-``bh`` give the size the interviewer's board is drawn at (a design without positions is
-laid out for it).
+other side as of that number (ui/room_live.py), which the browser draws at once. A live
+part that cannot be worked out is left out (logged): the number still answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import time
 import uuid
 
@@ -34,6 +35,8 @@ BOOT_ID = uuid.uuid4().hex[:12]
 """This server process: a page drawn by another one (a replica that died) runs again."""
 WAIT_S = 15.0
 LOOK_S = 0.05
+_WHOLE = re.compile(r"-?[0-9]{1,18}\Z")  # a number a long poll may wait on (ASCII digits)
+_LOG = logging.getLogger(__name__)
 
 
 def _watched(code: str, key: str) -> tuple[int, str] | None:
@@ -48,10 +51,16 @@ def _watched(code: str, key: str) -> tuple[int, str] | None:
     return value, role
 
 
-def _live(code: str, role: str, value: int, board) -> dict | None:
+def _live(code: str, role: str, value: int) -> dict | None:
     from ui import room_live  # here: it imports the board route, which imports this module
 
-    return room_live.payload(shared_store(), code, role, value, board)
+    try:
+        return room_live.payload(shared_store(), code, role, value)
+    except StorageError:
+        raise
+    except Exception:  # the watcher must keep its number whatever the live part does
+        _LOG.exception("room %s: no live answer for %s at %s", code, role, value)
+        return None
 
 
 async def room_watch(request: Request) -> JSONResponse:
@@ -60,9 +69,7 @@ async def room_watch(request: Request) -> JSONResponse:
     code = (request.query_params.get("room") or "").strip().upper()
     key = request.query_params.get("key") or ""
     seen = request.query_params.get("seen")
-    wait = (
-        request.query_params.get("wait") == "1" and seen is not None and seen.lstrip("-").isdigit()
-    )
+    wait = request.query_params.get("wait") == "1" and seen is not None and _WHOLE.match(seen)
     live = request.query_params.get("live") == "1"
     headers = {"Cache-Control": "no-store"}
     deadline = time.monotonic() + WAIT_S
@@ -79,10 +86,9 @@ async def room_watch(request: Request) -> JSONResponse:
             await asyncio.sleep(LOOK_S)
         answer = {"v": value, "boot": BOOT_ID}
         if live and not (wait and value == int(seen)):  # nothing new: nothing to draw
-            from ui.room_live import board_size
-
-            board = board_size(request.query_params.get("bw"), request.query_params.get("bh"))
-            answer["live"] = await run_in_threadpool(_live, code, role, value, board)
+            shown = await run_in_threadpool(_live, code, role, value)
+            if shown is not None:
+                answer["live"] = shown
     except StorageError as error:
         return JSONResponse({"error": str(error)}, 503, headers=headers)
     return JSONResponse(answer, headers=headers)

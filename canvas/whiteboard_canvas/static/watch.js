@@ -15,7 +15,7 @@
 //   trigger = moved: the new number, sent once per number (again after 2.5 s if no run
 //             came back with it); the page's run that follows draws what changed and
 //             sends a new `seen`. A retry sends -(count): never a number the route gives.
-//   live    = where given ({channel, board: [w, h]}), the route's answer carries what the
+//   live    = where given ({channel}), the route's answer carries what the
 //             screen shows of the other side (ui/room_live.py); each new one is announced
 //             at once as the window event "wb:live" ({channel, v, live}) and kept in
 //             window.__wbLive[channel], and the board, the notes, the clock and the
@@ -88,13 +88,7 @@ async function poll(watcher) {
     const url = new URL(data.path, window.location.origin);
     const query = data.query || { room: data.room, key: data.key };
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-    if (data.live) {
-      url.searchParams.set("live", "1");
-      if (data.live.board) {
-        url.searchParams.set("bw", String(data.live.board[0]));
-        url.searchParams.set("bh", String(data.live.board[1]));
-      }
-    }
+    if (data.live) url.searchParams.set("live", "1");
     if (long) {
       // wait for a number other than the latest seen (asked already or drawn)
       const latest = watcher.asked ?? data.seen;
