@@ -211,21 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         "marks; median ms; target < 50 ms per change)"
     )
     from components.board import board_marks
-    from design_framework.curveballs import AppliedCurveball, RequirementChanges
+    from design_framework.curveballs import custom_curveball
+    from design_framework.session import Session
 
     worst = 0.0
     for scenario_id, scenario in shipped_scenarios().items():
         numbers = {"peak_qps": (scenario.requirements.peak_qps or 1000) * 10}
         if scenario.requirements.latency_budget_ms:
             numbers["latency_budget_ms"] = max(1, scenario.requirements.latency_budget_ms // 2)
-        trial = AppliedCurveball(
-            id="what-if-1",
-            title="what if",
-            source="self",
-            at=0.0,
-            step="requirements",
-            changes=RequirementChanges.model_validate(numbers),
-        )
+        trial = custom_curveball(Session(), numbers, "", "self")
 
         def recompute(s=scenario, t=trial):
             tried = s.with_curveballs([t])

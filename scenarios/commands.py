@@ -120,7 +120,8 @@ def what_if(settings: list[str], scenario):
     a message naming the setting that cannot be used."""
     from pydantic import ValidationError
 
-    from design_framework.curveballs import AppliedCurveball, RequirementChanges
+    from design_framework.curveballs import custom_curveball
+    from design_framework.session import Session
 
     if scenario is None:
         return (
@@ -139,15 +140,7 @@ def what_if(settings: list[str], scenario):
             return None, f"--set {setting}: {value!r} is not a number"
         changes[field_name] = number if field_name == "batch_window_h" else int(number)
     try:
-        figures = RequirementChanges.model_validate(changes)
-        ball = AppliedCurveball(
-            id="what-if-1",
-            title="what if",
-            source="self",
-            at=0.0,
-            step="requirements",
-            changes=figures,
-        )
+        ball = custom_curveball(Session(), changes, "", "self")
         return scenario.with_curveballs([ball]), None
     except (ValidationError, ValueError) as error:
         first = str(error).splitlines()

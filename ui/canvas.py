@@ -210,9 +210,8 @@ def view(
     if reason:
         st.warning(f":material/hide_image: {reason}")
         return
-    width, height = view_size(share)
-    if fit_height:
-        height = fitted_height(design, width)
+    width = int(column_px() * share)
+    height = fitted_height(design, width) if fit_height else VIEW_HEIGHT
     data = board_data(
         design,
         report,
@@ -227,8 +226,3 @@ def view(
     if live is not None:
         data["live"] = live
     canvas(key=key, data=data, height=height + 2)
-
-
-def view_size(share: float = 1.0) -> tuple[int, int]:
-    """The size (px) a read-only board at ``share`` of the page's width is drawn at."""
-    return int(column_px() * share), VIEW_HEIGHT

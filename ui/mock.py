@@ -142,8 +142,6 @@ scenario = state.scenario_of(candidate)
 
 
 REPLAY_S = 2.0
-BOARD_SHARE = 0.6  # the candidate's board's part of the page's width (a comment: a bare
-# string here would be drawn on the page by Streamlit's magic)
 
 
 def send(kind: str, **fields) -> None:
@@ -419,7 +417,7 @@ with board:
         scenario,
         key="w_mock_board",
         empty_hint="The candidate has not drawn anything yet.",
-        share=BOARD_SHARE,
+        share=0.6,
         live=live.live_of(seat, "interviewer"),
     )
     findings(report, key="mock_findings")

@@ -742,18 +742,24 @@ def test_the_interviewer_chooses_what_the_candidate_sees(browser, server, coache
     candidate.context.close()
 
 
+def start_on_the_last_card(page: Page, url: str):
+    """Start on the library's last card, far below the fold (the whole library drawn
+    first); returns the page's scrolling main container, once the whiteboard is open."""
+    page.goto(url)
+    cards = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)")
+    expect(cards).to_have_count(len(shipped_scenarios()))  # the whole library is drawn
+    cards.last.scroll_into_view_if_needed()
+    main = page.locator("[data-testid='stMain']")
+    assert main.evaluate("m => m.scrollTop") > 500  # the card is below the fold
+    cards.last.locator("button").click()
+    expect(widget(page, "w_notes_requirements")).to_be_visible()
+    return main
+
+
 def test_start_on_a_card_below_the_fold_opens_the_whiteboard_at_its_top(page, server):
     """Issue 21: Start on the library's last card opened the whiteboard scrolled 3,000 px
     down, past the clock and the board."""
-    page.goto(server["url"])
-    cards = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)")
-    expect(cards).to_have_count(len(shipped_scenarios()))  # the whole library is drawn
-    shown = cards.last
-    shown.scroll_into_view_if_needed()
-    main = page.locator("[data-testid='stMain']")
-    assert main.evaluate("m => m.scrollTop") > 500  # the card is below the fold
-    shown.locator("button").click()
-    expect(widget(page, "w_notes_requirements")).to_be_visible()
+    main = start_on_the_last_card(page, server["url"])
     expect(page.locator(".st-key-w_canvas .react-flow")).to_be_visible()
     page.wait_for_timeout(500)
     assert main.evaluate("m => m.scrollTop") == 0

@@ -12,10 +12,15 @@ from playwright.sync_api import expect
 
 from components.design import Design
 from components.embedded import png_design_text
-from scenarios.loader import shipped_scenarios
 from tests.browser.conftest import text_tab
 from tests.browser.test_board_ux import stored_design
-from tests.browser.test_browser import board, expect_board_saved, node, widget
+from tests.browser.test_browser import (
+    board,
+    expect_board_saved,
+    node,
+    start_on_the_last_card,
+    widget,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +42,7 @@ def test_a_newcomer_at_1280_from_the_library_to_a_reopened_picture(browser, serv
     page.set_default_timeout(30_000)
 
     # Start on the last card, far below the fold: the whiteboard opens at its top
-    page.goto(server["url"])
-    cards = page.locator("[class*='st-key-lib_start_']:not(.st-key-lib_start_free)")
-    expect(cards).to_have_count(len(shipped_scenarios()))  # the whole library is drawn
-    last = cards.last
-    last.scroll_into_view_if_needed()
-    main = page.locator("[data-testid='stMain']")
-    assert main.evaluate("m => m.scrollTop") > 500  # the card is below the fold
-    last.locator("button").click()
-    expect(widget(page, "w_notes_requirements")).to_be_visible()
+    main = start_on_the_last_card(page, server["url"])
     page.wait_for_timeout(500)
     assert main.evaluate("m => m.scrollTop") == 0
     assert page.locator(".st-key-w_clock").first.bounding_box()["y"] < SMALL["height"]
