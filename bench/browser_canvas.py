@@ -63,22 +63,30 @@ TIME_UNTIL = """([selector, doneSource]) => ({promise: new Promise((resolve, rej
     const mark = () => { if (start === null) start = performance.now(); };
     document.addEventListener('mouseup', mark, {capture: true, once: true});
     document.addEventListener('drop', mark, {capture: true, once: true});
-    const target = find();
+    // looked up on every check: a page run can remount the component, and an element found
+    // once would then be a board no longer on the page (the bench timed out on one)
     const check = () => {
-        if (start !== null && done(target)) {
+        const target = find();
+        if (start !== null && target && done(target)) {
             observer.disconnect();
             resolve(performance.now() - start);
         }
     };
     const observer = new MutationObserver(check);
     const watch = {subtree: true, childList: true, attributes: true, characterData: true};
-    observer.observe(target, watch);
+    const first = find();
+    // the component's shadow root outlives a remount of what is drawn inside it
+    observer.observe(first && first.getRootNode ? first.getRootNode() : first, watch);
     // and the findings list, another component: through a page run it is drawn after the board
     const host = document.querySelector('.st-key-w_findings');
     const inner = host && [...host.querySelectorAll('*')].find((e) => e.shadowRoot);
     const list = inner && inner.shadowRoot.querySelector('[data-testid="wb-findings"]');
     if (list) observer.observe(list, watch);
-    setTimeout(() => reject(new Error('timed out')), 20000);
+    setTimeout(() => {
+        const el = find();
+        const shown = el ? JSON.stringify(el.dataset) : 'no element';
+        reject(new Error(`timed out: ${shown}; findings revision ${list && list.dataset.revision}`));
+    }, 20000);
 })})"""
 
 
@@ -193,7 +201,7 @@ def main() -> int:
                 done = f"return el.dataset.components === '{components}' && " + ANSWERED
                 pending = page.evaluate_handle(TIME_UNTIL, [selector, done])
                 canvas.locator(".wb-item[data-type='model_server']").drag_to(
-                    pane, target_position={"x": 300 + (n % 3) * 120, "y": 60 + (n // 3) * 75}
+                    pane, target_position={"x": 240 + (n % 3) * 200, "y": 60 + (n // 3) * 75}
                 )
                 drops.append(pending.evaluate("h => h.promise"))
                 renders.append(float(canvas.get_attribute("data-render-ms")))
