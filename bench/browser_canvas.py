@@ -201,12 +201,13 @@ def main() -> int:
                 done = f"return el.dataset.components === '{components}' && " + ANSWERED
                 pending = page.evaluate_handle(TIME_UNTIL, [selector, done])
                 canvas.locator(".wb-item[data-type='model_server']").drag_to(
-                    pane, target_position={"x": 240 + (n % 3) * 200, "y": 60 + (n // 3) * 75}
+                    pane, target_position={"x": 240 + (n % 3) * 200, "y": 40 + (n // 3) * 55}
                 )
                 drops.append(pending.evaluate("h => h.promise"))
                 renders.append(float(canvas.get_attribute("data-render-ms")))
                 if previous is not None:
-                    # connect the previous new node to this one, handle to handle
+                    # connect the previous new node to this one, handle to handle (the drops keep to
+                    # the top left, clear of the minimap in the bottom right corner)
                     source = page.locator(
                         f".react-flow__node[data-id='{previous}'] .react-flow__handle.source"
                     ).bounding_box()
